@@ -1,0 +1,108 @@
+# rawload — build, examples, tests, static binary, demo.
+# `make` builds ./rawload and every example object; `make test` runs the test suite;
+# `make static` builds a stripped static binary with musl-gcc; `sudo make demo` shows it working.
+
+CC      ?= cc
+CLANG   ?= clang
+CFLAGS  ?= -O2 -g
+override CFLAGS += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -I.
+BUILD   := build
+
+# Kernel UAPI headers come from the system. BPF programs need the multiarch directory for <asm/...>.
+MULTIARCH := $(shell $(CLANG) -print-multiarch 2>/dev/null || gcc -print-multiarch 2>/dev/null)
+UAPI_ARCH := /usr/include/$(MULTIARCH)
+
+CORE_SRCS := $(wildcard elf/*.c btf/*.c bpf/*.c loader/*.c)
+LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h)
+
+.PHONY: all clean test unit kernel-test static demo examples test-progs deps bench
+all: rawload examples
+
+rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# ---- BPF objects -------------------------------------------------------------------------------
+BPF_INC     := examples/include
+HELPER_DEFS := $(BPF_INC)/bpf/bpf_helper_defs.h
+BPF_HDRS    := $(wildcard $(BPF_INC)/bpf/*.h) $(HELPER_DEFS)
+BPF_CFLAGS  := -O2 -g -Wall -Werror -I$(BPF_INC) -idirafter $(UAPI_ARCH)
+
+# Helper prototypes are generated from the doc comments of the installed UAPI linux/bpf.h.
+$(HELPER_DEFS): $(BPF_INC)/gen-helper-defs.sh /usr/include/linux/bpf.h
+	sh $< /usr/include/linux/bpf.h > $@.tmp && mv $@.tmp $@
+
+EXAMPLE_SRCS := $(wildcard examples/*.bpf.c)
+EXAMPLE_OBJS := $(EXAMPLE_SRCS:%.bpf.c=%.o)
+examples: $(EXAMPLE_OBJS)
+
+examples/%.o: examples/%.bpf.c $(BPF_HDRS)
+	$(CLANG) $(BPF_CFLAGS) -target bpf -c -o $@ $<
+
+# Test programs are built in both byte orders; the pure tests compare the two models.
+PROG_SRCS := $(wildcard tests/progs/*.bpf.c)
+PROG_OBJS := $(PROG_SRCS:tests/progs/%.bpf.c=$(BUILD)/progs/%.bpfel.o) \
+             $(PROG_SRCS:tests/progs/%.bpf.c=$(BUILD)/progs/%.bpfeb.o) \
+             $(EXAMPLE_SRCS:examples/%.bpf.c=$(BUILD)/progs/%.bpfeb.o)
+test-progs: $(PROG_OBJS)
+
+$(BUILD)/progs/%.bpfel.o: tests/progs/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -target bpfel -c -o $@ $<
+$(BUILD)/progs/%.bpfeb.o: tests/progs/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -target bpfeb -c -o $@ $<
+$(BUILD)/progs/%.bpfeb.o: examples/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -target bpfeb -c -o $@ $<
+
+# ---- tests ---------------------------------------------------------------------------------------
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/check.h
+	$(CC) $(CFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS)
+
+KTEST_SRCS := $(wildcard tests/kernel/*.c)
+$(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/check.h
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $(KTEST_SRCS) $(LIB_OBJS)
+
+TOOLS := $(BUILD)/udpsend
+$(BUILD)/udpsend: tests/tools/udpsend.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+test: deps all test-progs $(BUILD)/unit-tests $(BUILD)/kernel-tests $(TOOLS)
+	@sh tests/run
+
+deps:
+	@sh tests/deps.sh
+
+# ---- static binary -------------------------------------------------------------------------------
+# musl-gcc does not search /usr/include; give it only the kernel UAPI directories, through symlinks.
+MUSL_INC := $(BUILD)/musl-include
+$(MUSL_INC)/.stamp:
+	@mkdir -p $(MUSL_INC)
+	ln -sfn /usr/include/linux $(MUSL_INC)/linux
+	ln -sfn $(UAPI_ARCH)/asm $(MUSL_INC)/asm
+	ln -sfn /usr/include/asm-generic $(MUSL_INC)/asm-generic
+	@touch $@
+
+static: rawload-static
+rawload-static: $(CORE_SRCS) $(HDRS) $(MUSL_INC)/.stamp
+	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -isystem $(MUSL_INC) \
+		-Os -static -ffunction-sections -fdata-sections -Wl,--gc-sections -s \
+		-o $@ $(CORE_SRCS)
+	@ls -l $@ | awk '{print "rawload-static: " $$5 " bytes"}'
+
+demo: deps all
+	@sh tests/demo.sh
+
+bench: all
+	@sh bench/run
+
+clean:
+	rm -rf $(BUILD) rawload rawload-static examples/*.o $(HELPER_DEFS)
