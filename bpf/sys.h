@@ -1,0 +1,89 @@
+/* bpf/sys.h — the bpf(2) system call: one entry point and one thin wrapper per command.
+ * Every wrapper zeroes the attr union, fills only what the command needs, returns an fd or 0 on
+ * success and a negative errno on failure (errno itself is left as the kernel set it). New fds are
+ * O_CLOEXEC. Nothing here parses ELF or BTF; nothing here prints. */
+#ifndef RAWLOAD_SYS_H
+#define RAWLOAD_SYS_H
+
+#include <linux/bpf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The one place that calls syscall(__NR_bpf). Returns the kernel's result or -errno. */
+int sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
+
+struct sys_map_def {
+	const char *name; /* up to BPF_OBJ_NAME_LEN-1 chars; longer is truncated; NULL for none */
+	uint32_t type, key_size, value_size, max_entries, flags, numa_node;
+	uint64_t map_extra;
+	int btf_fd; /* 0 (or negative) for none */
+	uint32_t btf_key_type_id, btf_value_type_id;
+	int inner_map_fd; /* map-in-map template; 0 (or negative) for none */
+};
+int sys_map_create(const struct sys_map_def *def);
+int sys_map_lookup(int map_fd, const void *key, void *value, uint64_t flags);
+int sys_map_update(int map_fd, const void *key, const void *value, uint64_t flags);
+int sys_map_delete(int map_fd, const void *key);
+int sys_map_next_key(int map_fd, const void *key, void *next_key); /* key NULL: first key; -ENOENT at end */
+/* BPF_MAP_LOOKUP_BATCH: in_batch NULL starts; *count is in (capacity) and out (returned).
+ * -ENOENT with *count possibly > 0 means the walk is complete. */
+int sys_map_lookup_batch(int map_fd, void *in_batch, void *out_batch, void *keys, void *values,
+			 uint32_t *count, uint64_t elem_flags);
+int sys_map_freeze(int map_fd);
+
+struct sys_prog_def {
+	const char *name;
+	uint32_t type, expected_attach_type, prog_flags;
+	const struct bpf_insn *insns;
+	uint32_t insn_cnt;
+	const char *license;
+	uint32_t kern_version;
+	int btf_fd; /* 0 (or negative) for none */
+	const void *func_info;
+	uint32_t func_info_rec_size, func_info_cnt;
+	const void *line_info;
+	uint32_t line_info_rec_size, line_info_cnt;
+	uint32_t attach_btf_id;
+	int attach_prog_fd;
+	char *log_buf; /* NULL for no log */
+	uint32_t log_size, log_level;
+};
+/* BPF_PROG_LOAD, retried on EAGAIN (the verifier can be interrupted). */
+int sys_prog_load(const struct sys_prog_def *def);
+
+/* BPF_BTF_LOAD; log may be NULL. */
+int sys_btf_load(const void *data, uint32_t size, char *log_buf, uint32_t log_size, uint32_t log_level);
+
+int sys_obj_pin(int fd, const char *path);
+int sys_obj_get(const char *path, uint32_t file_flags);
+
+/* BPF_LINK_CREATE with a target fd or ifindex (target is either, as the attach type wants). */
+int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flags);
+int sys_link_detach(int link_fd);
+int sys_raw_tracepoint_open(const char *name, int prog_fd);
+
+struct sys_test_run {
+	int prog_fd;
+	uint32_t repeat;
+	const void *data_in;
+	uint32_t data_size_in;
+	void *data_out; /* may be NULL */
+	uint32_t data_size_out; /* in: capacity, out: bytes written */
+	const void *ctx_in;
+	uint32_t ctx_size_in;
+	uint32_t retval;   /* out */
+	uint32_t duration; /* out, ns */
+	uint32_t flags;
+};
+int sys_prog_test_run(struct sys_test_run *t);
+
+/* BPF_OBJ_GET_INFO_BY_FD; *info_len is in (capacity) and out (kernel's length). */
+int sys_obj_info(int fd, void *info, uint32_t *info_len);
+int sys_prog_attach(int prog_fd, int target_fd, uint32_t attach_type, uint32_t flags);
+int sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type);
+/* BPF_PROG_GET_FD_BY_ID / BPF_MAP_GET_FD_BY_ID / BPF_LINK_GET_FD_BY_ID */
+int sys_prog_fd_by_id(uint32_t id);
+int sys_map_fd_by_id(uint32_t id);
+int sys_link_fd_by_id(uint32_t id);
+
+#endif
