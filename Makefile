@@ -67,8 +67,8 @@ $(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/check.h
 	$(CC) $(CFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS)
 
 KTEST_SRCS := $(wildcard tests/kernel/*.c)
-$(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/check.h
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $(KTEST_SRCS) $(LIB_OBJS)
+$(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/check.h tests/unit/check.c
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $(KTEST_SRCS) tests/unit/check.c $(LIB_OBJS)
 
 TOOLS := $(BUILD)/udpsend
 $(BUILD)/udpsend: tests/tools/udpsend.c
