@@ -4,6 +4,7 @@
 #include "bpf/sys.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -300,4 +301,32 @@ int sys_map_fd_by_id(uint32_t id)
 int sys_link_fd_by_id(uint32_t id)
 {
 	return fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
+}
+
+const char *sys_errno_name(int err)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{EPERM, "EPERM"}, {ENOENT, "ENOENT"}, {ESRCH, "ESRCH"}, {EINTR, "EINTR"},
+		{EIO, "EIO"}, {ENXIO, "ENXIO"}, {E2BIG, "E2BIG"}, {ENOEXEC, "ENOEXEC"},
+		{EBADF, "EBADF"}, {EAGAIN, "EAGAIN"}, {ENOMEM, "ENOMEM"}, {EACCES, "EACCES"},
+		{EFAULT, "EFAULT"}, {EBUSY, "EBUSY"}, {EEXIST, "EEXIST"}, {ENODEV, "ENODEV"},
+		{ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"}, {EINVAL, "EINVAL"}, {EMFILE, "EMFILE"},
+		{ENOSPC, "ENOSPC"}, {EROFS, "EROFS"}, {ERANGE, "ERANGE"},
+		{ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ELOOP, "ELOOP"},
+		{ENOTEMPTY, "ENOTEMPTY"}, {EOVERFLOW, "EOVERFLOW"}, {EBADMSG, "EBADMSG"},
+		{EPROTO, "EPROTO"}, {EMSGSIZE, "EMSGSIZE"}, {EOPNOTSUPP, "EOPNOTSUPP"},
+		{ENOBUFS, "ENOBUFS"}, {ENETDOWN, "ENETDOWN"}, {ETIMEDOUT, "ETIMEDOUT"},
+		{524, "ENOTSUPP"}, /* kernel-internal "not supported", seen from bpf() */
+	};
+	static char unknown[24];
+	if (err < 0)
+		err = -err;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(unknown, sizeof(unknown), "errno %d", err);
+	return unknown;
 }

@@ -86,4 +86,8 @@ int sys_prog_fd_by_id(uint32_t id);
 int sys_map_fd_by_id(uint32_t id);
 int sys_link_fd_by_id(uint32_t id);
 
+/* "EBUSY" for EBUSY or -EBUSY; "errno 123" (static buffer) for numbers it doesn't know. For the
+ * one-line diagnostics of bpf/ and its callers, without strerror's locale-dependent sentences. */
+const char *sys_errno_name(int err);
+
 #endif

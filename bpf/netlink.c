@@ -1,0 +1,510 @@
+/* bpf/netlink.c — rtnetlink requests for XDP and the default route; see netlink.h.
+ * Owns: building requests, one socket per exchange, and parsing every reply byte as untrusted
+ * (headers are memcpy'd out of the buffer, every length checked against what arrived). Doesn't own:
+ * interface names (if_nametoindex is the caller's) or bpf_link attach. */
+#include "bpf/netlink.h"
+#include "bpf/sys.h"
+
+#include <errno.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define NL_TIMEOUT_SEC 5          /* a missing reply fails with ETIMEDOUT after this */
+#define NL_RX_SIZE 32768          /* the kernel never sends a bigger dump datagram */
+#define NL_MAX_DATAGRAMS 1000000  /* bound on one exchange, whatever the kernel sends */
+
+/* ---- pure parsing helpers ------------------------------------------------------------------ */
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The message at buf[*off]: copies its header into *h, points *body and *blen at its payload and
+ * advances *off. Returns 1, 0 at the end of buf, or -EBADMSG. */
+static int next_msg(const unsigned char *buf, size_t len, size_t *off, struct nlmsghdr *h,
+		    const unsigned char **body, size_t *blen)
+{
+	if (*off >= len)
+		return 0;
+	if (len - *off < sizeof(*h))
+		return -EBADMSG;
+	memcpy(h, buf + *off, sizeof(*h));
+	if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - *off)
+		return -EBADMSG;
+	*body = buf + *off + sizeof(*h);
+	*blen = h->nlmsg_len - sizeof(*h);
+	*off += NLMSG_ALIGN(h->nlmsg_len);
+	return 1;
+}
+
+/* The attribute at buf[*off] (attributes run up to end): its type without the nested/byte-order
+ * flags, its payload and length; advances *off. Returns 1, 0 at the end, or -EBADMSG. */
+static int next_attr(const unsigned char *buf, size_t end, size_t *off, uint16_t *type,
+		     const unsigned char **data, size_t *dlen)
+{
+	struct rtattr a;
+	if (*off >= end || end - *off < sizeof(a))
+		return 0; /* fewer bytes than a header left: padding */
+	memcpy(&a, buf + *off, sizeof(a));
+	if (a.rta_len < sizeof(a) || a.rta_len > end - *off)
+		return -EBADMSG;
+	*type = a.rta_type & NLA_TYPE_MASK;
+	*data = buf + *off + sizeof(a);
+	*dlen = a.rta_len - sizeof(a);
+	*off += RTA_ALIGN(a.rta_len);
+	return 1;
+}
+
+/* Copies a kernel string of at most n bytes into msg[cap], stopping at its NUL and replacing control
+ * characters, so the diagnostic stays one printable line. */
+static void copy_text(char *msg, size_t cap, const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	if (cap == 0)
+		return;
+	for (; i < n && i + 1 < cap && s[i] != '\0'; i++)
+		msg[i] = (s[i] < 0x20 || s[i] == 0x7f) ? ' ' : (char)s[i];
+	msg[i] = '\0';
+}
+
+/* The body of an NLMSG_ERROR (struct nlmsgerr: error, the request's header, maybe the request's
+ * payload, then extended-ack attributes when NLM_F_ACK_TLVS). Returns the error (0: an ack) and
+ * copies NLMSGERR_ATTR_MSG into msg, or -EBADMSG. */
+static int parse_error(const unsigned char *body, size_t blen, uint16_t flags, char *msg, size_t cap)
+{
+	int32_t error;
+	struct nlmsghdr echoed;
+	if (blen < sizeof(error) + sizeof(echoed))
+		return -EBADMSG;
+	memcpy(&error, body, sizeof(error));
+	memcpy(&echoed, body + sizeof(error), sizeof(echoed));
+	if (error > 0 || error < -4095)
+		return -EBADMSG;
+	if (!(flags & NLM_F_ACK_TLVS))
+		return error;
+	/* NLM_F_CAPPED (we ask for it with NETLINK_CAP_ACK): only the request's header is echoed. */
+	size_t echoed_len = sizeof(echoed);
+	if (!(flags & NLM_F_CAPPED)) {
+		if (echoed.nlmsg_len < sizeof(echoed))
+			return -EBADMSG;
+		echoed_len = echoed.nlmsg_len;
+	}
+	if (echoed_len > blen - sizeof(error))
+		return -EBADMSG;
+	size_t off = sizeof(error) + NLMSG_ALIGN(echoed_len);
+	uint16_t type;
+	const unsigned char *data;
+	size_t dlen;
+	int r;
+	while ((r = next_attr(body, blen, &off, &type, &data, &dlen)) == 1)
+		if (type == NLMSGERR_ATTR_MSG)
+			copy_text(msg, cap, data, dlen);
+	return r < 0 ? r : error;
+}
+
+int nl_parse_ack(const void *buf, size_t len, uint32_t seq, char *msg, size_t cap)
+{
+	struct nlmsghdr h;
+	const unsigned char *body;
+	size_t blen, off = 0;
+	int r;
+	if (cap)
+		msg[0] = '\0';
+	while ((r = next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
+		if (h.nlmsg_seq != seq)
+			continue; /* not an answer to our request */
+		if (h.nlmsg_type == NLMSG_ERROR)
+			return parse_error(body, blen, h.nlmsg_flags, msg, cap);
+	}
+	return r < 0 ? r : NL_MORE;
+}
+
+/* The attributes nested in IFLA_XDP. */
+static int parse_xdp_attrs(const unsigned char *p, size_t n, struct nl_xdp_state *out)
+{
+	size_t off = 0;
+	uint16_t type;
+	const unsigned char *data;
+	size_t dlen;
+	int r;
+	while ((r = next_attr(p, n, &off, &type, &data, &dlen)) == 1) {
+		if (type == IFLA_XDP_ATTACHED && dlen >= 1)
+			out->mode = data[0];
+		else if (dlen < 4)
+			continue; /* too short for the u32 ids below */
+		else if (type == IFLA_XDP_PROG_ID)
+			out->prog_id = get_u32(data);
+		else if (type == IFLA_XDP_DRV_PROG_ID)
+			out->drv_prog_id = get_u32(data);
+		else if (type == IFLA_XDP_SKB_PROG_ID)
+			out->skb_prog_id = get_u32(data);
+		else if (type == IFLA_XDP_HW_PROG_ID)
+			out->hw_prog_id = get_u32(data);
+	}
+	return r;
+}
+
+int nl_parse_xdp_link(const void *buf, size_t len, uint32_t seq, int ifindex,
+		      struct nl_xdp_state *out, char *msg, size_t cap)
+{
+	struct nlmsghdr h;
+	const unsigned char *body;
+	size_t blen, off = 0;
+	int r;
+	if (cap)
+		msg[0] = '\0';
+	while ((r = next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
+		if (h.nlmsg_seq != seq)
+			continue;
+		if (h.nlmsg_type == NLMSG_ERROR) {
+			int err = parse_error(body, blen, h.nlmsg_flags, msg, cap);
+			if (err)
+				return err;
+			continue; /* a plain ack carries no link */
+		}
+		if (h.nlmsg_type != RTM_NEWLINK)
+			continue;
+		struct ifinfomsg ifi;
+		if (blen < sizeof(ifi))
+			return -EBADMSG;
+		memcpy(&ifi, body, sizeof(ifi));
+		if (ifi.ifi_index != ifindex)
+			continue;
+		memset(out, 0, sizeof(*out));
+		size_t aoff = NLMSG_ALIGN(sizeof(ifi));
+		uint16_t type;
+		const unsigned char *data;
+		size_t dlen;
+		int ar;
+		while ((ar = next_attr(body, blen, &aoff, &type, &data, &dlen)) == 1) {
+			if (type == IFLA_XDP) {
+				ar = parse_xdp_attrs(data, dlen, out);
+				if (ar < 0)
+					return ar;
+			}
+		}
+		return ar < 0 ? ar : 0;
+	}
+	return r < 0 ? r : NL_MORE;
+}
+
+/* Folds one RTM_NEWROUTE body into pick when it is a unicast default route of the main table. */
+static int fold_route(const unsigned char *body, size_t blen, struct nl_route_pick *pick)
+{
+	struct rtmsg rt;
+	if (blen < sizeof(rt))
+		return -EBADMSG;
+	memcpy(&rt, body, sizeof(rt));
+	uint32_t table = rt.rtm_table, priority = 0;
+	int oif = 0;
+	size_t off = NLMSG_ALIGN(sizeof(rt));
+	uint16_t type;
+	const unsigned char *data;
+	size_t dlen;
+	int r;
+	while ((r = next_attr(body, blen, &off, &type, &data, &dlen)) == 1) {
+		if (type == RTA_MULTIPATH && oif == 0 && dlen >= sizeof(struct rtnexthop)) {
+			/* The first hop of a multipath route stands for it. */
+			struct rtnexthop nh;
+			memcpy(&nh, data, sizeof(nh));
+			if (nh.rtnh_len >= sizeof(nh) && nh.rtnh_len <= dlen)
+				oif = nh.rtnh_ifindex;
+		}
+		if (dlen < 4)
+			continue;
+		if (type == RTA_TABLE) /* tables above 255 only have this */
+			table = get_u32(data);
+		else if (type == RTA_OIF)
+			oif = (int)get_u32(data);
+		else if (type == RTA_PRIORITY)
+			priority = get_u32(data);
+	}
+	if (r < 0)
+		return r;
+	if (rt.rtm_dst_len != 0 || rt.rtm_type != RTN_UNICAST || table != RT_TABLE_MAIN || oif <= 0)
+		return 0;
+	if (!pick->found || priority < pick->priority) {
+		pick->found = 1;
+		pick->ifindex = oif;
+		pick->priority = priority;
+	}
+	return 0;
+}
+
+int nl_parse_default_routes(const void *buf, size_t len, uint32_t seq, struct nl_route_pick *pick,
+			    char *msg, size_t cap)
+{
+	struct nlmsghdr h;
+	const unsigned char *body;
+	size_t blen, off = 0;
+	int r;
+	if (cap)
+		msg[0] = '\0';
+	while ((r = next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
+		if (h.nlmsg_seq != seq)
+			continue;
+		if (h.nlmsg_type == NLMSG_DONE) {
+			/* Since 4.x the DONE body is an int: negative when the dump failed midway. */
+			int32_t error = 0;
+			if (blen >= sizeof(error))
+				memcpy(&error, body, sizeof(error));
+			return error < 0 && error >= -4095 ? error : 0;
+		}
+		if (h.nlmsg_type == NLMSG_ERROR) {
+			int err = parse_error(body, blen, h.nlmsg_flags, msg, cap);
+			if (err)
+				return err;
+			continue;
+		}
+		if (h.nlmsg_type == RTM_NEWROUTE) {
+			int err = fold_route(body, blen, pick);
+			if (err)
+				return err;
+		}
+	}
+	return r < 0 ? r : NL_MORE;
+}
+
+/* ---- request building ---------------------------------------------------------------------- */
+
+/* Appends an attribute with data[len] at buf[*off]; the caller made sure it fits. */
+static void put_attr(unsigned char *buf, size_t *off, uint16_t type, const void *data, uint16_t len)
+{
+	struct rtattr a = {.rta_len = (unsigned short)RTA_LENGTH(len), .rta_type = type};
+	memcpy(buf + *off, &a, sizeof(a));
+	if (len)
+		memcpy(buf + *off + sizeof(a), data, len);
+	*off += RTA_SPACE(len);
+}
+
+/* Writes the netlink header at buf[0] once the request's length is known. */
+static void put_header(unsigned char *buf, size_t len, uint16_t type, uint16_t flags, uint32_t seq)
+{
+	struct nlmsghdr h = {.nlmsg_len = (uint32_t)len, .nlmsg_type = type, .nlmsg_flags = flags,
+			     .nlmsg_seq = seq};
+	memcpy(buf, &h, sizeof(h));
+}
+
+int nl_build_xdp_set(void *buf, size_t cap, uint32_t seq, int ifindex, int prog_fd,
+		     uint32_t xdp_flags, int expected_fd)
+{
+	/* header, ifinfomsg, IFLA_XDP { IFLA_XDP_FD, IFLA_XDP_FLAGS, [IFLA_XDP_EXPECTED_FD] } */
+	size_t need = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg)) + RTA_SPACE(0) +
+		      3 * RTA_SPACE(sizeof(int32_t));
+	if (cap < need)
+		return -ENOSPC;
+	unsigned char *p = buf;
+	memset(p, 0, need);
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
+	memcpy(p + NLMSG_HDRLEN, &ifi, sizeof(ifi));
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ifi));
+
+	size_t nest = off;
+	put_attr(p, &off, IFLA_XDP | NLA_F_NESTED, NULL, 0);
+	int32_t fd = prog_fd;
+	put_attr(p, &off, IFLA_XDP_FD, &fd, sizeof(fd));
+	if (expected_fd >= 0) {
+		int32_t efd = expected_fd;
+		xdp_flags |= XDP_FLAGS_REPLACE;
+		put_attr(p, &off, IFLA_XDP_EXPECTED_FD, &efd, sizeof(efd));
+	}
+	put_attr(p, &off, IFLA_XDP_FLAGS, &xdp_flags, sizeof(xdp_flags));
+	uint16_t nest_len = (uint16_t)(off - nest); /* the nest's header now covers its children */
+	memcpy(p + nest, &nest_len, sizeof(nest_len));
+
+	put_header(p, off, RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+	return (int)off;
+}
+
+/* ---- socket I/O ---------------------------------------------------------------------------- */
+
+static uint32_t next_seq(void)
+{
+	static uint32_t seq;
+	return ++seq;
+}
+
+/* A NETLINK_ROUTE socket asking for extended acks, capped echoes and bounded waits. */
+static int nl_open(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	int one = 1;
+	/* Both exist since 4.12/4.3; without them the reply just carries less. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	struct timeval tv = {.tv_sec = NL_TIMEOUT_SEC};
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* One datagram from the kernel into buf[cap]. Returns its length or -errno: -ETIMEDOUT when none
+ * came in time, -EMSGSIZE when it did not fit. Datagrams from other senders are skipped. */
+static int nl_recv(int fd, void *buf, size_t cap)
+{
+	for (;;) {
+		struct sockaddr_nl from;
+		socklen_t fromlen = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, cap, MSG_TRUNC, (struct sockaddr *)&from, &fromlen);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+		if ((size_t)n > cap)
+			return -EMSGSIZE;
+		if (fromlen < sizeof(from) || from.nl_family != AF_NETLINK || from.nl_pid != 0)
+			continue; /* only the kernel (port 0) answers */
+		return (int)n;
+	}
+}
+
+/* One parsing step of an exchange: a datagram in, 0 / NL_MORE / -errno out (as nl_parse_*). */
+typedef int (*nl_step_fn)(const void *buf, size_t len, void *state, char *msg, size_t cap);
+
+/* Sends req[len] and feeds the replies to step until it stops asking for more. */
+static int nl_exchange(const void *req, size_t len, nl_step_fn step, void *state, char *msg,
+		       size_t cap)
+{
+	union {
+		struct nlmsghdr align; /* receive into a suitably aligned buffer */
+		unsigned char bytes[NL_RX_SIZE];
+	} rx;
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	msg[0] = '\0';
+	int fd = nl_open();
+	if (fd < 0)
+		return fd;
+	int r = 0;
+	if (sendto(fd, req, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+		r = errno == EAGAIN ? -ETIMEDOUT : -errno;
+		goto close_fd;
+	}
+	r = NL_MORE;
+	for (long i = 0; i < NL_MAX_DATAGRAMS && r == NL_MORE; i++) {
+		int n = nl_recv(fd, rx.bytes, sizeof(rx.bytes));
+		if (n < 0) {
+			r = n;
+			break;
+		}
+		r = step(rx.bytes, (size_t)n, state, msg, cap);
+	}
+	if (r == NL_MORE)
+		r = -EPROTO;
+close_fd:
+	close(fd);
+	return r;
+}
+
+/* ---- the three requests ------------------------------------------------------------------------ */
+
+struct ack_state {
+	uint32_t seq;
+};
+
+static int ack_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
+{
+	struct ack_state *s = state;
+	return nl_parse_ack(buf, len, s->seq, msg, cap);
+}
+
+int nl_xdp_set(int ifindex, int prog_fd, uint32_t xdp_flags, int expected_fd, struct diag *d)
+{
+	const char *what = prog_fd < 0 ? "detach" : expected_fd >= 0 ? "replace" : "attach";
+	unsigned char req[128];
+	char msg[256];
+	struct ack_state s = {.seq = next_seq()};
+	int len = nl_build_xdp_set(req, sizeof(req), s.seq, ifindex, prog_fd, xdp_flags, expected_fd);
+	if (len < 0)
+		return diag_set(d, len, "netlink: XDP %s on ifindex %d: request too big", what, ifindex);
+	int err = nl_exchange(req, (size_t)len, ack_step, &s, msg, sizeof(msg));
+	if (err)
+		return diag_set(d, err, "netlink: XDP %s on ifindex %d: %s%s(%s)", what, ifindex, msg,
+				msg[0] ? " " : "failed ", sys_errno_name(err));
+	return 0;
+}
+
+struct link_state {
+	uint32_t seq;
+	int ifindex;
+	struct nl_xdp_state *out;
+};
+
+static int link_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
+{
+	struct link_state *s = state;
+	return nl_parse_xdp_link(buf, len, s->seq, s->ifindex, s->out, msg, cap);
+}
+
+int nl_xdp_query(int ifindex, struct nl_xdp_state *out, struct diag *d)
+{
+	unsigned char req[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg))];
+	char msg[256];
+	struct link_state s = {.seq = next_seq(), .ifindex = ifindex, .out = out};
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
+	memset(req, 0, sizeof(req));
+	memcpy(req + NLMSG_HDRLEN, &ifi, sizeof(ifi));
+	put_header(req, sizeof(req), RTM_GETLINK, NLM_F_REQUEST, s.seq);
+	memset(out, 0, sizeof(*out));
+	int err = nl_exchange(req, sizeof(req), link_step, &s, msg, sizeof(msg));
+	if (err)
+		return diag_set(d, err, "netlink: XDP query on ifindex %d: %s%s(%s)", ifindex, msg,
+				msg[0] ? " " : "failed ", sys_errno_name(err));
+	return 0;
+}
+
+struct route_state {
+	uint32_t seq;
+	struct nl_route_pick pick;
+};
+
+static int route_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
+{
+	struct route_state *s = state;
+	return nl_parse_default_routes(buf, len, s->seq, &s->pick, msg, cap);
+}
+
+/* Dumps the routes of one family and picks the best default route. */
+static int default_route(uint8_t family, struct route_state *s, char *msg, size_t cap)
+{
+	unsigned char req[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct rtmsg))];
+	struct rtmsg rt = {.rtm_family = family};
+	memset(s, 0, sizeof(*s));
+	s->seq = next_seq();
+	memset(req, 0, sizeof(req));
+	memcpy(req + NLMSG_HDRLEN, &rt, sizeof(rt));
+	put_header(req, sizeof(req), RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, s->seq);
+	return nl_exchange(req, sizeof(req), route_step, s, msg, cap);
+}
+
+int nl_default_route_ifindex(int *ifindex, struct diag *d)
+{
+	static const uint8_t families[] = {AF_INET, AF_INET6};
+	static const char *const names[] = {"IPv4", "IPv6"};
+	char msg[256];
+	struct route_state s;
+	for (int i = 0; i < 2; i++) {
+		int err = default_route(families[i], &s, msg, sizeof(msg));
+		if (err)
+			return diag_set(d, err, "netlink: %s route dump: %s%s(%s)", names[i], msg,
+					msg[0] ? " " : "failed ", sys_errno_name(err));
+		if (s.pick.found) {
+			*ifindex = s.pick.ifindex;
+			return 0;
+		}
+	}
+	return diag_set(d, -ENOENT, "netlink: no default route in the main table (IPv4 or IPv6)");
+}

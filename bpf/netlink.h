@@ -1,0 +1,69 @@
+/* bpf/netlink.h — rtnetlink for a loader: XDP attach/detach/query on an interface and the
+ * interface of the default route. Owns request building, the socket exchange and parsing replies
+ * (acks with the kernel's extended-ack message). Doesn't own: bpf_link XDP attach (sys.h).
+ * The nl_parse_* functions take bytes as received and check every length: they are fuzzed. */
+#ifndef RAWLOAD_NETLINK_H
+#define RAWLOAD_NETLINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/diag.h"
+
+/* What a parser returns when the datagram did not hold the answer: read another. */
+#define NL_MORE 1
+
+/* The XDP state of one interface, from IFLA_XDP in an RTM_NEWLINK. All zero: nothing attached. */
+struct nl_xdp_state {
+	uint8_t mode;         /* IFLA_XDP_ATTACHED: XDP_ATTACHED_NONE, _DRV, _SKB, _HW or _MULTI */
+	uint32_t prog_id;     /* IFLA_XDP_PROG_ID: the program when one mode is used (0 for MULTI) */
+	uint32_t drv_prog_id; /* IFLA_XDP_DRV_PROG_ID: native mode (reported with MULTI) */
+	uint32_t skb_prog_id; /* IFLA_XDP_SKB_PROG_ID: generic mode */
+	uint32_t hw_prog_id;  /* IFLA_XDP_HW_PROG_ID: offloaded */
+};
+
+/* Attaches prog_fd to ifindex (prog_fd -1 detaches) with XDP_FLAGS_* in xdp_flags. expected_fd >= 0
+ * adds IFLA_XDP_EXPECTED_FD and XDP_FLAGS_REPLACE: only replace that program. The attachment
+ * outlives this process. Returns 0 or the kernel's negative errno with d set, carrying the kernel's
+ * own message when it gave one: "netlink: XDP attach on ifindex 5: <message> (EBUSY)". */
+int nl_xdp_set(int ifindex, int prog_fd, uint32_t xdp_flags, int expected_fd, struct diag *d);
+
+/* Reads the XDP state of ifindex (RTM_GETLINK). 0 or a negative errno (-ENODEV: no such
+ * interface) with d set. */
+int nl_xdp_query(int ifindex, struct nl_xdp_state *out, struct diag *d);
+
+/* The output interface of the default route (destination length 0, main table, unicast) with the
+ * lowest priority: IPv4 first, IPv6 when IPv4 has none. 0 or a negative errno with d set (-ENOENT:
+ * no default route). */
+int nl_default_route_ifindex(int *ifindex, struct diag *d);
+
+/* ---- pure parts (no I/O) --------------------------------------------------------------------- */
+
+/* Builds the RTM_SETLINK request of nl_xdp_set into buf[cap]. Returns its length or -ENOSPC. */
+int nl_build_xdp_set(void *buf, size_t cap, uint32_t seq, int ifindex, int prog_fd,
+		     uint32_t xdp_flags, int expected_fd);
+
+/* Looks for the NLMSG_ERROR answering seq in buf[len]. Returns 0 for a positive ack, the kernel's
+ * negative errno for a refusal (its extended-ack message, if any, copied into msg[cap], else msg
+ * empty), NL_MORE when buf holds no answer for seq, -EBADMSG when buf is malformed. */
+int nl_parse_ack(const void *buf, size_t len, uint32_t seq, char *msg, size_t cap);
+
+/* Looks for the RTM_NEWLINK of ifindex answering seq and fills *out. Returns 0, NL_MORE, the kernel's
+ * negative errno (msg as nl_parse_ack), or -EBADMSG. */
+int nl_parse_xdp_link(const void *buf, size_t len, uint32_t seq, int ifindex,
+		      struct nl_xdp_state *out, char *msg, size_t cap);
+
+/* The best default route seen so far in a route dump. Start zeroed. */
+struct nl_route_pick {
+	int found;
+	int ifindex;
+	uint32_t priority; /* RTA_PRIORITY (metric); lower wins; absent means 0 */
+};
+
+/* Folds the RTM_NEWROUTE messages answering seq into *pick. Returns 0 when the dump ended
+ * (NLMSG_DONE), NL_MORE when it goes on, the kernel's negative errno (msg as nl_parse_ack), or
+ * -EBADMSG. */
+int nl_parse_default_routes(const void *buf, size_t len, uint32_t seq, struct nl_route_pick *pick,
+			    char *msg, size_t cap);
+
+#endif
