@@ -1,0 +1,369 @@
+/* btf/btf.c — parsing and walking BTF. Untrusted input: every record is bounds-checked once at
+ * parse time (so later walks can index freely), and walks that follow type references are bounded
+ * (BTF graphs can contain cycles through pointers, and hostile files can make any cycle). */
+#include "btf/btf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/endian.h"
+
+enum { MAX_CHAIN = 64 }; /* longest typedef/modifier/array chain we follow */
+
+static const char *const kind_names[] = {
+	"unknown", "int", "ptr", "array", "struct", "union", "enum", "fwd", "typedef", "volatile",
+	"const", "restrict", "func", "func_proto", "var", "datasec", "float", "decl_tag", "type_tag",
+	"enum64",
+};
+
+const char *btf_kind_name(uint32_t kind)
+{
+	return kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] : "?";
+}
+
+/* Bytes following struct btf_type for this kind, or UINT32_MAX for an unknown kind. */
+static uint32_t extra_size(uint32_t kind, uint32_t vlen)
+{
+	switch (kind) {
+	case BTF_KIND_INT: return 4;
+	case BTF_KIND_PTR: case BTF_KIND_FWD: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC: case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	case BTF_KIND_ARRAY: return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: return vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM: return vlen * sizeof(struct btf_enum);
+	case BTF_KIND_FUNC_PROTO: return vlen * sizeof(struct btf_param);
+	case BTF_KIND_VAR: return sizeof(struct btf_var);
+	case BTF_KIND_DATASEC: return vlen * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_DECL_TAG: return sizeof(struct btf_decl_tag);
+	case BTF_KIND_ENUM64: return vlen * sizeof(struct btf_enum64);
+	default: return UINT32_MAX;
+	}
+}
+
+uint32_t btf_record_size(const struct btf_type *t)
+{
+	return (uint32_t)sizeof(*t) + extra_size(btf_kind(t), btf_vlen(t));
+}
+
+const struct btf_type *btf_type(const struct btf_spec *b, uint32_t id)
+{
+	if (id == 0 || id > b->nr_types)
+		return NULL;
+	return (const struct btf_type *)(b->types + b->offs[id]);
+}
+
+const char *btf_str(const struct btf_spec *b, uint32_t off)
+{
+	return off < b->strs_len ? b->strs + off : "";
+}
+
+/* Does this kind's size_type field hold a type id (rather than a size)? */
+static bool refers_to_type(uint32_t kind)
+{
+	switch (kind) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT: case BTF_KIND_FUNC: case BTF_KIND_FUNC_PROTO: case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG: case BTF_KIND_TYPE_TAG:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Check the names and type references of record id (its extent was checked by the caller). */
+static int check_record(const struct btf_spec *b, uint32_t id, struct diag *d)
+{
+	const struct btf_type *t = btf_type(b, id);
+	uint32_t kind = btf_kind(t), vlen = btf_vlen(t), n = b->nr_types;
+
+#define NAME_OK(off) ((off) < b->strs_len || (off) == 0)
+	if (!NAME_OK(t->name_off))
+		return diag_set(d, -EINVAL, "btf: type %u: name offset %#x outside the strings", id, t->name_off);
+	if (refers_to_type(kind) && t->type > n)
+		return diag_set(d, -EINVAL, "btf: type %u (%s): refers to type %u, only %u types", id,
+				btf_kind_name(kind), t->type, n);
+
+	switch (kind) {
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = btf_array_info(t);
+		if (a->type > n || a->index_type > n)
+			return diag_set(d, -EINVAL, "btf: type %u (array): element or index type out of range", id);
+		break;
+	}
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: {
+		const struct btf_member *m = btf_members(t);
+		for (uint32_t i = 0; i < vlen; i++)
+			if (!NAME_OK(m[i].name_off) || m[i].type > n)
+				return diag_set(d, -EINVAL, "btf: type %u (%s): member %u: bad name or type", id,
+						btf_kind_name(kind), i);
+		break;
+	}
+	case BTF_KIND_ENUM: {
+		const struct btf_enum *e = btf_enums(t);
+		for (uint32_t i = 0; i < vlen; i++)
+			if (!NAME_OK(e[i].name_off))
+				return diag_set(d, -EINVAL, "btf: type %u (enum): value %u: bad name", id, i);
+		break;
+	}
+	case BTF_KIND_ENUM64: {
+		const struct btf_enum64 *e = btf_enums64(t);
+		for (uint32_t i = 0; i < vlen; i++)
+			if (!NAME_OK(e[i].name_off))
+				return diag_set(d, -EINVAL, "btf: type %u (enum64): value %u: bad name", id, i);
+		break;
+	}
+	case BTF_KIND_FUNC_PROTO: {
+		const struct btf_param *p = btf_params(t);
+		for (uint32_t i = 0; i < vlen; i++)
+			if (!NAME_OK(p[i].name_off) || p[i].type > n)
+				return diag_set(d, -EINVAL, "btf: type %u (func_proto): param %u: bad name or type", id, i);
+		break;
+	}
+	case BTF_KIND_DATASEC: {
+		const struct btf_var_secinfo *v = btf_secinfos(t);
+		for (uint32_t i = 0; i < vlen; i++)
+			if (v[i].type > n)
+				return diag_set(d, -EINVAL, "btf: type %u (datasec): entry %u: type out of range", id, i);
+		break;
+	}
+	default:
+		break;
+	}
+#undef NAME_OK
+	return 0;
+}
+
+int btf_parse(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, struct diag *d)
+{
+	memset(b, 0, sizeof(*b));
+	b->raw = raw;
+	b->raw_size = size;
+	b->swap = swap;
+
+	if (size < sizeof(struct btf_header))
+		return diag_set(d, -EINVAL, "btf: %u bytes, too short for a header", size);
+	if (rd16(raw, swap) != BTF_MAGIC)
+		return diag_set(d, -EINVAL, "btf: bad magic %#x", rd16(raw, swap));
+	if (raw[2] != BTF_VERSION)
+		return diag_set(d, -EINVAL, "btf: version %u not supported", raw[2]);
+
+	uint32_t hdr_len = rd32(raw + 4, swap);
+	uint32_t type_off = rd32(raw + 8, swap), type_len = rd32(raw + 12, swap);
+	uint32_t str_off = rd32(raw + 16, swap), str_len = rd32(raw + 20, swap);
+	if (hdr_len < sizeof(struct btf_header) || hdr_len > size)
+		return diag_set(d, -EINVAL, "btf: header length %u (section %u bytes)", hdr_len, size);
+	uint64_t data_len = size - hdr_len;
+	if ((uint64_t)type_off + type_len > data_len || (uint64_t)str_off + str_len > data_len)
+		return diag_set(d, -EINVAL, "btf: types %u+%u or strings %u+%u past the %llu data bytes",
+				type_off, type_len, str_off, str_len, (unsigned long long)data_len);
+	if (type_off % 4 || type_len % 4)
+		return diag_set(d, -EINVAL, "btf: type section offset %u / length %u not 4-byte aligned",
+				type_off, type_len);
+	if (str_len && raw[hdr_len + str_off + str_len - 1] != '\0')
+		return diag_set(d, -EINVAL, "btf: string section does not end with NUL");
+	b->hdr_len = hdr_len;
+	b->types_len = type_len;
+	b->strs = (const char *)raw + hdr_len + str_off;
+	b->strs_len = str_len;
+
+	/* Host order and aligned: point into the file. Otherwise one owned copy, words swapped. */
+	const uint8_t *types = raw + hdr_len + type_off;
+	if (swap || ((uintptr_t)types & 3)) {
+		b->owned = malloc(type_len ? type_len : 1);
+		if (!b->owned)
+			return diag_set(d, -ENOMEM, "btf: out of memory copying %u bytes of types", type_len);
+		for (uint32_t i = 0; i < type_len; i += 4) {
+			uint32_t w = rd32(types + i, swap);
+			memcpy(b->owned + i, &w, 4);
+		}
+		types = b->owned;
+	}
+	b->types = types;
+
+	/* First pass: count records, checking each one's extent. */
+	uint32_t count = 0;
+	for (uint32_t off = 0; off < type_len; count++) {
+		const struct btf_type *t;
+		if (type_len - off < sizeof(*t))
+			goto truncated;
+		t = (const struct btf_type *)(types + off);
+		uint32_t extra = extra_size(btf_kind(t), btf_vlen(t));
+		if (extra == UINT32_MAX) {
+			diag_set(d, -EINVAL, "btf: type %u: unknown kind %u", count + 1, btf_kind(t));
+			goto fail;
+		}
+		if (extra > type_len - off - sizeof(*t))
+			goto truncated;
+		off += (uint32_t)sizeof(*t) + extra;
+		if (count + 1 > BTF_MAX_TYPE) {
+			diag_set(d, -E2BIG, "btf: more than %u types", BTF_MAX_TYPE);
+			goto fail;
+		}
+	}
+	b->offs = malloc(((size_t)count + 1) * sizeof(*b->offs));
+	if (!b->offs) {
+		diag_set(d, -ENOMEM, "btf: out of memory indexing %u types", count);
+		goto fail;
+	}
+	b->nr_types = count;
+	b->offs[0] = 0;
+	for (uint32_t id = 1, off = 0; id <= count; id++) {
+		b->offs[id] = off;
+		off += btf_record_size((const struct btf_type *)(types + off));
+	}
+	for (uint32_t id = 1; id <= count; id++) {
+		int err = check_record(b, id, d);
+		if (err) {
+			btf_close(b);
+			return err;
+		}
+	}
+	return 0;
+
+truncated:
+	diag_set(d, -EINVAL, "btf: type %u: record runs past the type section (%u bytes)", count + 1, type_len);
+fail:
+	btf_close(b);
+	return -EINVAL;
+}
+
+void btf_close(struct btf_spec *b)
+{
+	free(b->offs);
+	free(b->owned);
+	b->offs = NULL;
+	b->owned = NULL;
+	b->nr_types = 0;
+}
+
+static bool is_modifier(uint32_t kind, bool with_typedef)
+{
+	return kind == BTF_KIND_CONST || kind == BTF_KIND_VOLATILE || kind == BTF_KIND_RESTRICT ||
+	       kind == BTF_KIND_TYPE_TAG || (with_typedef && kind == BTF_KIND_TYPEDEF);
+}
+
+static int skip(const struct btf_spec *b, uint32_t id, bool typedefs)
+{
+	for (int hops = 0; hops < MAX_CHAIN; hops++) {
+		const struct btf_type *t = btf_type(b, id);
+		if (!t || !is_modifier(btf_kind(t), typedefs))
+			return (int)id;
+		id = t->type;
+	}
+	return -ELOOP;
+}
+
+int btf_skip_mods(const struct btf_spec *b, uint32_t id) { return skip(b, id, true); }
+int btf_skip_qualifiers(const struct btf_spec *b, uint32_t id) { return skip(b, id, false); }
+
+int btf_size(const struct btf_spec *b, uint32_t id, uint32_t *size)
+{
+	uint64_t mult = 1;
+
+	for (int hops = 0; hops < MAX_CHAIN; hops++) {
+		const struct btf_type *t = btf_type(b, id);
+		if (!t)
+			return -EINVAL;
+		switch (btf_kind(t)) {
+		case BTF_KIND_INT: case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64: case BTF_KIND_DATASEC: case BTF_KIND_FLOAT:
+			mult *= t->size;
+			if (mult > UINT32_MAX)
+				return -E2BIG;
+			*size = (uint32_t)mult;
+			return 0;
+		case BTF_KIND_PTR:
+			*size = (uint32_t)(mult * 8);
+			return mult * 8 > UINT32_MAX ? -E2BIG : 0;
+		case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
+		case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_VAR:
+			id = t->type;
+			break;
+		case BTF_KIND_ARRAY:
+			mult *= btf_array_info(t)->nelems;
+			if (mult > UINT32_MAX)
+				return -E2BIG;
+			id = btf_array_info(t)->type;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return -ELOOP;
+}
+
+uint32_t btf_find(const struct btf_spec *b, uint32_t kind, const char *name)
+{
+	for (uint32_t id = 1; id <= b->nr_types; id++) {
+		const struct btf_type *t = btf_type(b, id);
+		if (btf_kind(t) == kind && strcmp(btf_type_name(b, t), name) == 0)
+			return id;
+	}
+	return 0;
+}
+
+char *btf_type_str(const struct btf_spec *b, uint32_t id, char *buf, size_t n)
+{
+	char suffix[64] = "";
+	size_t used = 0;
+	const char *quals = "";
+
+	buf[0] = '\0';
+	for (int hops = 0; hops < MAX_CHAIN; hops++) {
+		const struct btf_type *t = btf_type(b, id);
+		if (!t) {
+			snprintf(buf, n, "%svoid%s", quals, suffix);
+			return buf;
+		}
+		uint32_t kind = btf_kind(t);
+		const char *name = btf_type_name(b, t);
+		switch (kind) {
+		case BTF_KIND_CONST:
+			quals = "const ";
+			id = t->type;
+			continue;
+		case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_VAR:
+			id = t->type;
+			continue;
+		case BTF_KIND_PTR:
+			if (used + 2 < sizeof(suffix)) {
+				memmove(suffix + 2, suffix, used + 1);
+				memcpy(suffix, " *", 2);
+				used += 2;
+			}
+			id = t->type;
+			continue;
+		case BTF_KIND_ARRAY: {
+			char dim[16];
+			int k = snprintf(dim, sizeof(dim), "[%u]", btf_array_info(t)->nelems);
+			if (k > 0 && used + (size_t)k < sizeof(suffix)) {
+				memcpy(suffix + used, dim, (size_t)k + 1);
+				used += (size_t)k;
+			}
+			id = btf_array_info(t)->type;
+			continue;
+		}
+		case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+		case BTF_KIND_FWD: {
+			const char *tag = kind == BTF_KIND_UNION ? "union "
+					  : kind == BTF_KIND_STRUCT ? "struct "
+					  : kind == BTF_KIND_FWD ? (btf_kflag(t) ? "union " : "struct ")
+								  : "enum ";
+			snprintf(buf, n, "%s%s%s%s", quals, tag, *name ? name : "(anon)", suffix);
+			return buf;
+		}
+		case BTF_KIND_FUNC_PROTO:
+			snprintf(buf, n, "%sfunc%s", quals, suffix);
+			return buf;
+		default:
+			snprintf(buf, n, "%s%s%s", quals, *name ? name : btf_kind_name(kind), suffix);
+			return buf;
+		}
+	}
+	snprintf(buf, n, "(loop)");
+	return buf;
+}

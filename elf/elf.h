@@ -1,0 +1,86 @@
+/* elf/elf.h — a hand-written ELF64 reader for BPF relocatable objects, both byte orders.
+ * It owns: the header, section headers and names, the symbol table, string tables and REL
+ * relocation entries. It knows nothing about BPF beyond checking e_machine. The file bytes are
+ * borrowed, never copied: every pointer handed out points into them, after a bounds check. */
+#ifndef RAWLOAD_ELF_H
+#define RAWLOAD_ELF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/diag.h"
+
+/* Values from the ELF specification (not taken from <elf.h>, which musl and glibc spell alike,
+ * to keep the module readable on its own). */
+enum {
+	ELF_SHT_NULL = 0, ELF_SHT_PROGBITS = 1, ELF_SHT_SYMTAB = 2, ELF_SHT_STRTAB = 3,
+	ELF_SHT_RELA = 4, ELF_SHT_NOBITS = 8, ELF_SHT_REL = 9,
+	ELF_SHF_WRITE = 0x1, ELF_SHF_ALLOC = 0x2, ELF_SHF_EXECINSTR = 0x4,
+	ELF_STB_LOCAL = 0, ELF_STB_GLOBAL = 1, ELF_STB_WEAK = 2,
+	ELF_STT_NOTYPE = 0, ELF_STT_OBJECT = 1, ELF_STT_FUNC = 2, ELF_STT_SECTION = 3, ELF_STT_FILE = 4,
+	ELF_STV_DEFAULT = 0, ELF_STV_HIDDEN = 2,
+	ELF_SHN_UNDEF = 0, ELF_SHN_LORESERVE = 0xff00, ELF_SHN_ABS = 0xfff1, ELF_SHN_COMMON = 0xfff2,
+	ELF_EM_BPF = 247,
+};
+
+struct elf_section {
+	const char *name;       /* from .shstrtab, NUL-terminated inside it */
+	uint32_t type;          /* ELF_SHT_* */
+	uint64_t flags;         /* ELF_SHF_* */
+	uint64_t size;          /* bytes; for NOBITS the size in memory, no bytes in the file */
+	uint32_t link, info;    /* for REL: link = symbol table, info = section patched */
+	uint64_t entsize, addralign;
+	const uint8_t *data;    /* size bytes inside the file; NULL for NOBITS and NULL sections */
+};
+
+struct elf_sym {
+	const char *name;       /* "" when unnamed */
+	uint64_t value, size;
+	uint16_t shndx;         /* section index, or ELF_SHN_UNDEF / ELF_SHN_ABS / ELF_SHN_COMMON */
+	uint8_t bind, type, visibility;
+};
+
+struct elf_rel {
+	uint64_t offset;        /* byte offset inside the patched section, checked < its size */
+	uint32_t sym;           /* symbol index, checked < nsym */
+	uint32_t type;          /* R_BPF_* */
+};
+
+struct elf_file {
+	const uint8_t *data;    /* the whole file (borrowed) */
+	size_t size;
+	bool big_endian;        /* file byte order */
+	bool swap;              /* file byte order differs from the host's */
+	uint32_t nsec;
+	struct elf_section *sec; /* nsec entries, owned */
+	uint32_t symtab;        /* index of the symbol table section; 0 when there is none */
+	uint32_t nsym;
+	struct elf_sym *sym;    /* nsym entries, owned (names point into the file) */
+};
+
+/* Parse the header, section headers and symbol table of data[0..size). The bytes must outlive
+ * the elf_file. Returns 0, or -EINVAL/-ENOMEM with d filled ("elf: section 7: ..."). */
+int elf_parse(struct elf_file *f, const uint8_t *data, size_t size, struct diag *d);
+void elf_close(struct elf_file *f);
+
+/* The section called name, or NULL. */
+const struct elf_section *elf_find_section(const struct elf_file *f, const char *name);
+/* Index of a section (pointer into f->sec). */
+static inline uint32_t elf_section_index(const struct elf_file *f, const struct elf_section *s)
+{
+	return (uint32_t)(s - f->sec);
+}
+
+/* Number of entries in REL section rel (entsize checked at parse time). */
+uint32_t elf_rel_count(const struct elf_section *rel);
+/* Entry i of REL section rel, which patches section f->sec[rel->info]. Checks the symbol index
+ * and that offset + width fits the patched section. Returns 0 or -EINVAL with d filled. */
+int elf_rel_get(const struct elf_file *f, const struct elf_section *rel, uint32_t i, uint32_t width,
+		struct elf_rel *out, struct diag *d);
+
+/* The NUL-terminated string at off inside a string table of size bytes, or NULL when off is out
+ * of range or the string runs off the end. */
+const char *elf_strtab_get(const uint8_t *tab, uint64_t size, uint64_t off);
+
+#endif

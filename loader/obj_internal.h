@@ -1,0 +1,25 @@
+/* loader/obj_internal.h — shared between the parts of obj_parse (obj.c, obj_maps.c,
+ * obj_relocs.c). Not for other modules. */
+#ifndef RAWLOAD_OBJ_INTERNAL_H
+#define RAWLOAD_OBJ_INTERNAL_H
+
+#include "loader/obj.h"
+
+/* Index into o->codes of ELF section sec, or -1. */
+int obj_code_of_section(const struct obj *o, uint32_t sec);
+/* Index into o->funcs of the function starting at (code, insn), or -1. */
+int obj_func_at(const struct obj *o, uint32_t code, uint32_t insn);
+/* Index into o->maps of the map defined at (sec, off), or -1. */
+int obj_map_at(const struct obj *o, uint32_t sec, uint64_t off);
+/* Index into o->maps of the global-data map for ELF section sec, or -1. */
+int obj_data_map_of_section(const struct obj *o, uint32_t sec);
+
+/* Binary search in relocs[0..n), sorted by (code, insn). */
+const struct obj_reloc *obj_reloc_search(const struct obj_reloc *relocs, uint32_t n, uint32_t code,
+					 uint32_t insn);
+
+int obj_parse_maps(struct obj *o, struct diag *d);      /* obj_maps.c */
+int obj_parse_inits(struct obj *o, struct diag *d);     /* obj_maps.c, after programs */
+int obj_parse_relocs(struct obj *o, struct diag *d);    /* obj_relocs.c */
+
+#endif
