@@ -411,6 +411,14 @@ close_fd:
 
 /* ---- the three requests ------------------------------------------------------------------------ */
 
+/* The words after the subject in a diagnostic: the kernel's own message when it gave one. */
+static const char *reason(const char *msg, int err)
+{
+	if (msg[0])
+		return msg;
+	return err == -ENODEV ? "no such interface" : err == -ETIMEDOUT ? "no reply" : "failed";
+}
+
 struct ack_state {
 	uint32_t seq;
 };
@@ -432,8 +440,8 @@ int nl_xdp_set(int ifindex, int prog_fd, uint32_t xdp_flags, int expected_fd, st
 		return diag_set(d, len, "netlink: XDP %s on ifindex %d: request too big", what, ifindex);
 	int err = nl_exchange(req, (size_t)len, ack_step, &s, msg, sizeof(msg));
 	if (err)
-		return diag_set(d, err, "netlink: XDP %s on ifindex %d: %s%s(%s)", what, ifindex, msg,
-				msg[0] ? " " : "failed ", sys_errno_name(err));
+		return diag_set(d, err, "netlink: XDP %s on ifindex %d: %s (%s)", what, ifindex,
+				reason(msg, err), sys_errno_name(err));
 	return 0;
 }
 
@@ -461,8 +469,8 @@ int nl_xdp_query(int ifindex, struct nl_xdp_state *out, struct diag *d)
 	memset(out, 0, sizeof(*out));
 	int err = nl_exchange(req, sizeof(req), link_step, &s, msg, sizeof(msg));
 	if (err)
-		return diag_set(d, err, "netlink: XDP query on ifindex %d: %s%s(%s)", ifindex, msg,
-				msg[0] ? " " : "failed ", sys_errno_name(err));
+		return diag_set(d, err, "netlink: XDP query on ifindex %d: %s (%s)", ifindex,
+				reason(msg, err), sys_errno_name(err));
 	return 0;
 }
 
@@ -499,8 +507,8 @@ int nl_default_route_ifindex(int *ifindex, struct diag *d)
 	for (int i = 0; i < 2; i++) {
 		int err = default_route(families[i], &s, msg, sizeof(msg));
 		if (err)
-			return diag_set(d, err, "netlink: %s route dump: %s%s(%s)", names[i], msg,
-					msg[0] ? " " : "failed ", sys_errno_name(err));
+			return diag_set(d, err, "netlink: %s route dump: %s (%s)", names[i],
+					reason(msg, err), sys_errno_name(err));
 		if (s.pick.found) {
 			*ifindex = s.pick.ifindex;
 			return 0;

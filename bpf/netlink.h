@@ -44,8 +44,9 @@ int nl_build_xdp_set(void *buf, size_t cap, uint32_t seq, int ifindex, int prog_
 		     uint32_t xdp_flags, int expected_fd);
 
 /* Looks for the NLMSG_ERROR answering seq in buf[len]. Returns 0 for a positive ack, the kernel's
- * negative errno for a refusal (its extended-ack message, if any, copied into msg[cap], else msg
- * empty), NL_MORE when buf holds no answer for seq, -EBADMSG when buf is malformed. */
+ * negative errno for a refusal (its extended-ack message, if any, copied into msg[cap] as one
+ * printable line, else msg empty; msg may be NULL when cap is 0), NL_MORE when buf holds no answer
+ * for seq, -EBADMSG when buf is malformed. Messages with another seq are skipped. */
 int nl_parse_ack(const void *buf, size_t len, uint32_t seq, char *msg, size_t cap);
 
 /* Looks for the RTM_NEWLINK of ifindex answering seq and fills *out. Returns 0, NL_MORE, the kernel's

@@ -50,8 +50,10 @@ struct perf_buf {
 	size_t scratch_size;
 };
 
-/* A sample: data[size] is what the program passed to bpf_perf_event_output. Valid only during the
- * call. Returning non-zero stops reading (progress so far is kept). */
+/* A sample: data starts with what the program passed to bpf_perf_event_output; size can be up to 7
+ * bytes more, because the kernel pads the raw record (u32 size + data) to 8 bytes and reports the
+ * padded size (28 bytes sent arrive as 28, 16 bytes as 20). Valid only during the call. Returning
+ * non-zero stops reading (progress so far is kept). */
 typedef int (*perf_sample_fn)(void *ctx, int cpu, const void *data, uint32_t size);
 /* The kernel dropped `lost` samples on cpu because the ring was full. */
 typedef void (*perf_lost_fn)(void *ctx, int cpu, uint64_t lost);
