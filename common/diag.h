@@ -37,7 +37,14 @@ static inline int diag_wrap(struct diag *d, int err, const char *fmt, ...)
 		vsnprintf(head, sizeof(head), fmt, ap);
 		va_end(ap);
 		memcpy(tail, d->msg, sizeof(tail));
-		snprintf(d->msg, sizeof(d->msg), "%s%s", head, tail);
+		size_t h = strlen(head), t = strnlen(tail, sizeof(tail) - 1);
+		if (h > sizeof(d->msg) - 1)
+			h = sizeof(d->msg) - 1;
+		if (t > sizeof(d->msg) - 1 - h)
+			t = sizeof(d->msg) - 1 - h;
+		memcpy(d->msg, head, h);
+		memcpy(d->msg + h, tail, t);
+		d->msg[h + t] = '\0';
 	}
 	return err;
 }

@@ -1,0 +1,26 @@
+/* loader/narrate.h — how the passes tell what they do (-v) without printing: they hand one line
+ * at a time to a callback the CLI provides. A NULL narrator or callback says nothing. */
+#ifndef RAWLOAD_NARRATE_H
+#define RAWLOAD_NARRATE_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+struct narrator {
+	void (*line)(void *ctx, const char *text); /* text has no trailing newline */
+	void *ctx;
+};
+
+static inline void narrate(const struct narrator *n, const char *fmt, ...)
+{
+	if (!n || !n->line)
+		return;
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	n->line(n->ctx, buf);
+}
+
+#endif
