@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/btf.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -101,6 +102,10 @@ static struct bpf_insn add64_imm(uint8_t dst, int32_t imm)
 static struct bpf_insn rsh64_imm(uint8_t dst, int32_t imm)
 {
 	return insn(BPF_ALU64 | BPF_RSH | BPF_K, dst, 0, 0, imm);
+}
+static struct bpf_insn ldx_dw(uint8_t dst, uint8_t src, int16_t off) /* dst = *(u64 *)(src + off) */
+{
+	return insn(BPF_LDX | BPF_MEM | BPF_DW, dst, src, off, 0);
 }
 static struct bpf_insn st_w(uint8_t dst, int16_t off, int32_t imm) /* *(u32 *)(dst + off) = imm */
 {
@@ -365,6 +370,57 @@ TEST(bpf_prog_test_run)
 	CHECK(t.retval == XDP_TX, "retval %u", t.retval);
 	CHECK(t.data_size_out == 64 && memcmp(in, out, 64) == 0, "data out: %u bytes", t.data_size_out);
 	close_fd(&fd);
+}
+
+/* A BTF blob with one type, [1] int (32 bits, signed). */
+static size_t tiny_btf(unsigned char *buf)
+{
+	static const char strings[] = "\0int"; /* offsets 0 "" and 1 "int" */
+	struct btf_header h = {.magic = BTF_MAGIC, .version = BTF_VERSION, .hdr_len = sizeof(h),
+			       .type_off = 0, .type_len = 16, .str_off = 16, .str_len = sizeof(strings)};
+	struct btf_type t = {.name_off = 1, .info = BTF_KIND_INT << 24, .size = 4};
+	uint32_t enc = BTF_INT_SIGNED << 24 | 32; /* encoding, offset 0, bits */
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), &t, sizeof(t));
+	memcpy(buf + sizeof(h) + sizeof(t), &enc, 4);
+	memcpy(buf + sizeof(h) + 16, strings, sizeof(strings));
+	return sizeof(h) + 16 + sizeof(strings);
+}
+
+TEST(bpf_btf_load_and_map_with_btf)
+{
+	SKIP_UNLESS_ROOT();
+	unsigned char blob[64];
+	size_t n = tiny_btf(blob);
+	int btf = sys_btf_load(blob, (uint32_t)n, verifier_log, sizeof(verifier_log), 1);
+	REQUIRE(btf > 0, "btf load: %s\n%s", sys_errno_name(btf), verifier_log);
+	struct sys_map_def def = {.name = "rl_btf_map", .type = BPF_MAP_TYPE_HASH, .key_size = 4,
+				  .value_size = 4, .max_entries = 4, .btf_fd = btf,
+				  .btf_key_type_id = 1, .btf_value_type_id = 1};
+	int map = sys_map_create(&def);
+	CHECK(map > 0, "map with BTF: %s", sys_errno_name(map));
+	struct bpf_map_info info;
+	uint32_t len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	CHECK(map > 0 && sys_obj_info(map, &info, &len) == 0 && info.btf_id != 0 &&
+		      info.btf_key_type_id == 1 && info.btf_value_type_id == 1,
+	      "map info: btf %u key %u value %u", info.btf_id, info.btf_key_type_id,
+	      info.btf_value_type_id);
+	close_fd(&map);
+	/* A value type id that is not there. */
+	def.btf_value_type_id = 7;
+	map = sys_map_create(&def);
+	CHECK(map == -EINVAL, "bad BTF id: %d (%s)", map, sys_errno_name(map));
+	close_fd(&map);
+	close_fd(&btf);
+
+	/* A bad magic: refused, and the log says why. */
+	blob[0] ^= 0xff;
+	verifier_log[0] = '\0';
+	btf = sys_btf_load(blob, (uint32_t)n, verifier_log, sizeof(verifier_log), 1);
+	CHECK(btf == -EINVAL && verifier_log[0] != '\0', "bad magic: %d, log '%.80s'", btf, verifier_log);
+	note("BTF with a bad magic: %s, log: %.60s", sys_errno_name(btf), verifier_log);
+	close_fd(&btf);
 }
 
 /* ---- ring buffer ------------------------------------------------------------------------------- */
@@ -1113,6 +1169,102 @@ out:
 	close_fd(&perf);
 	close_fd(&prog);
 	close_fd(&map);
+}
+
+/* raw_tracepoint sys_enter: count this process's getpid calls (args[1] is the syscall number). */
+static void raw_tracepoint_body(void)
+{
+	int map = map_make(BPF_MAP_TYPE_ARRAY, 4, 8, 1, "rl_raw_count"), prog = -1, fd = -1;
+	REQUIRE(map > 0, "map: %s", sys_errno_name(map));
+	struct bpf_insn p[] = {
+		mov64_reg(BPF_REG_6, BPF_REG_1),
+		call(BPF_FUNC_get_current_pid_tgid),
+		rsh64_imm(BPF_REG_0, 32),
+		jne_imm(BPF_REG_0, (int32_t)getpid(), 11),
+		ldx_dw(BPF_REG_1, BPF_REG_6, 8),
+		jne_imm(BPF_REG_1, SYS_getpid, 9),
+		st_w(BPF_REG_10, -4, 0),
+		mov64_reg(BPF_REG_2, BPF_REG_10), add64_imm(BPF_REG_2, -4),
+		ld_map_fd_lo(BPF_REG_1, map), ld_map_fd_hi(),
+		call(BPF_FUNC_map_lookup_elem),
+		jeq_imm(BPF_REG_0, 0, 2),
+		mov64_imm(BPF_REG_1, 1),
+		atomic_add64(BPF_REG_0, BPF_REG_1, 0),
+		mov64_imm(BPF_REG_0, 0), exit_insn(),
+	};
+	prog = load(BPF_PROG_TYPE_RAW_TRACEPOINT, "rl_raw_count", p, sizeof(p) / sizeof(p[0]));
+	if (prog < 0) {
+		CHECK(0, "load: %s\n%s", sys_errno_name(prog), verifier_log);
+		goto out;
+	}
+	CHECK(sys_raw_tracepoint_open("no_such_tracepoint_here", prog) == -ENOENT, "missing tracepoint");
+	fd = sys_raw_tracepoint_open("sys_enter", prog);
+	CHECK(fd > 0, "raw tracepoint open: %s", sys_errno_name(fd));
+	getpid_times(4);
+	CHECK(counter(map) == 4, "counted %llu", (unsigned long long)counter(map));
+	close_fd(&fd);
+	getpid_times(2);
+	CHECK(counter(map) == 4, "closing detaches: %llu", (unsigned long long)counter(map));
+out:
+	close_fd(&fd);
+	close_fd(&prog);
+	close_fd(&map);
+}
+
+TEST(bpf_raw_tracepoint)
+{
+	SKIP_UNLESS_ROOT();
+	raw_tracepoint_body();
+}
+
+/* PROG_ATTACH / PROG_DETACH: a flow dissector on a network namespace made here. The kernel takes
+ * the caller's namespace and wants target_fd 0 (kernel/bpf/net_namespace.c), so enter it first. */
+static void flow_dissector_body(const char *ns, int orig)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	int nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	REQUIRE(nsfd >= 0, "open %s", path);
+	struct bpf_insn p[] = {mov64_imm(BPF_REG_0, BPF_OK), exit_insn()};
+	int prog = load(BPF_PROG_TYPE_FLOW_DISSECTOR, "rl_flow", p, 2);
+	if (prog < 0 || setns(nsfd, CLONE_NEWNET) < 0) {
+		CHECK(0, "load: %s\n%s (or setns failed)", sys_errno_name(prog), verifier_log);
+		close_fd(&prog);
+		close(nsfd);
+		return;
+	}
+	int r = sys_prog_attach(prog, 0, BPF_FLOW_DISSECTOR, 0);
+	CHECK(r == 0, "attach: %s", sys_errno_name(r));
+	r = sys_prog_attach(prog, 0, BPF_FLOW_DISSECTOR, 0);
+	CHECK(r < 0, "the same program twice: %d", r);
+	note("flow dissector attached twice: %s", sys_errno_name(r));
+	CHECK(run("ip netns exec %s bpftool net show | grep -q flow_dissector", ns) == 0,
+	      "bpftool sees it");
+	r = sys_prog_detach(prog, 0, BPF_FLOW_DISSECTOR);
+	CHECK(r == 0, "detach: %s", sys_errno_name(r));
+	r = sys_prog_detach(prog, 0, BPF_FLOW_DISSECTOR);
+	CHECK(r == -ENOENT, "second detach: %d (%s)", r, sys_errno_name(r));
+	CHECK(setns(orig, CLONE_NEWNET) == 0, "back to the original namespace");
+	close_fd(&prog);
+	close(nsfd);
+}
+
+TEST(bpf_prog_attach_detach)
+{
+	SKIP_UNLESS_ROOT();
+	char ns[32];
+	snprintf(ns, sizeof(ns), "rlfA%d", (int)getpid());
+	int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	REQUIRE(orig >= 0, "own namespace");
+	if (run("ip netns add %s", ns) == 0)
+		flow_dissector_body(ns, orig);
+	else
+		CHECK(0, "ip netns add %s", ns);
+	CHECK(setns(orig, CLONE_NEWNET) == 0, "back to the original namespace");
+	close(orig);
+	run("ip netns del %s", ns);
+	snprintf(ns, sizeof(ns), "/run/netns/rlfA%d", (int)getpid());
+	CHECK(access(ns, F_OK) != 0, "%s removed", ns);
 }
 
 TEST(bpf_tracepoint)
