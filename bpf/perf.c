@@ -176,6 +176,12 @@ int perf_online_cpus(int *cpus, int cap, struct diag *d)
 
 /* ---- perf buffers ------------------------------------------------------------------------- */
 
+static int ring_fail(struct diag *d, int err, int cpu, const char *what)
+{
+	return diag_set(d, err, "perf: cpu %d: %s failed (%s)", cpu, what, sys_errno_name(err));
+}
+
+/* One BPF output event on cpu, mapped, enabled, stored in the map and watched by epoll. */
 static int ring_open(struct perf_buf *pb, struct perf_ring *r, int cpu, struct diag *d)
 {
 	struct perf_event_attr attr;
@@ -190,26 +196,21 @@ static int ring_open(struct perf_buf *pb, struct perf_ring *r, int cpu, struct d
 	r->base = NULL;
 	r->fd = perf_event_open(&attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (r->fd < 0)
-		return diag_set(d, r->fd, "perf: cpu %d: perf_event_open of a BPF output event failed (%s)",
-				cpu, sys_errno_name(r->fd));
+		return ring_fail(d, r->fd, cpu, "perf_event_open of a BPF output event");
 	void *base = mmap(NULL, pb->page_size + pb->data_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			  r->fd, 0);
 	if (base == MAP_FAILED)
-		return diag_set(d, -errno, "perf: cpu %d: mmap of %zu bytes failed (%s)", cpu,
-				pb->page_size + pb->data_size, sys_errno_name(errno));
+		return ring_fail(d, -errno, cpu, "mmap of the ring");
 	r->base = base;
 	if (ioctl(r->fd, PERF_EVENT_IOC_ENABLE, 0) < 0)
-		return diag_set(d, -errno, "perf: cpu %d: enabling the event failed (%s)", cpu,
-				sys_errno_name(errno));
+		return ring_fail(d, -errno, cpu, "enabling the event");
 	uint32_t key = (uint32_t)cpu, value = (uint32_t)r->fd;
 	int err = sys_map_update(pb->map_fd, &key, &value, BPF_ANY);
 	if (err)
-		return diag_set(d, err, "perf: cpu %d: storing the event fd in map fd %d failed (%s)", cpu,
-				pb->map_fd, sys_errno_name(err));
+		return ring_fail(d, err, cpu, "storing the event fd in the map");
 	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)(r - pb->rings)};
 	if (epoll_ctl(pb->epoll_fd, EPOLL_CTL_ADD, r->fd, &ev) < 0)
-		return diag_set(d, -errno, "perf: cpu %d: epoll_ctl failed (%s)", cpu,
-				sys_errno_name(errno));
+		return ring_fail(d, -errno, cpu, "epoll_ctl");
 	return 0;
 }
 
@@ -249,14 +250,19 @@ int perf_buf_open(struct perf_buf *pb, int map_fd, uint32_t pages_per_cpu, struc
 		err = diag_set(d, -ENOMEM, "perf: out of memory for %d rings", n);
 		goto undo;
 	}
-	n = perf_online_cpus(cpus, n, d); /* the same file again: CPUs may have come and gone */
+	/* Read again to fill the list; a CPU that came online in between gets no ring. */
+	int cap = n;
+	n = perf_online_cpus(cpus, cap, d);
 	if (n < 0) {
 		err = n;
 		goto undo;
 	}
+	if (n > cap)
+		n = cap;
 	pb->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (pb->epoll_fd < 0) {
-		err = diag_set(d, -errno, "perf: epoll_create1 failed (%s)", sys_errno_name(errno));
+		err = -errno;
+		diag_set(d, err, "perf: epoll_create1 failed (%s)", sys_errno_name(err));
 		goto undo;
 	}
 	for (int i = 0; i < n; i++) {
