@@ -354,6 +354,18 @@ int ktest_json_str(const char *json, const char *key, char *out, size_t n)
 	return 0;
 }
 
+void ktest_note(const char *fmt, ...)
+{
+	if (!getenv("RAWLOAD_NOTES"))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "  note: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
 /* ---- processes and files ------------------------------------------------------------------------ */
 
 int ktest_count_fds(void)

@@ -84,6 +84,9 @@ char *ktest_bpftool(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ktest_json_u64(const char *json, const char *key, uint64_t *out);
 int ktest_json_str(const char *json, const char *key, char *out, size_t n);
 
+/* For humans: printed (as "  note: ...") only when RAWLOAD_NOTES is set. */
+void ktest_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Open file descriptors of this process (entries of /proc/self/fd, minus the one used to count). */
 int ktest_count_fds(void);
 /* Removes dir and everything in it; only below /sys/fs/bpf/ (refuses other paths: -EPERM).
