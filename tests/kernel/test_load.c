@@ -538,3 +538,264 @@ TEST(load_pin_iproute2_global_ns)
 	uint64_t v = 77;
 	pin_story(IPROUTE2, "tc_counter", "tc/globals/tc_counter", conf, ARRAY_LEN(conf), &v, sizeof(v));
 }
+
+/* ---- programs under BPF_PROG_TEST_RUN ------------------------------------------------------------ */
+
+/* show-ip's map value (struct ip_info, 12 bytes: addresses in network byte order). */
+struct ip_info {
+	uint32_t source_ip, dest_ip;
+	uint8_t ttl, protocol, pad[2];
+};
+
+static struct ip_info read_ips(int fd)
+{
+	struct ip_info v;
+	uint32_t key = 0;
+	memset(&v, 0xee, sizeof(v));
+	int err = sys_map_lookup(fd, &key, &v, 0);
+	CHECK(err == 0, "lookup ips[0]: %s", sys_errno_name(err));
+	return v;
+}
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+	return inet_pton(AF_INET, s, &a) == 1 ? a.s_addr : 0;
+}
+
+/* show-ip stores the addresses, TTL and protocol of the last IPv4 frame, and nothing else. */
+TEST(run_show_ip)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	uint8_t pkt[256];
+	int err = kobj_load(&k, "examples/show-ip.o", NULL);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int prog = kobj_prog_fd(&k, "get_ips"), map = kobj_map_fd(&k, "ips");
+	if (err || prog < 0 || map < 0)
+		goto out;
+	struct ip_info v = read_ips(map), zero;
+	memset(&zero, 0, sizeof(zero));
+	CHECK(!memcmp(&v, &zero, sizeof(v)), "ips[0] is not zero before any run");
+
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.1.2.3", "192.168.7.9", 64, 17, 18);
+	int64_t r = ktest_run(prog, pkt, n, 1);
+	CHECK(r == XDP_PASS, "UDP frame: returned %lld", (long long)r);
+	v = read_ips(map);
+	CHECK(v.source_ip == ip4("10.1.2.3") && v.dest_ip == ip4("192.168.7.9"), "UDP: addresses %08x -> %08x",
+	      ntohl(v.source_ip), ntohl(v.dest_ip));
+	CHECK(v.ttl == 64 && v.protocol == 17, "UDP: ttl %u protocol %u", v.ttl, v.protocol);
+	CHECK(v.pad[0] == 0 && v.pad[1] == 0, "padding written: %02x %02x", v.pad[0], v.pad[1]);
+
+	n = ktest_frame_ipv4(pkt, sizeof(pkt), "172.16.0.5", "10.0.0.1", 17, 1, 56);
+	r = ktest_run(prog, pkt, n, 1);
+	CHECK(r == XDP_PASS, "ICMP frame: returned %lld", (long long)r);
+	struct ip_info icmp = read_ips(map);
+	CHECK(icmp.source_ip == ip4("172.16.0.5") && icmp.dest_ip == ip4("10.0.0.1"),
+	      "ICMP did not overwrite: addresses %08x -> %08x", ntohl(icmp.source_ip), ntohl(icmp.dest_ip));
+	CHECK(icmp.ttl == 17 && icmp.protocol == 1, "ICMP: ttl %u protocol %u", icmp.ttl, icmp.protocol);
+
+	/* Frames that must leave the map as the ICMP frame left it. */
+	struct {
+		const char *what;
+		size_t len;
+	} ignored[5];
+	uint8_t frames[5][256];
+	ignored[0].what = "ARP";
+	ignored[0].len = ktest_frame_arp(frames[0], sizeof(frames[0]), "10.9.9.9", "10.8.8.8");
+	ignored[1].what = "IPv6";
+	ignored[1].len = ktest_frame_ipv6(frames[1], sizeof(frames[1]));
+	ignored[2].what = "IPv4 cut after 10 bytes of its header";
+	ignored[2].len = 14 + 10;
+	ktest_frame_ipv4(frames[2], sizeof(frames[2]), "10.7.7.7", "10.6.6.6", 99, 17, 0);
+	ignored[3].what = "IPv4 with ihl 4";
+	ignored[3].len = ktest_frame_ipv4(frames[3], sizeof(frames[3]), "10.7.7.7", "10.6.6.6", 99, 17, 0);
+	frames[3][14] = 0x44;
+	ignored[4].what = "version 6 in an IPv4 ethertype";
+	ignored[4].len = ktest_frame_ipv4(frames[4], sizeof(frames[4]), "10.7.7.7", "10.6.6.6", 99, 17, 0);
+	frames[4][14] = 0x65;
+	for (size_t i = 0; i < ARRAY_LEN(ignored); i++) {
+		CHECK(ignored[i].len >= 14, "%s: no frame", ignored[i].what);
+		r = ktest_run(prog, frames[i], ignored[i].len, 1);
+		CHECK(r == XDP_PASS, "%s: returned %lld", ignored[i].what, (long long)r);
+		v = read_ips(map);
+		CHECK(!memcmp(&v, &icmp, sizeof(v)), "%s changed ips[0]: %08x -> %08x ttl %u proto %u", ignored[i].what,
+		      ntohl(v.source_ip), ntohl(v.dest_ip), v.ttl, v.protocol);
+	}
+
+	/* An IPv4 header with options (ihl 6) is still recorded. */
+	n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.0", "10.0.0.0", 1, 17, 8);
+	memmove(pkt + 14 + 24, pkt + 14 + 20, n - 14 - 20);
+	memset(pkt + 14 + 20, 0, 4);
+	pkt[14] = 0x46;
+	memcpy(pkt + 14 + 12, (uint8_t[]){10, 20, 30, 40}, 4);
+	memcpy(pkt + 14 + 16, (uint8_t[]){50, 60, 70, 80}, 4);
+	r = ktest_run(prog, pkt, n + 4, 1);
+	v = read_ips(map);
+	CHECK(r == XDP_PASS && v.source_ip == ip4("10.20.30.40") && v.dest_ip == ip4("50.60.70.80") && v.ttl == 1,
+	      "ihl 6: returned %lld, %08x -> %08x ttl %u", (long long)r, ntohl(v.source_ip), ntohl(v.dest_ip), v.ttl);
+out:
+	kobj_close(&k);
+	FDS_END();
+}
+
+static uint64_t read_u64(int fd, uint32_t key)
+{
+	uint64_t v = ~0ull;
+	int err = sys_map_lookup(fd, &key, &v, 0);
+	CHECK(err == 0, "lookup [%u]: %s", key, sys_errno_name(err));
+	return v;
+}
+
+static uint32_t read_u32(int fd, uint32_t key)
+{
+	uint32_t v = ~0u;
+	int err = sys_map_lookup(fd, &key, &v, 0);
+	CHECK(err == 0, "lookup [%u]: %s", key, sys_errno_name(err));
+	return v;
+}
+
+/* counter counts every run, exactly: repeat = N counts N, separate runs count one each. */
+TEST(run_counter)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	uint8_t pkt[128];
+	int err = kobj_load(&k, "examples/counter.o", NULL);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int prog = kobj_prog_fd(&k, "count_packets"), map = kobj_map_fd(&k, "pkt_count");
+	if (err || prog < 0 || map < 0)
+		goto out;
+	CHECK(read_u64(map, 0) == 0, "count before any run");
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 10);
+	int64_t r = ktest_run(prog, pkt, n, 1000);
+	CHECK(r == XDP_PASS, "returned %lld", (long long)r);
+	CHECK(read_u64(map, 0) == 1000, "repeat 1000 counted %llu", (unsigned long long)read_u64(map, 0));
+	for (int i = 0; i < 7; i++)
+		CHECK(ktest_run(prog, pkt, n, 1) == XDP_PASS, "run %d", i);
+	n = ktest_frame_arp(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2");
+	for (int i = 0; i < 3; i++)
+		CHECK(ktest_run(prog, pkt, n, 1) == XDP_PASS, "ARP run %d", i);
+	CHECK(read_u64(map, 0) == 1010, "1000 + 7 + 3 runs counted %llu", (unsigned long long)read_u64(map, 0));
+out:
+	kobj_close(&k);
+	FDS_END();
+}
+
+/* sub_a = sq(2) + add3(1) + loop_sum() = 18 (bpf_loop callback, static and global .text
+ * subprograms); sub_b = add3(twice(5)) = 13 (static subprogram in the program section). */
+TEST(run_subprogs)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	uint8_t pkt[64];
+	int err = kobj_load(&k, "build/progs/subprogs.bpfel.o", NULL);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int a = kobj_prog_fd(&k, "sub_a"), b = kobj_prog_fd(&k, "sub_b");
+	if (err || a < 0 || b < 0)
+		goto out;
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 0);
+	int64_t ra = ktest_run(a, pkt, n, 1), rb = ktest_run(b, pkt, n, 1);
+	CHECK(ra == 18, "sub_a returned %lld, want 18", (long long)ra);
+	CHECK(rb == 13, "sub_b returned %lld, want 13", (long long)rb);
+	/* The kernel got one func_info per function linked in: sub_a + sq, add3, loop_sum, sum_cb;
+	 * sub_b + twice, add3. */
+	struct bpf_prog_info ia, ib;
+	CHECK(ktest_prog_info(a, &ia) == 0 && ia.nr_func_info == 5, "sub_a: %u func_info, want 5", ia.nr_func_info);
+	CHECK(ktest_prog_info(b, &ib) == 0 && ib.nr_func_info == 3, "sub_b: %u func_info, want 3", ib.nr_func_info);
+	CHECK(ia.nr_line_info > 0 && ib.nr_line_info > 0, "line_info %u / %u", ia.nr_line_info, ib.nr_line_info);
+out:
+	kobj_close(&k);
+	FDS_END();
+}
+
+/* Loads btf_maps with its pinned map below a per-test dir; *dir receives it for cleanup. */
+static int load_btf_maps(struct kobj *k, char *dir, size_t n, const char *tag)
+{
+	ktest_bpffs_dir(dir, n, tag);
+	ktest_rm_bpffs_tree(dir);
+	struct load_opts opts = {.pin_root = dir};
+	return kobj_load(k, BTF_MAPS, &opts);
+}
+
+/* xdp_entry tail-calls jmp_table[1] = tail_target (XDP_DROP); with the slot empty it falls
+ * through to XDP_PASS. The loader's fds keep the prog array's user reference (the kernel empties
+ * a prog array when the last one goes). */
+TEST(run_tail_call)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	char dir[128];
+	uint8_t pkt[64];
+	int err = load_btf_maps(&k, dir, sizeof(dir), "tail");
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int entry = kobj_prog_fd(&k, "xdp_entry"), target = kobj_prog_fd(&k, "tail_target");
+	int jmp = kobj_map_fd(&k, "jmp_table");
+	if (err || entry < 0 || target < 0 || jmp < 0)
+		goto out;
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 0);
+	CHECK(ktest_run(target, pkt, n, 1) == XDP_DROP, "tail_target");
+	int64_t r = ktest_run(entry, pkt, n, 1);
+	CHECK(r == XDP_DROP, "xdp_entry returned %lld, want tail_target's XDP_DROP", (long long)r);
+	/* From user space a prog array slot reads as the program's id. */
+	uint32_t key = 1, id = 0;
+	err = sys_map_lookup(jmp, &key, &id, 0);
+	CHECK(err == 0 && id == ktest_prog_id(target), "jmp_table[1]: %s, id %u, tail_target is %u",
+	      sys_errno_name(err), id, ktest_prog_id(target));
+	for (key = 0; key < 4; key++)
+		if (key != 1)
+			CHECK(sys_map_lookup(jmp, &key, &id, 0) == -ENOENT, "jmp_table[%u] is not empty", key);
+	key = 1;
+	err = sys_map_delete(jmp, &key);
+	CHECK(err == 0, "delete jmp_table[1]: %s", sys_errno_name(err));
+	r = ktest_run(entry, pkt, n, 1);
+	CHECK(r == XDP_PASS, "with jmp_table[1] empty xdp_entry returned %lld, want XDP_PASS", (long long)r);
+	err = sys_map_update(jmp, &key, &target, BPF_ANY);
+	CHECK(err == 0, "put tail_target back: %s", sys_errno_name(err));
+	CHECK(ktest_run(entry, pkt, n, 1) == XDP_DROP, "tail call after refilling the slot");
+out:
+	kobj_close(&k);
+	CHECK(ktest_rm_bpffs_tree(dir) == 0 && !ktest_exists(dir), "%s left behind", dir);
+	FDS_END();
+}
+
+/* mim_lookup writes 42 into outer[2] = inner_b and returns XDP_TX; outer[0] is inner_a. */
+TEST(run_map_in_map)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	char dir[128];
+	uint8_t pkt[64];
+	int err = load_btf_maps(&k, dir, sizeof(dir), "mim");
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int prog = kobj_prog_fd(&k, "mim_lookup"), outer = kobj_map_fd(&k, "outer");
+	int a = kobj_map_fd(&k, "inner_a"), b = kobj_map_fd(&k, "inner_b");
+	if (err || prog < 0 || outer < 0 || a < 0 || b < 0)
+		goto out;
+	uint32_t key, id;
+	key = 2;
+	CHECK(sys_map_lookup(outer, &key, &id, 0) == 0 && id == ktest_map_id(b), "outer[2] = map id %u, inner_b is %u",
+	      id, ktest_map_id(b));
+	key = 0;
+	CHECK(sys_map_lookup(outer, &key, &id, 0) == 0 && id == ktest_map_id(a), "outer[0] = map id %u, inner_a is %u",
+	      id, ktest_map_id(a));
+	for (key = 1; key < 4; key += 2)
+		CHECK(sys_map_lookup(outer, &key, &id, 0) == -ENOENT, "outer[%u] is not empty", key);
+	CHECK(read_u32(a, 0) == 0 && read_u32(b, 0) == 0, "inner maps not zero before the run");
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 0);
+	int64_t r = ktest_run(prog, pkt, n, 1);
+	CHECK(r == XDP_TX, "mim_lookup returned %lld, want XDP_TX", (long long)r);
+	CHECK(read_u32(b, 0) == 42, "inner_b[0] = %u, want 42", read_u32(b, 0));
+	CHECK(read_u32(a, 0) == 0, "inner_a[0] = %u, want 0", read_u32(a, 0));
+	/* The inner-map template rawload made to create `outer` is gone: the object's fds are its
+	 * maps and programs and the BTF. */
+out:
+	kobj_close(&k);
+	CHECK(ktest_rm_bpffs_tree(dir) == 0 && !ktest_exists(dir), "%s left behind", dir);
+	FDS_END();
+}
