@@ -23,9 +23,11 @@ all: rawload examples
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/%.o: %.c $(HDRS)
+# Each object depends on the headers it includes (-MMD writes the list next to it).
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+-include $(CORE_SRCS:%.c=$(BUILD)/%.d)
 
 # ---- BPF objects -------------------------------------------------------------------------------
 BPF_INC     := examples/include

@@ -214,6 +214,19 @@ int sys_link_detach(int link_fd)
 	return sys_bpf(BPF_LINK_DETACH, &a, ATTR_SIZE(link_detach));
 }
 
+int sys_link_update(int link_fd, int new_prog_fd, int old_prog_fd)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.link_update.link_fd = (uint32_t)link_fd;
+	a.link_update.new_prog_fd = (uint32_t)new_prog_fd;
+	if (old_prog_fd >= 0) {
+		a.link_update.old_prog_fd = (uint32_t)old_prog_fd;
+		a.link_update.flags = BPF_F_REPLACE;
+	}
+	return sys_bpf(BPF_LINK_UPDATE, &a, ATTR_SIZE(link_update.old_prog_fd));
+}
+
 int sys_raw_tracepoint_open(const char *name, int prog_fd)
 {
 	union bpf_attr a;

@@ -60,6 +60,9 @@ int sys_obj_get(const char *path, uint32_t file_flags);
 /* BPF_LINK_CREATE with a target fd or ifindex (target is either, as the attach type wants). */
 int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flags);
 int sys_link_detach(int link_fd);
+/* BPF_LINK_UPDATE: swap the link's program for new_prog_fd; old_prog_fd >= 0 makes it conditional
+ * (BPF_F_REPLACE: only if that program is the one attached). */
+int sys_link_update(int link_fd, int new_prog_fd, int old_prog_fd);
 int sys_raw_tracepoint_open(const char *name, int prog_fd);
 
 struct sys_test_run {

@@ -66,6 +66,16 @@ static inline uint32_t btf_member_bitfield_size(const struct btf_type *t, const 
 	return btf_kflag(t) ? BTF_MEMBER_BITFIELD_SIZE(m->offset) : 0;
 }
 
+/* Encoders for the `info` word and an INT's trailing word (the UAPI header has only decoders). */
+static inline uint32_t btf_info_enc(uint32_t kind, bool kflag, uint32_t vlen)
+{
+	return ((uint32_t)kflag << 31) | ((kind & 0x1f) << 24) | (vlen & 0xffff);
+}
+static inline uint32_t btf_int_enc(uint32_t encoding, uint32_t bit_offset, uint32_t bits)
+{
+	return (encoding << 24) | (bit_offset << 16) | bits;
+}
+
 /* Size in bytes of one record of this type including trailing data. */
 uint32_t btf_record_size(const struct btf_type *t);
 /* Kind name ("int", "struct", ...). */

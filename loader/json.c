@@ -1,31 +1,19 @@
-/* loader/json.c — JSON string escaping (RFC 8259 section 7). */
+/* loader/json.c — JSON strings straight to a stream, for the printers that write to one
+ * (inspect). The escaping itself lives in common/strbuf.h. */
 #include "loader/json.h"
+
+#include "common/strbuf.h"
 
 void json_strn(FILE *out, const char *s, size_t n)
 {
-	fputc('"', out);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (c < 0x20 || c >= 0x7f)
-				fprintf(out, "\\u%04x", c);
-			else
-				fputc(c, out);
-		}
-	}
-	fputc('"', out);
+	struct strbuf sb = {0};
+	sb_json_strn(&sb, s, n);
+	if (sb.len)
+		fwrite(sb.buf, 1, sb.len, out);
+	sb_free(&sb);
 }
 
 void json_str(FILE *out, const char *s)
 {
-	size_t n = 0;
-	while (s[n])
-		n++;
-	json_strn(out, s, n);
+	json_strn(out, s, strlen(s));
 }

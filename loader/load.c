@@ -39,14 +39,18 @@ static int pass_load_btf(struct loaded *l, const struct load_opts *opts, struct 
 	uint32_t present = btf_fixup_needed(&o->btf), sanitize = 0;
 	size_t step = 0;
 	for (;;) {
-		uint8_t *blob;
-		uint32_t size;
-		int err = btf_fixup_build(o, sanitize, &blob, &size, d);
-		if (err)
-			return err;
+		/* The model's BTF is ready as it is unless this kernel needs kinds rewritten. */
+		uint8_t *blob = o->btf_blob, *owned = NULL;
+		uint32_t size = o->btf_blob_size;
+		if (sanitize) {
+			int err = btf_fixup_build(o, sanitize, &owned, &size, d);
+			if (err)
+				return err;
+			blob = owned;
+		}
 		int fd = sys_btf_load(blob, size, NULL, 0, 0);
 		if (fd >= 0) {
-			free(blob);
+			free(owned);
 			l->btf_fd = fd;
 			narrate(opts->say, "btf: BPF_BTF_LOAD %u types, %u bytes -> fd %d%s", o->btf.nr_types, size, fd,
 				sanitize ? " (rewritten for this kernel)" : "");
@@ -59,7 +63,7 @@ static int pass_load_btf(struct loaded *l, const struct load_opts *opts, struct 
 			/* Ask once more with a log, to say why, then go on without BTF like libbpf does. */
 			char log[1024] = "";
 			int again = sys_btf_load(blob, size, log, sizeof(log), 1);
-			free(blob);
+			free(owned);
 			if (again >= 0) {
 				l->btf_fd = again;
 				return 0;
@@ -71,7 +75,7 @@ static int pass_load_btf(struct loaded *l, const struct load_opts *opts, struct 
 			narrate(opts->say, "btf: kernel refuses it (%s); continuing without BTF", last ? last + 1 : log);
 			return 0;
 		}
-		free(blob);
+		free(owned);
 		sanitize |= sanitize_order[step];
 		narrate(opts->say, "btf: retrying with %s rewritten", btf_fixup_name(sanitize_order[step]));
 		step++;

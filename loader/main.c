@@ -1,7 +1,10 @@
 /* loader/main.c — the command line: parse arguments, read the object file, run a command, print
- * the one diagnostic line when something fails. The only place that prints errors. */
+ * the one diagnostic line when something fails. The only place that prints. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,16 +12,36 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bpf/netlink.h"
 #include "bpf/sys.h"
+#include "loader/attach.h"
 #include "loader/inspect.h"
 #include "loader/load.h"
 #include "loader/obj.h"
+#include "loader/show.h"
 
 static const char usage[] =
-	"usage: rawload inspect OBJECT [--json]     print what the object holds (no kernel, any user)\n"
-	"       rawload load OBJECT [--pin DIR] [-v]  load maps and programs, report, and close (or pin)\n"
+	"usage: rawload OBJECT [IFACE] [options]   load, attach every program, show what they collect\n"
+	"                                          until Ctrl-C (SIGINT/SIGTERM/SIGHUP), then detach\n"
+	"       rawload inspect OBJECT [--json]     print what the object holds (no kernel, any user)\n"
+	"       rawload load OBJECT [--pin DIR]     load maps and programs, report, and close (or pin)\n"
+	"       rawload detach IFACE                remove an XDP program a netlink attach left behind\n"
+	"       rawload unpin DIR                   detach and remove what --pin DIR left\n"
 	"\n"
-	"  -v, --verbose   narrate every step: sections, maps created, relocations, syscalls, paths taken\n";
+	"options:\n"
+	"  -i, --interval SEC   seconds between snapshots (default 1; fractions allowed)\n"
+	"  -n, --count N        stop after N snapshots\n"
+	"  -d, --duration SEC   stop after SEC seconds\n"
+	"      --json           one JSON object per line\n"
+	"      --all-maps       show internal maps (.data, .rodata, .bss) too\n"
+	"      --trace          follow trace_pipe (bpf_printk output)\n"
+	"      --prog NAME      attach only this program (repeatable)\n"
+	"      --mode MODE      XDP mode: skb, native or hw (default: the kernel chooses)\n"
+	"      --netlink        attach XDP through rtnetlink instead of a bpf_link\n"
+	"      --replace        replace an XDP program already on the interface\n"
+	"      --pin DIR        attach, pin links and maps under DIR (bpffs) and exit; a second run\n"
+	"                       reuses the pinned maps (counters survive)\n"
+	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n";
 
 static int verbose;
 
@@ -65,6 +88,19 @@ static void unmap_file(struct file_map *fm)
 	fm->data = NULL;
 }
 
+static int open_object(const char *path, struct file_map *fm, struct obj *o)
+{
+	struct diag d = {{0}};
+	int err = map_file(path, fm, &d);
+	if (!err)
+		err = obj_parse(o, path, fm->data, fm->size, &d);
+	if (err) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		unmap_file(fm);
+	}
+	return err;
+}
+
 /* Print a verifier failure: the explaining part of the log first, all of it with -v. */
 static void print_verifier_log(const struct loaded *l)
 {
@@ -79,6 +115,20 @@ static void print_verifier_log(const struct loaded *l)
 	fprintf(stderr, "rawload: verifier log (end; -v shows all of it):\n%.*s\n", (int)n, part);
 }
 
+static int load_or_report(const struct obj *o, const struct load_opts *opts, struct loaded *l)
+{
+	struct diag d = {{0}};
+	int err = load_object(o, opts, l, &d);
+	if (err) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		print_verifier_log(l);
+		load_close(l);
+	}
+	return err;
+}
+
+/* ---- rawload load ------------------------------------------------------------------------------ */
+
 static int cmd_load(int argc, char **argv)
 {
 	const char *path = NULL;
@@ -88,35 +138,21 @@ static int cmd_load(int argc, char **argv)
 			verbose = 1;
 		else if (!strcmp(argv[i], "--pin") && i + 1 < argc)
 			opts.pin_dir = argv[++i];
-		else if (argv[i][0] == '-' || path) {
-			fputs(usage, stderr);
-			return 2;
-		} else
+		else if (argv[i][0] == '-' || path)
+			return fputs(usage, stderr), 2;
+		else
 			path = argv[i];
 	}
-	if (!path) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	if (!path)
+		return fputs(usage, stderr), 2;
 	if (verbose)
 		opts.say = &say;
-	struct diag d = {{0}};
 	struct file_map fm = {0};
 	struct obj o;
 	struct loaded l;
-	int err = map_file(path, &fm, &d);
-	if (!err)
-		err = obj_parse(&o, path, fm.data, fm.size, &d);
-	if (err) {
-		fprintf(stderr, "rawload: %s\n", d.msg);
-		unmap_file(&fm);
+	if (open_object(path, &fm, &o))
 		return 1;
-	}
-	err = load_object(&o, &opts, &l, &d);
-	if (err) {
-		fprintf(stderr, "rawload: %s\n", d.msg);
-		print_verifier_log(&l);
-		load_close(&l);
+	if (load_or_report(&o, &opts, &l)) {
 		obj_close(&o);
 		unmap_file(&fm);
 		return 1;
@@ -126,7 +162,7 @@ static int cmd_load(int argc, char **argv)
 		uint32_t len = sizeof(info);
 		memset(&info, 0, sizeof(info));
 		sys_obj_info(l.prog_fds[i], &info, &len);
-		printf("prog %-20s %-12s id %u, %u bytes translated, %u jited\n", o.progs[i].name,
+		printf("prog %-20s %-14s id %u, %u bytes translated, %u jited\n", o.progs[i].name,
 		       secdef_prog_type_name(o.progs[i].def->prog_type), info.id, info.xlated_prog_len,
 		       info.jited_prog_len);
 	}
@@ -137,7 +173,7 @@ static int cmd_load(int argc, char **argv)
 		uint32_t len = sizeof(info);
 		memset(&info, 0, sizeof(info));
 		sys_obj_info(l.map_fds[i], &info, &len);
-		printf("map  %-20s %-12s id %u%s\n", o.maps[i].name, obj_map_type_name(o.maps[i].type), info.id,
+		printf("map  %-20s %-14s id %u%s\n", o.maps[i].name, obj_map_type_name(o.maps[i].type), info.id,
 		       l.map_reused[i] ? " (reused from its pin)" : "");
 	}
 	if (opts.pin_dir)
@@ -148,6 +184,8 @@ static int cmd_load(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* ---- rawload inspect ----------------------------------------------------------------------- */
+
 static int cmd_inspect(int argc, char **argv)
 {
 	const char *path = NULL;
@@ -155,31 +193,293 @@ static int cmd_inspect(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;
-		else if (argv[i][0] == '-' || path) {
-			fputs(usage, stderr);
-			return 2;
-		} else
+		else if (argv[i][0] == '-' || path)
+			return fputs(usage, stderr), 2;
+		else
 			path = argv[i];
 	}
-	if (!path) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	struct diag d = {{0}};
+	if (!path)
+		return fputs(usage, stderr), 2;
 	struct file_map fm = {0};
 	struct obj o;
-	int err = map_file(path, &fm, &d);
-	if (!err)
-		err = obj_parse(&o, path, fm.data, fm.size, &d);
-	if (err) {
-		fprintf(stderr, "rawload: %s\n", d.msg);
-		unmap_file(&fm);
+	if (open_object(path, &fm, &o))
 		return 1;
-	}
 	inspect_print(&o, path, stdout, json);
 	obj_close(&o);
 	unmap_file(&fm);
 	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* ---- rawload detach / unpin ------------------------------------------------------------------ */
+
+static int cmd_detach(int argc, char **argv)
+{
+	const char *ifname = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+			verbose = 1;
+		else if (argv[i][0] == '-' || ifname)
+			return fputs(usage, stderr), 2;
+		else
+			ifname = argv[i];
+	}
+	if (!ifname)
+		return fputs(usage, stderr), 2;
+	int ifindex = (int)if_nametoindex(ifname);
+	if (!ifindex) {
+		fprintf(stderr, "rawload: %s: no such interface\n", ifname);
+		return 1;
+	}
+	struct diag d = {{0}};
+	if (attach_detach_iface(ifindex, ifname, verbose ? &say : NULL, &d)) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		return 1;
+	}
+	printf("detached the XDP program from %s\n", ifname);
+	return 0;
+}
+
+static int cmd_unpin(int argc, char **argv)
+{
+	const char *dir = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+			verbose = 1;
+		else if (argv[i][0] == '-' || dir)
+			return fputs(usage, stderr), 2;
+		else
+			dir = argv[i];
+	}
+	if (!dir)
+		return fputs(usage, stderr), 2;
+	struct diag d = {{0}};
+	if (attach_unpin(dir, verbose ? &say : NULL, &d)) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		return 1;
+	}
+	printf("unpinned %s: links detached, pins removed\n", dir);
+	return 0;
+}
+
+/* ---- rawload OBJECT [IFACE]: load, attach, show, detach -------------------------------------------- */
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void emit_stdout(void *ctx, const char *text, size_t len)
+{
+	(void)ctx;
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+		stop = 1; /* the reader went away (a closed pipe): finish cleanly */
+}
+
+/* "0.5" -> 500; -1 when not a positive number of seconds. */
+static int parse_ms(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (*end || !(v > 0) || v > 1e6)
+		return -1;
+	return (int)(v * 1000 + 0.5) ? (int)(v * 1000 + 0.5) : 1;
+}
+
+struct run_args {
+	const char *path, *ifname, *pin_dir;
+	struct show_opts show;
+	uint32_t xdp_mode;
+	bool force_netlink, replace;
+	const char *progs[64];
+	int nprogs;
+};
+
+static int parse_run(int argc, char **argv, struct run_args *a)
+{
+	a->show.interval_ms = 1000;
+	for (int i = 0; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		bool takes = true;
+		if (!strcmp(o, "-v") || !strcmp(o, "--verbose"))
+			verbose = 1, takes = false;
+		else if (!strcmp(o, "--json"))
+			a->show.json = true, takes = false;
+		else if (!strcmp(o, "--all-maps"))
+			a->show.all_maps = true, takes = false;
+		else if (!strcmp(o, "--trace"))
+			a->show.trace = true, takes = false;
+		else if (!strcmp(o, "--netlink"))
+			a->force_netlink = true, takes = false;
+		else if (!strcmp(o, "--replace"))
+			a->replace = true, takes = false;
+		else if (o[0] != '-') {
+			if (!a->path)
+				a->path = o;
+			else if (!a->ifname)
+				a->ifname = o;
+			else
+				return -1;
+			takes = false;
+		} else if (!v) {
+			return -1;
+		} else if (!strcmp(o, "-i") || !strcmp(o, "--interval")) {
+			if ((a->show.interval_ms = parse_ms(v)) < 0)
+				return -1;
+		} else if (!strcmp(o, "-d") || !strcmp(o, "--duration")) {
+			if ((a->show.duration_ms = parse_ms(v)) < 0)
+				return -1;
+		} else if (!strcmp(o, "-n") || !strcmp(o, "--count")) {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end || n <= 0 || n > 1000000000)
+				return -1;
+			a->show.count = (int)n;
+		} else if (!strcmp(o, "--mode")) {
+			a->xdp_mode = !strcmp(v, "skb") ? XDP_FLAGS_SKB_MODE : !strcmp(v, "native") ? XDP_FLAGS_DRV_MODE
+				      : !strcmp(v, "hw") ? XDP_FLAGS_HW_MODE : 0;
+			if (!a->xdp_mode)
+				return -1;
+		} else if (!strcmp(o, "--pin")) {
+			a->pin_dir = v;
+		} else if (!strcmp(o, "--prog")) {
+			if (a->nprogs == 64)
+				return -1;
+			a->progs[a->nprogs++] = v;
+		} else {
+			return -1;
+		}
+		if (takes)
+			i++;
+	}
+	return a->path ? 0 : -1;
+}
+
+/* Which interface XDP programs go to: the one named, else the default route's. */
+static int pick_interface(struct run_args *a, char *name, int *ifindex)
+{
+	if (a->ifname) {
+		*ifindex = (int)if_nametoindex(a->ifname);
+		if (!*ifindex) {
+			fprintf(stderr, "rawload: %s: no such interface\n", a->ifname);
+			return -ENODEV;
+		}
+		return 0;
+	}
+	struct diag d = {{0}};
+	int err = nl_default_route_ifindex(ifindex, &d);
+	if (err || !if_indextoname((unsigned)*ifindex, name)) {
+		fprintf(stderr, "rawload: no interface given and no default route to take one from (%s)\n",
+			err ? d.msg : strerror(errno));
+		return err ? err : -ENODEV;
+	}
+	a->ifname = name;
+	fprintf(stderr, "rawload: no interface given; using %s (the default route's)\n", name);
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_args a = {0};
+	if (parse_run(argc, argv, &a))
+		return fputs(usage, stderr), 2;
+
+	/* Signals wait until the display loop, which lets them in atomically; before that they stay
+	 * pending, so a Ctrl-C during loading still ends in a clean detach. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct file_map fm = {0};
+	struct obj o;
+	if (open_object(a.path, &fm, &o))
+		return 1;
+
+	bool only[o.nprogs + 1], wants_xdp = false;
+	for (uint32_t i = 0; i < o.nprogs; i++)
+		only[i] = a.nprogs == 0;
+	for (int k = 0; k < a.nprogs; k++) {
+		int p = obj_find_prog(&o, a.progs[k]);
+		if (p < 0) {
+			fprintf(stderr, "rawload: %s has no program '%s'\n", a.path, a.progs[k]);
+			obj_close(&o);
+			unmap_file(&fm);
+			return 1;
+		}
+		only[p] = true;
+	}
+	for (uint32_t i = 0; i < o.nprogs; i++)
+		wants_xdp |= only[i] && o.progs[i].def && o.progs[i].def->attach == ATTACH_XDP;
+
+	char ifbuf[IF_NAMESIZE] = "";
+	int ifindex = 0, rc = 1;
+	if (wants_xdp && pick_interface(&a, ifbuf, &ifindex)) {
+		obj_close(&o);
+		unmap_file(&fm);
+		return 1;
+	}
+	if (!wants_xdp && a.ifname)
+		fprintf(stderr, "rawload: note: %s has no XDP program to attach to %s\n", a.path, a.ifname);
+
+	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir};
+	struct attach_opts ao = {.say = lo.say, .ifindex = ifindex, .ifname = a.ifname, .xdp_mode = a.xdp_mode,
+				 .force_netlink = a.force_netlink, .replace = a.replace, .pin_dir = a.pin_dir,
+				 .only = only};
+	struct loaded l;
+	struct attach_set set = {0};
+	struct diag d = {{0}};
+	if (load_or_report(&o, &lo, &l))
+		goto out_obj;
+	if (attach_all(&o, &l, &ao, &set, &d)) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		goto out_load;
+	}
+	for (uint32_t i = 0; i < set.n; i++)
+		fprintf(stderr, "rawload: %s: %s%s\n", o.progs[set.a[i].prog].name,
+			set.a[i].state == ATT_ATTACHED ? "attached to " : "", set.a[i].note);
+
+	if (a.pin_dir) {
+		if (attach_pin(&o, &set, a.pin_dir, lo.say, &d)) {
+			fprintf(stderr, "rawload: %s\n", d.msg);
+			attach_close(&o, &l, &set, lo.say);
+			goto out_load;
+		}
+		printf("pinned under %s: programs stay attached after rawload exits; `rawload unpin %s` removes them\n",
+		       a.pin_dir, a.pin_dir);
+		/* Closing our fds now leaves pinned links (and netlink attachments) in place. */
+		for (uint32_t i = 0; i < set.n; i++)
+			set.a[i].pinned = true;
+		attach_close(&o, &l, &set, lo.say);
+		rc = 0;
+		goto out_load;
+	}
+
+	a.show.say = lo.say;
+	a.show.wait_mask = &old;
+	a.show.emit = emit_stdout;
+	rc = show_run(&o, &l, &a.show, &stop, &d) ? 1 : 0;
+	if (rc)
+		fprintf(stderr, "rawload: %s\n", d.msg);
+	attach_close(&o, &l, &set, lo.say);
+	if (verbose)
+		fprintf(stderr, "rawload: detached; exiting\n");
+out_load:
+	load_close(&l);
+out_obj:
+	obj_close(&o);
+	unmap_file(&fm);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -192,6 +492,9 @@ int main(int argc, char **argv)
 		return cmd_inspect(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "load"))
 		return cmd_load(argc - 2, argv + 2);
-	fprintf(stderr, "rawload: unknown command '%s'\n%s", argv[1], usage);
-	return 2;
+	if (!strcmp(argv[1], "detach"))
+		return cmd_detach(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "unpin"))
+		return cmd_unpin(argc - 2, argv + 2);
+	return cmd_run(argc - 1, argv + 1);
 }

@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "bpf/sys.h"
+
 struct narrator {
 	void (*line)(void *ctx, const char *text); /* text has no trailing newline */
 	void *ctx;
@@ -21,6 +23,17 @@ static inline void narrate(const struct narrator *n, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	n->line(n->ctx, buf);
+}
+
+/* "fd 7" for a new fd, "ok" for 0, the errno's name for a failure: how -v shows a call's result. */
+static inline const char *narrate_result(int r, char buf[24])
+{
+	if (r < 0)
+		return sys_errno_name(r);
+	if (r == 0)
+		return "ok";
+	snprintf(buf, 24, "fd %d", r);
+	return buf;
 }
 
 #endif

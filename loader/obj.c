@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/endian.h"
+#include "loader/btf_fixup.h"
 #include "loader/obj_internal.h"
 
 int obj_code_of_section(const struct obj *o, uint32_t sec)
@@ -87,6 +88,16 @@ static int parse_btf(struct obj *o, struct diag *d)
 	if (err)
 		return err;
 	o->has_btf = true;
+	/* The model keeps the BTF as a loader must hand it over: DATASEC sizes and variable offsets
+	 * taken from the ELF sections and symbols. Type ids and strings do not change. */
+	err = btf_fixup_build(o, 0, &o->btf_blob, &o->btf_blob_size, d);
+	btf_close(&o->btf);
+	if (!err)
+		err = btf_parse(&o->btf, o->btf_blob, o->btf_blob_size, false, d);
+	if (err) {
+		o->has_btf = false;
+		return err;
+	}
 
 	s = elf_find_section(&o->elf, ".BTF.ext");
 	if (!s || !s->data)
@@ -305,6 +316,7 @@ void obj_close(struct obj *o)
 		btf_ext_close(&o->ext);
 	if (o->has_btf)
 		btf_close(&o->btf);
+	free(o->btf_blob);
 	elf_close(&o->elf);
 	memset(o, 0, sizeof(*o));
 }

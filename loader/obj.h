@@ -101,7 +101,10 @@ struct obj_reloc {
 struct obj {
 	struct elf_file elf;
 	bool has_btf, has_ext;
-	struct btf_spec btf;
+	struct btf_spec btf;           /* .BTF with DATASEC sizes and offsets filled in from the ELF
+	                                * (clang leaves them to the loader); parsed from btf_blob */
+	uint8_t *btf_blob;             /* owned: that BTF as one host-order blob, ready for BTF_LOAD */
+	uint32_t btf_blob_size;
 	struct btf_ext_spec ext;
 	char name[64];                 /* object name: file basename up to its first dot */
 	const char *license;           /* "license" section, or NULL */

@@ -1,0 +1,105 @@
+/* common/strbuf.h — a growable text buffer, so pure code can produce text (rendered values, JSON)
+ * without printing. Out of memory is sticky: later appends do nothing and `oom` stays set.
+ * Header-only. */
+#ifndef RAWLOAD_STRBUF_H
+#define RAWLOAD_STRBUF_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct strbuf {
+	char *buf;  /* NUL-terminated when len > 0 or after sb_reset; owned */
+	size_t len, cap;
+	bool oom;
+};
+
+static inline bool sb_reserve(struct strbuf *sb, size_t more)
+{
+	if (sb->oom)
+		return false;
+	if (sb->len + more + 1 <= sb->cap)
+		return true;
+	size_t cap = sb->cap ? sb->cap : 256;
+	while (cap < sb->len + more + 1)
+		cap *= 2;
+	char *p = realloc(sb->buf, cap);
+	if (!p) {
+		sb->oom = true;
+		return false;
+	}
+	sb->buf = p;
+	sb->cap = cap;
+	return true;
+}
+
+static inline void sb_putn(struct strbuf *sb, const char *s, size_t n)
+{
+	if (!sb_reserve(sb, n))
+		return;
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void sb_puts(struct strbuf *sb, const char *s) { sb_putn(sb, s, strlen(s)); }
+static inline void sb_putc(struct strbuf *sb, char c) { sb_putn(sb, &c, 1); }
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static inline void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !sb_reserve(sb, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+/* s[0..n) as a JSON string literal (RFC 8259 section 7); bytes outside printable ASCII are
+ * escaped as \u00XX. */
+static inline void sb_json_strn(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_putc(sb, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			sb_putc(sb, '\\');
+			sb_putc(sb, (char)c);
+		} else if (c == '\n') {
+			sb_puts(sb, "\\n");
+		} else if (c == '\t') {
+			sb_puts(sb, "\\t");
+		} else if (c < 0x20 || c >= 0x7f) {
+			sb_printf(sb, "\\u%04x", c);
+		} else {
+			sb_putc(sb, (char)c);
+		}
+	}
+	sb_putc(sb, '"');
+}
+
+static inline void sb_json_str(struct strbuf *sb, const char *s) { sb_json_strn(sb, s, strlen(s)); }
+
+static inline void sb_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+static inline void sb_free(struct strbuf *sb)
+{
+	free(sb->buf);
+	memset(sb, 0, sizeof(*sb));
+}
+
+#endif

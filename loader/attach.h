@@ -1,0 +1,79 @@
+/* loader/attach.h — attaching loaded programs by their section, and detaching them.
+ * One file per attach kind: attach_xdp.c (bpf_link, netlink fallback), attach_tp.c (tracepoints
+ * through perf_event_open with a perf link or the ioctl fallback; raw tracepoints). This file's
+ * driver (attach.c) decides which programs attach where and reports those it cannot attach, by
+ * name and reason, rather than skipping them silently. */
+#ifndef RAWLOAD_ATTACH_H
+#define RAWLOAD_ATTACH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/diag.h"
+#include "loader/load.h"
+#include "loader/narrate.h"
+
+struct attach_opts {
+	const struct narrator *say;
+	int ifindex;            /* XDP target; 0 when none was given */
+	const char *ifname;
+	uint32_t xdp_mode;      /* 0 (kernel chooses), XDP_FLAGS_SKB_MODE, _DRV_MODE or _HW_MODE */
+	bool force_netlink;     /* XDP through rtnetlink even where bpf_link works */
+	bool replace;           /* allow replacing an XDP program someone else attached (netlink) */
+	const char *pin_dir;    /* --pin DIR: links live in DIR/links; reuse them on a second run */
+	const bool *only;       /* per obj.progs: attach only these (NULL: all) */
+};
+
+enum attach_state {
+	ATT_ATTACHED,
+	ATT_SKIPPED,            /* deliberately not attached (note says why: tail-call target, ...) */
+	ATT_UNSUPPORTED,        /* attach kind not supported yet */
+};
+
+struct attachment {
+	uint32_t prog;          /* index into obj.progs */
+	enum attach_state state;
+	const char *how;        /* "bpf_link", "netlink", "perf link", "perf ioctl", "raw_tracepoint" */
+	int link_fd;            /* a bpf_link (XDP, perf, raw tracepoint), -1 when none */
+	int perf_fd;            /* the perf event of a tracepoint, -1 when none */
+	int ifindex;            /* XDP: the interface */
+	uint32_t xdp_flags;     /* XDP netlink: the mode flags used, needed to detach */
+	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
+	char note[200];         /* where it went or why not ("eth0, native mode", "tail-call target") */
+};
+
+struct attach_set {
+	struct attachment *a;
+	uint32_t n;
+};
+
+/* Attach every loaded program its section says how to attach. Programs whose kind is not
+ * supported yet, tail-call targets and extra XDP programs for one interface are recorded with
+ * state and note, not attached. A real failure (the kernel refuses) detaches what was attached and
+ * returns a negative errno with d set. */
+int attach_all(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+	       struct attach_set *out, struct diag *d);
+/* Pin every bpf_link under DIR/links/<prog>. Attachments without a link (netlink XDP stays by
+ * itself; perf ioctl cannot stay) are reported: -EOPNOTSUPP for a perf ioctl attachment. */
+int attach_pin(const struct obj *o, const struct attach_set *set, const char *dir,
+	       const struct narrator *say, struct diag *d);
+/* Detach and close everything (netlink XDP programs are removed only if still ours). */
+void attach_close(const struct obj *o, const struct loaded *l, struct attach_set *set,
+		  const struct narrator *say);
+
+/* Per-kind functions, used by attach.c. Fill a->link_fd/perf_fd/how/note. */
+int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+	       struct attachment *a, struct diag *d);
+void detach_xdp(const struct loaded *l, struct attachment *a, const struct narrator *say);
+int attach_tracepoint(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attachment *a, struct diag *d);
+int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		  struct attachment *a, struct diag *d);
+
+/* `rawload detach IFACE`: remove an XDP program left by a netlink attach. */
+int attach_detach_iface(int ifindex, const char *ifname, const struct narrator *say, struct diag *d);
+/* `rawload unpin DIR`: detach pinned links, remove netlink XDP attachments of pinned programs,
+ * remove the pins and the directories. */
+int attach_unpin(const char *dir, const struct narrator *say, struct diag *d);
+
+#endif
