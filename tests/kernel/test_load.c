@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -795,6 +796,650 @@ TEST(run_map_in_map)
 	/* The inner-map template rawload made to create `outer` is gone: the object's fds are its
 	 * maps and programs and the BTF. */
 out:
+	kobj_close(&k);
+	CHECK(ktest_rm_bpffs_tree(dir) == 0 && !ktest_exists(dir), "%s left behind", dir);
+	FDS_END();
+}
+
+static int bpftool_frozen(int fd)
+{
+	char *js = ktest_bpftool("map show id %u", ktest_map_id(fd));
+	uint64_t v = 99;
+	int r = js && ktest_json_u64(js, "frozen", &v) == 0 ? (int)v : -1;
+	free(js);
+	return r;
+}
+
+/* gd_prog: bss_val = data_val + ro_val + custom_val (3 + 7 + 11 = 21 on the first run),
+ * extra_bss = 5, data_val++. .rodata and .rodata.str1.1 hold their images and are frozen. */
+TEST(run_global_data)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	uint8_t pkt[64];
+	int err = kobj_load(&k, "build/progs/global_data.bpfel.o", NULL);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int prog = kobj_prog_fd(&k, "gd_prog");
+	int data = kobj_map_fd(&k, "global_d.data"), ro = kobj_map_fd(&k, "global_d.rodata");
+	int bss = kobj_map_fd(&k, "global_d.bss"), custom = kobj_map_fd(&k, ".data.custom");
+	int extra = kobj_map_fd(&k, ".bss.extra"), str = kobj_map_fd(&k, ".rodata.str1.1");
+	if (err || prog < 0 || data < 0 || ro < 0 || bss < 0 || custom < 0 || extra < 0 || str < 0) {
+		CHECK(err, "a program or map is missing");
+		goto out;
+	}
+	/* The kernel's names for them are libbpf's. */
+	static const struct {
+		const char *model;
+		const char *kernel;
+	} names[] = {{"global_d.data", "global_d.data"}, {"global_d.rodata", "global_d.rodata"},
+		     {"global_d.bss", "global_d.bss"}, {".data.custom", ".data.custom"},
+		     {".bss.extra", ".bss.extra"}, {".rodata.str1.1", ".rodata.str1.1"}};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		struct bpf_map_info info;
+		int fd = kobj_map_fd(&k, names[i].model);
+		CHECK(ktest_map_info(fd, &info) == 0 && !strcmp(info.name, names[i].kernel), "map '%s': kernel name '%s'",
+		      names[i].model, info.name);
+	}
+
+	/* Images before any run. */
+	CHECK(read_u32(data, 0) == 3, "data_val %u, want 3", read_u32(data, 0));
+	CHECK(read_u32(custom, 0) == 11, "custom_val %u, want 11", read_u32(custom, 0));
+	CHECK(read_u32(bss, 0) == 0 && read_u32(extra, 0) == 0, "bss not zero");
+	uint8_t rov[10], strv[12];
+	uint32_t key = 0;
+	memset(rov, 0xee, sizeof(rov));
+	memset(strv, 0xee, sizeof(strv));
+	CHECK(sys_map_lookup(ro, &key, rov, 0) == 0, "lookup .rodata");
+	uint32_t ro_val;
+	memcpy(&ro_val, rov, 4);
+	CHECK(ro_val == 7, ".rodata ro_val %u, want 7", ro_val);
+	CHECK(!memcmp(rov + 4, "gd %d", 6), ".rodata at 4: '%.6s', want the format \"gd %%d\"", (char *)rov + 4);
+	CHECK(sys_map_lookup(str, &key, strv, 0) == 0 && !memcmp(strv, "gd literal\n", 12),
+	      ".rodata.str1.1 holds '%.12s'", (char *)strv);
+
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 0);
+	int64_t r = ktest_run(prog, pkt, n, 1);
+	CHECK(r == XDP_PASS, "gd_prog returned %lld", (long long)r);
+	CHECK(read_u32(bss, 0) == 21, "bss_val %u, want 21", read_u32(bss, 0));
+	CHECK(read_u32(extra, 0) == 5, "extra_bss %u, want 5", read_u32(extra, 0));
+	CHECK(read_u32(data, 0) == 4, "data_val %u after one run, want 4", read_u32(data, 0));
+	CHECK(ktest_run(prog, pkt, n, 3) == XDP_PASS, "three more runs");
+	CHECK(read_u32(data, 0) == 7, "data_val %u after four runs, want 7", read_u32(data, 0));
+	CHECK(read_u32(bss, 0) == 6 + 7 + 11, "bss_val %u after four runs, want 24", read_u32(bss, 0));
+	CHECK(read_u32(custom, 0) == 11, "custom_val changed: %u", read_u32(custom, 0));
+
+	/* .data is writable from user space and the program reads the same map. */
+	uint32_t hundred = 100;
+	CHECK(sys_map_update(data, &key, &hundred, BPF_ANY) == 0, "write data_val");
+	CHECK(ktest_run(prog, pkt, n, 1) == XDP_PASS && read_u32(bss, 0) == 118 && read_u32(data, 0) == 101,
+	      "after data_val = 100: bss_val %u data_val %u", read_u32(bss, 0), read_u32(data, 0));
+
+	/* .rodata and .rodata.str1.1 are frozen: user space cannot write them any more. */
+	uint8_t other[12] = {0};
+	err = sys_map_update(ro, &key, other, BPF_ANY);
+	CHECK(err == -EPERM, ".rodata update: %s, want EPERM", sys_errno_name(err));
+	err = sys_map_update(str, &key, other, BPF_ANY);
+	CHECK(err == -EPERM, ".rodata.str1.1 update: %s, want EPERM", sys_errno_name(err));
+	CHECK(sys_map_lookup(ro, &key, rov, 0) == 0 && !memcmp(&ro_val, rov, 4), ".rodata changed");
+	CHECK(bpftool_frozen(ro) == 1, "bpftool: .rodata frozen %d", bpftool_frozen(ro));
+	CHECK(bpftool_frozen(str) == 1, "bpftool: .rodata.str1.1 frozen %d", bpftool_frozen(str));
+	CHECK(bpftool_frozen(data) == 0, "bpftool: .data frozen %d", bpftool_frozen(data));
+	CHECK(bpftool_frozen(bss) == 0, "bpftool: .bss frozen %d", bpftool_frozen(bss));
+out:
+	kobj_close(&k);
+	FDS_END();
+}
+
+/* ---- verifier failures ----------------------------------------------------------------------------- */
+
+/* The line of tests/progs/bad_verifier.bpf.c marked BAD LINE: its number and its text without the
+ * leading blanks (as the kernel quotes it from line_info). */
+static int bad_line(char *text, size_t n)
+{
+	FILE *f = fopen(test_path("tests/progs/bad_verifier.bpf.c"), "r");
+	char line[512];
+	int no = 0, found = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		no++;
+		if (strstr(line, "/* BAD LINE */")) {
+			const char *p = line;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			snprintf(text, n, "%s", p);
+			text[strcspn(text, "\n")] = '\0';
+			found = no;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+TEST(load_bad_verifier)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	char text[512], where[64], quoted[600];
+	int line = bad_line(text, sizeof(text));
+	CHECK(line > 0, "no BAD LINE marker in bad_verifier.bpf.c");
+	snprintf(where, sizeof(where), "bad_verifier.bpf.c:%d", line);
+	snprintf(quoted, sizeof(quoted), "; %s", text);
+	int err = kobj_load(&k, "build/progs/bad_verifier.bpfel.o", NULL);
+	CHECK(err == -EACCES, "load gave %s, want EACCES (%s)", sys_errno_name(err), k.d.msg);
+	if (!k.parsed)
+		goto out;
+	int bad = obj_find_prog(&k.o, "bad_access");
+	CHECK(bad >= 0 && k.l.failed_prog == bad, "failed_prog %d, bad_access is %d", k.l.failed_prog, bad);
+	CHECK(strstr(k.d.msg, "bad_access"), "diag '%s' does not name bad_access", k.d.msg);
+	const char *log = k.l.verifier_log ? k.l.verifier_log : "";
+	CHECK(strstr(log, "invalid access to packet"), "log lacks 'invalid access to packet':\n%s", log);
+	CHECK(line <= 0 || strstr(log, quoted), "log does not quote the source line '%s':\n%s", quoted, log);
+	CHECK(line <= 0 || strstr(log, where), "log does not say %s:\n%s", where, log);
+	size_t len = 0;
+	const char *part = log[0] ? load_log_excerpt(log, &len) : "";
+	CHECK(len > 0 && !strncmp(part, quoted, strlen(quoted)), "excerpt does not start with the source line:\n%.*s",
+	      (int)len, part);
+	CHECK(len > 0 && memmem(part, len, "invalid access to packet", 24), "excerpt lacks the error:\n%.*s", (int)len,
+	      part);
+	ktest_note("excerpt:\n%.*s", (int)len, part);
+out:
+	kobj_close(&k);
+	FDS_END();
+}
+
+/* The CLI: non-zero exit, the program named and the source line shown on stderr. */
+TEST(cli_bad_verifier)
+{
+	KTEST_NEED_BPF();
+	char text[512], where[64];
+	int line = bad_line(text, sizeof(text));
+	CHECK(line > 0, "no BAD LINE marker in bad_verifier.bpf.c");
+	snprintf(where, sizeof(where), "bad_verifier.bpf.c:%d", line);
+	int st = -1;
+	char *err = ktest_popen(&st, "'%s' load '%s' 2>&1 >/dev/null", test_path("rawload"),
+				test_path("build/progs/bad_verifier.bpfel.o"));
+	CHECK(err, "cannot run rawload");
+	if (!err)
+		return;
+	CHECK(st != 0 && st != -1, "rawload load exited %d", st);
+	CHECK(strstr(err, "bad_access"), "stderr does not name the program:\n%s", err);
+	CHECK(strstr(err, text), "stderr does not show the source line '%s':\n%s", text, err);
+	CHECK(strstr(err, where), "stderr does not say %s:\n%s", where, err);
+	CHECK(strstr(err, "invalid access to packet"), "stderr lacks the verifier's reason:\n%s", err);
+	ktest_note("rawload load bad_verifier stderr:\n%s", err);
+	free(err);
+
+	/* And a good object: exit 0, each program and map reported. */
+	char *out = ktest_popen(&st, "'%s' load '%s' 2>&1", test_path("rawload"), test_path("examples/counter.o"));
+	CHECK(out && st == 0 && strstr(out, "count_packets") && strstr(out, "pkt_count"),
+	      "rawload load counter.o: exit %d:\n%s", st, out ? out : "");
+	free(out);
+}
+
+/* load.c's load_log_excerpt says (comment in its body) that it drops the closing statistics
+ * ("processed N insns ...") and keeps from the last quoted source line; it keeps them. */
+TEST(load_log_excerpt_drops_statistics)
+{
+	static const char log[] =
+		"func#0 @0\n"
+		"0: R1=ctx() R10=fp0\n"
+		"; x = 1; @ a.c:3\n"
+		"0: (b7) r0 = 1\n"
+		"; return *p; @ a.c:4\n"
+		"1: (71) r1 = *(u8 *)(r1 +0)\n"
+		"invalid access to packet, off=0 size=1, R1(id=0,off=0,r=0)\n"
+		"R1 offset is outside of the packet\n"
+		"processed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n";
+	size_t len = 0;
+	const char *part = load_log_excerpt(log, &len);
+	CHECK(part && !strncmp(part, "; return *p; @ a.c:4\n", 21), "excerpt starts '%.30s'", part ? part : "");
+	CHECK(part && memmem(part, len, "R1 offset is outside of the packet", 34), "excerpt lost the reason");
+	CHECK(part && !memmem(part, len, "processed 2 insns", 17), "excerpt keeps the statistics:\n%.*s", (int)len,
+	      part ? part : "");
+}
+
+/* ---- legacy maps under test runs -------------------------------------------------------------------- */
+
+/* legacy_xdp: legacy_array[0] += 1, legacy_hash[ingress_ifindex] += 1 (BPF_PROG_TEST_RUN runs XDP
+ * on the loopback device's first rx queue of the caller's namespace). */
+TEST(run_legacy_xdp)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	uint8_t pkt[128];
+	int err = kobj_load(&k, "build/progs/legacy_maps.bpfel.o", NULL);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int prog = kobj_prog_fd(&k, "legacy_xdp"), arr = kobj_map_fd(&k, "legacy_array");
+	int hash = kobj_map_fd(&k, "legacy_hash");
+	if (err || prog < 0 || arr < 0 || hash < 0)
+		goto out;
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 4);
+	int64_t r = ktest_run(prog, pkt, n, 1);
+	CHECK(r == XDP_PASS, "returned %lld", (long long)r);
+	uint32_t lo = if_nametoindex("lo");
+	CHECK(read_u32(arr, 0) == 1, "legacy_array[0] = %u after one run", read_u32(arr, 0));
+	CHECK(read_u64(hash, lo) == 1, "legacy_hash[lo=%u] = %llu after one run", lo,
+	      (unsigned long long)read_u64(hash, lo));
+	CHECK(ktest_run(prog, pkt, n, 4) == XDP_PASS, "repeat 4");
+	CHECK(read_u32(arr, 0) == 5, "legacy_array[0] = %u after five runs", read_u32(arr, 0));
+	CHECK(read_u64(hash, lo) == 5, "legacy_hash[lo] = %llu after five runs", (unsigned long long)read_u64(hash, lo));
+	/* lo is the only key */
+	uint32_t k0, k1;
+	CHECK(sys_map_next_key(hash, NULL, &k0) == 0 && k0 == lo && sys_map_next_key(hash, &k0, &k1) == -ENOENT,
+	      "legacy_hash holds other keys than %u", lo);
+	for (uint32_t i = 1; i < 4; i++)
+		CHECK(read_u32(arr, i) == 0, "legacy_array[%u] = %u", i, read_u32(arr, i));
+out:
+	kobj_close(&k);
+	FDS_END();
+}
+
+/* tc_count (SCHED_CLS, 36-byte iproute2 records, tc_counter pinned by iproute2 rules) returns
+ * TC_ACT_OK and counts in tc_counter[0]; test runs of skb programs take an Ethernet frame. */
+TEST(run_legacy_iproute2_tc)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	char dir[128];
+	uint8_t pkt[128];
+	ktest_bpffs_dir(dir, sizeof(dir), "tc");
+	ktest_rm_bpffs_tree(dir);
+	struct load_opts opts = {.pin_root = dir};
+	int err = kobj_load(&k, IPROUTE2, &opts);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int prog = kobj_prog_fd(&k, "tc_count"), map = kobj_map_fd(&k, "tc_counter");
+	if (err || prog < 0 || map < 0)
+		goto out;
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 4);
+	int64_t r = ktest_run(prog, pkt, n, 1);
+	CHECK(r == 0, "tc_count returned %lld, want TC_ACT_OK", (long long)r);
+	CHECK(read_u64(map, 0) == 1, "tc_counter[0] = %llu after one run", (unsigned long long)read_u64(map, 0));
+	CHECK(ktest_run(prog, pkt, n, 9) == 0, "repeat 9");
+	CHECK(read_u64(map, 0) == 10, "tc_counter[0] = %llu after ten runs", (unsigned long long)read_u64(map, 0));
+	CHECK(read_u64(map, 1) == 0, "tc_counter[1] = %llu", (unsigned long long)read_u64(map, 1));
+out:
+	kobj_close(&k);
+	CHECK(ktest_rm_bpffs_tree(dir) == 0 && !ktest_exists(dir), "%s left behind", dir);
+	FDS_END();
+}
+
+/* sock_prog (SOCKET_FILTER, 28-byte samples/bpf records) returns 0 and counts in sample_map[0]. */
+TEST(run_legacy_samples_socket)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	uint8_t pkt[128];
+	int err = kobj_load(&k, "build/progs/legacy_samples.bpfel.o", NULL);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int prog = kobj_prog_fd(&k, "sock_prog"), map = kobj_map_fd(&k, "sample_map");
+	if (err || prog < 0 || map < 0)
+		goto out;
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 4);
+	int64_t r = ktest_run(prog, pkt, n, 1);
+	CHECK(r == 0, "sock_prog returned %lld", (long long)r);
+	CHECK(read_u64(map, 0) == 1, "sample_map[0] = %llu after one run", (unsigned long long)read_u64(map, 0));
+	CHECK(ktest_run(prog, pkt, n, 2) == 0, "repeat 2");
+	CHECK(read_u64(map, 0) == 3, "sample_map[0] = %llu after three runs", (unsigned long long)read_u64(map, 0));
+out:
+	kobj_close(&k);
+	FDS_END();
+}
+
+/* ---- ring buffer ------------------------------------------------------------------------------------ */
+
+struct rb_seen {
+	int n;
+	uint32_t len[8], magic[8], rec_len[8];
+};
+
+static int rb_collect(void *ctx, const void *data, uint32_t len)
+{
+	struct rb_seen *s = ctx;
+	if (s->n < 8) {
+		s->rec_len[s->n] = len;
+		s->magic[s->n] = s->len[s->n] = 0;
+		if (len >= 8) {
+			memcpy(&s->magic[s->n], data, 4);
+			memcpy(&s->len[s->n], (const uint8_t *)data + 4, 4);
+		}
+	}
+	s->n++;
+	return 0;
+}
+
+/* rb_emit submits {magic 0xfeedbeef, len = packet length} per run; read with bpf/ringbuf.h. */
+TEST(run_ringbuf_typed)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	struct rb rb;
+	struct diag d = {{0}};
+	bool rb_opened = false;
+	uint8_t pkt[256];
+	memset(&rb, 0, sizeof(rb));
+	int err = kobj_load(&k, "build/progs/ringbuf_typed.bpfel.o", NULL);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int prog = kobj_prog_fd(&k, "rb_emit"), map = kobj_map_fd(&k, "rb");
+	if (err || prog < 0 || map < 0)
+		goto out;
+	struct bpf_map_info info;
+	CHECK(ktest_map_info(map, &info) == 0 && info.key_size == 0 && info.value_size == 0 &&
+		      info.btf_value_type_id == 0 && info.max_entries == 16384,
+	      "rb: key %u value %u btf value id %u max_entries %u", info.key_size, info.value_size,
+	      info.btf_value_type_id, info.max_entries);
+	err = rb_open(&rb, map, 0, &d);
+	CHECK(err == 0, "rb_open: %s", d.msg);
+	if (err)
+		goto out;
+	rb_opened = true;
+	struct rb_seen seen = {0};
+	CHECK(rb_consume(&rb, rb_collect, &seen) == 0 && seen.n == 0, "records before any run: %d", seen.n);
+	size_t len1 = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 30);
+	CHECK(ktest_run(prog, pkt, len1, 1) == XDP_PASS, "first run");
+	size_t len2 = ktest_frame_arp(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2");
+	CHECK(ktest_run(prog, pkt, len2, 1) == XDP_PASS, "second run");
+	int got = rb_consume(&rb, rb_collect, &seen);
+	CHECK(got == 2 && seen.n == 2, "consumed %d records (%d seen), want 2", got, seen.n);
+	for (int i = 0; i < seen.n && i < 2; i++) {
+		uint32_t want = (uint32_t)(i == 0 ? len1 : len2);
+		CHECK(seen.rec_len[i] == 8, "record %d: %u bytes, want 8", i, seen.rec_len[i]);
+		CHECK(seen.magic[i] == 0xfeedbeef, "record %d: magic %#x", i, seen.magic[i]);
+		CHECK(seen.len[i] == want, "record %d: len %u, want %u", i, seen.len[i], want);
+	}
+	seen.n = 0;
+	CHECK(rb_consume(&rb, rb_collect, &seen) == 0 && seen.n == 0, "records consumed twice: %d", seen.n);
+out:
+	if (rb_opened)
+		rb_close(&rb);
+	kobj_close(&k);
+	FDS_END();
+}
+
+/* ---- programs this kernel refuses --------------------------------------------------------------------- */
+
+/* p_fentry, p_fexit (TRACING with a BPF trampoline) and p_lsm (LSM) fail with EPERM here: this
+ * machine's kernel is locked down from its configuration ("Kernel is locked down from Kernel
+ * configuration" at boot, lockdown LSM first in lsm=), and the trampoline-based program types are
+ * refused under lockdown before the verifier runs. Only these three may give EPERM; everything
+ * else in sections.bpfel.o loads (load_obj_sections). A kernel without lockdown loads them: 0 is
+ * accepted too. p_weird has a section name no loader knows: ENOTSUP, naming the section. */
+TEST(load_sections_refused)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	static const char *const only[] = {"p_fentry", "p_fexit", "p_lsm", "p_weird"};
+	for (size_t t = 0; t < ARRAY_LEN(only); t++) {
+		struct kobj k;
+		bool *skip = NULL;
+		int err = kobj_open(&k, "build/progs/sections.bpfel.o");
+		CHECK(err == 0, "open: %s", k.d.msg);
+		if (err)
+			goto next;
+		int want = obj_find_prog(&k.o, only[t]);
+		CHECK(want >= 0, "%s not in the model", only[t]);
+		skip = calloc(k.o.nprogs + 1, sizeof(bool));
+		for (uint32_t i = 0; i < k.o.nprogs; i++)
+			skip[i] = (int)i != want;
+		struct load_opts opts = {.skip_prog = skip};
+		err = kobj_load_opened(&k, &opts);
+		ktest_note("%s alone: %s: %s", only[t], sys_errno_name(err), k.d.msg);
+		if (!strcmp(only[t], "p_weird")) {
+			CHECK(err == -ENOTSUP && strstr(k.d.msg, "p_weird") && strstr(k.d.msg, "weird/thing"),
+			      "p_weird: %s (%s), want ENOTSUP naming the section", sys_errno_name(err), k.d.msg);
+		} else if (err) {
+			CHECK(err == -EPERM, "%s: %s (%s), want EPERM (lockdown) or success", only[t], sys_errno_name(err),
+			      k.d.msg);
+			CHECK(strstr(k.d.msg, only[t]) && strstr(k.d.msg, "EPERM"), "%s: diag '%s'", only[t], k.d.msg);
+		} else {
+			ktest_note("%s loads: this kernel is not locked down", only[t]);
+		}
+		/* (p_weird's failed_prog: load_failed_prog_before_the_kernel) */
+		if (err && strcmp(only[t], "p_weird") != 0)
+			CHECK(k.l.failed_prog == want, "%s: failed_prog %d, want %d", only[t], k.l.failed_prog, want);
+	next:
+		kobj_close(&k);
+		free(skip);
+	}
+	FDS_END();
+}
+
+/* load.h: "When a program fails to load: which one [failed_prog] and what the verifier said". A
+ * program that fails before BPF_PROG_LOAD (here: a section name with no program type; likewise a
+ * linking error or a missing attach target) leaves failed_prog at -1, though the diagnostic names
+ * it. */
+TEST(load_failed_prog_before_the_kernel)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	bool *skip = NULL;
+	int err = kobj_open(&k, "build/progs/sections.bpfel.o");
+	CHECK(err == 0, "open: %s", k.d.msg);
+	if (err)
+		goto out;
+	int weird = obj_find_prog(&k.o, "p_weird");
+	skip = calloc(k.o.nprogs + 1, sizeof(bool));
+	for (uint32_t i = 0; i < k.o.nprogs; i++)
+		skip[i] = (int)i != weird;
+	struct load_opts opts = {.skip_prog = skip};
+	err = kobj_load_opened(&k, &opts);
+	CHECK(err == -ENOTSUP, "p_weird: %s", sys_errno_name(err));
+	CHECK(weird >= 0 && k.l.failed_prog == weird, "failed_prog %d, p_weird is %d (diag: %s)", k.l.failed_prog,
+	      weird, k.d.msg);
+out:
+	kobj_close(&k);
+	free(skip);
+	FDS_END();
+}
+
+/* A program left out with skip_prog is not put into the prog array that names it. */
+TEST(load_skip_tail_target)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	char dir[128];
+	uint8_t pkt[64];
+	bool *skip = NULL;
+	struct kobj k;
+	ktest_bpffs_dir(dir, sizeof(dir), "skip");
+	ktest_rm_bpffs_tree(dir);
+	int err = kobj_open(&k, BTF_MAPS);
+	CHECK(err == 0, "open: %s", k.d.msg);
+	if (err)
+		goto out;
+	skip = calloc(k.o.nprogs + 1, sizeof(bool));
+	int t = obj_find_prog(&k.o, "tail_target");
+	if (t >= 0)
+		skip[t] = true;
+	struct load_opts opts = {.pin_root = dir, .skip_prog = skip};
+	err = kobj_load_opened(&k, &opts);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	int entry = kobj_prog_fd(&k, "xdp_entry"), jmp = kobj_map_fd(&k, "jmp_table");
+	if (err || entry < 0 || jmp < 0)
+		goto out;
+	CHECK(t >= 0 && k.l.prog_fds[t] < 0, "tail_target loaded");
+	uint32_t key = 1, id;
+	CHECK(sys_map_lookup(jmp, &key, &id, 0) == -ENOENT, "jmp_table[1] holds prog id %u", id);
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 0);
+	CHECK(ktest_run(entry, pkt, n, 1) == XDP_PASS, "xdp_entry with no tail_target");
+out:
+	kobj_close(&k);
+	free(skip);
+	CHECK(ktest_rm_bpffs_tree(dir) == 0 && !ktest_exists(dir), "%s left behind", dir);
+	FDS_END();
+}
+
+/* Something else than a map pinned where a map should be reused: refused, and nothing replaced. */
+TEST(load_pin_path_holds_a_program)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	char dir[128], path[256];
+	struct kobj p, k;
+	memset(&k, 0, sizeof(k));
+	ktest_bpffs_dir(dir, sizeof(dir), "pinprog");
+	ktest_rm_bpffs_tree(dir);
+	snprintf(path, sizeof(path), "%s/flags_hash", dir);
+	int err = kobj_load(&p, "examples/counter.o", NULL);
+	CHECK(err == 0, "load counter: %s", p.d.msg);
+	if (err)
+		goto out;
+	CHECK(mkdir(dir, 0700) == 0, "mkdir %s", dir);
+	int prog = kobj_prog_fd(&p, "count_packets");
+	CHECK(sys_obj_pin(prog, path) == 0, "pin a program at %s", path);
+	struct load_opts opts = {.pin_root = dir};
+	err = kobj_load(&k, BTF_MAPS, &opts);
+	ktest_note("program pinned at the map's path: %s: %s", sys_errno_name(err), k.d.msg);
+	CHECK(err < 0, "btf_maps loaded although a program is pinned at %s", path);
+	CHECK(strstr(k.d.msg, "flags_hash") && strstr(k.d.msg, path), "diag '%s' names neither map nor path", k.d.msg);
+	int again = sys_obj_get(path, 0);
+	CHECK(again >= 0 && ktest_prog_id(again) == ktest_prog_id(prog), "the pinned program was replaced");
+	if (again >= 0)
+		close(again);
+out:
+	kobj_close(&k);
+	kobj_close(&p);
+	CHECK(ktest_rm_bpffs_tree(dir) == 0 && !ktest_exists(dir), "%s left behind", dir);
+	FDS_END();
+}
+
+/* ---- nothing leaks ------------------------------------------------------------------------------------ */
+
+/* Every id the object's fds refer to. */
+struct ids {
+	uint32_t prog[32], map[32], btf;
+	int nprog, nmap;
+};
+
+static void collect_ids(const struct kobj *k, struct ids *ids)
+{
+	memset(ids, 0, sizeof(*ids));
+	for (uint32_t i = 0; i < k->o.nprogs && ids->nprog < 32; i++)
+		if (k->l.prog_fds[i] >= 0)
+			ids->prog[ids->nprog++] = ktest_prog_id(k->l.prog_fds[i]);
+	for (uint32_t i = 0; i < k->o.nmaps && ids->nmap < 32; i++)
+		if (k->l.map_fds[i] >= 0)
+			ids->map[ids->nmap++] = ktest_map_id(k->l.map_fds[i]);
+	ids->btf = btf_obj_id(k->l.btf_fd);
+}
+
+/* Whether the kernel still has a program (BPF_PROG_GET_NEXT_ID) or map (BPF_MAP_GET_NEXT_ID) of this
+ * id. Walking ids takes no reference (getting an fd by id would, and for a prog array each
+ * close of such an fd schedules a deferred clear that holds the map a little longer). */
+static bool id_exists(int cmd, uint32_t id)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.start_id = id - 1;
+	return sys_bpf(cmd, &a, sizeof(a)) == 0 && a.next_id == id;
+}
+
+/* How many of ids the kernel still has; it drops the id when the last reference goes, which can
+ * come a little after the fds are closed (a program's maps are released from a work item after
+ * an RCU grace period): wait up to 2 s. */
+static int ids_alive(const struct ids *ids)
+{
+	int alive = 0;
+	for (int round = 0; round < 200; round++) {
+		alive = 0;
+		for (int i = 0; i < ids->nprog; i++)
+			alive += id_exists(BPF_PROG_GET_NEXT_ID, ids->prog[i]);
+		for (int i = 0; i < ids->nmap; i++)
+			alive += id_exists(BPF_MAP_GET_NEXT_ID, ids->map[i]);
+		if (!alive)
+			break;
+		usleep(10000);
+	}
+	for (int i = 0; alive && i < ids->nprog; i++)
+		if (id_exists(BPF_PROG_GET_NEXT_ID, ids->prog[i]))
+			fprintf(stderr, "  prog id %u still exists\n", ids->prog[i]);
+	for (int i = 0; alive && i < ids->nmap; i++)
+		if (id_exists(BPF_MAP_GET_NEXT_ID, ids->map[i]))
+			fprintf(stderr, "  map id %u still exists\n", ids->map[i]);
+	return alive;
+}
+
+/* Load and close every object, and the failing ones (verifier failure, kernel refusal after other
+ * programs loaded, conflicting pin): the process's fds come back to where they were and the
+ * kernel frees every program and map made. */
+TEST(load_close_leaks_nothing)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	char dir[128];
+	ktest_bpffs_dir(dir, sizeof(dir), "leak");
+	ktest_rm_bpffs_tree(dir);
+	static const char *const paths[] = {
+		"examples/counter.o", "examples/show-ip.o", "examples/execsnoop.o", BTF_MAPS,
+		"build/progs/global_data.bpfel.o", IPROUTE2, "build/progs/legacy_maps.bpfel.o",
+		"build/progs/legacy_samples.bpfel.o", "build/progs/ringbuf_typed.bpfel.o",
+		"build/progs/subprogs.bpfel.o",
+	};
+	struct load_opts opts = {.pin_root = dir};
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < ARRAY_LEN(paths); i++) {
+			struct kobj k;
+			struct ids ids;
+			int before = ktest_count_fds();
+			int err = kobj_load(&k, paths[i], &opts);
+			CHECK(err == 0, "%s: %s", paths[i], k.d.msg);
+			if (!err) {
+				collect_ids(&k, &ids);
+				CHECK(ids.nprog > 0 && id_exists(BPF_PROG_GET_NEXT_ID, ids.prog[0]) &&
+					      (ids.nmap == 0 || id_exists(BPF_MAP_GET_NEXT_ID, ids.map[0])),
+				      "%s: ids not seen while loaded", paths[i]);
+			}
+			kobj_close(&k);
+			CHECK(ktest_count_fds() == before, "%s: %d fds before, %d after", paths[i], before,
+			      ktest_count_fds());
+			if (err)
+				continue;
+			/* Pinned maps stay (the pin holds them): leave them out. */
+			struct ids unpinned = ids;
+			unpinned.nmap = 0;
+			for (int m = 0; m < ids.nmap; m++) {
+				int fd = -1;
+				char pinned[256];
+				snprintf(pinned, sizeof(pinned), "%s/flags_hash", dir);
+				fd = sys_obj_get(pinned, 0);
+				bool keep = !(fd >= 0 && ktest_map_id(fd) == ids.map[m]);
+				if (fd >= 0)
+					close(fd);
+				snprintf(pinned, sizeof(pinned), "%s/tc/globals/tc_counter", dir);
+				fd = sys_obj_get(pinned, 0);
+				keep = keep && !(fd >= 0 && ktest_map_id(fd) == ids.map[m]);
+				if (fd >= 0)
+					close(fd);
+				if (keep)
+					unpinned.map[unpinned.nmap++] = ids.map[m];
+			}
+			int alive = ids_alive(&unpinned);
+			CHECK(alive == 0, "%s: %d programs/maps still in the kernel after close", paths[i], alive);
+		}
+	}
+
+	/* Failures: everything made before the failure is closed too. */
+	struct kobj k;
+	int before = ktest_count_fds();
+	int err = kobj_load(&k, "build/progs/bad_verifier.bpfel.o", NULL);
+	CHECK(err == -EACCES, "bad_verifier: %s", sys_errno_name(err));
+	CHECK(ktest_count_fds() == before, "bad_verifier failed load holds %d fds", ktest_count_fds() - before);
+	kobj_close(&k);
+	/* sections without skipping: many programs load before a refused one (or all load). */
+	err = kobj_load(&k, "build/progs/sections.bpfel.o", NULL);
+	CHECK(err == -EPERM || err == -ENOTSUP, "sections: %s (%s)", sys_errno_name(err), k.d.msg);
+	CHECK(ktest_count_fds() == before, "sections failed load holds %d fds", ktest_count_fds() - before);
+	kobj_close(&k);
+	CHECK(ktest_count_fds() == before, "after failures: %d fds, %d before", ktest_count_fds(), before);
+
 	kobj_close(&k);
 	CHECK(ktest_rm_bpffs_tree(dir) == 0 && !ktest_exists(dir), "%s left behind", dir);
 	FDS_END();
