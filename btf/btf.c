@@ -306,46 +306,66 @@ uint32_t btf_find(const struct btf_spec *b, uint32_t kind, const char *name)
 	return 0;
 }
 
+/* Put text in front of decl (bounded; drops what does not fit). */
+static void prepend(char *decl, size_t cap, const char *text)
+{
+	size_t t = strlen(text), d = strlen(decl);
+	if (t + d + 1 > cap)
+		return;
+	memmove(decl + t, decl, d + 1);
+	memcpy(decl, text, t);
+}
+
 char *btf_type_str(const struct btf_spec *b, uint32_t id, char *buf, size_t n)
 {
-	char suffix[64] = "";
-	size_t used = 0;
-	const char *quals = "";
+	/* C declarator order: walking from the outer type inwards, pointers go in front of what was
+	 * built so far, array dimensions after it (parenthesised when a pointer is inside), and
+	 * qualifiers bind to the next pointer or to the base type. */
+	char decl[128] = "", quals[64] = "";
+	const char *base = NULL;
+	char base_buf[160];
 
-	buf[0] = '\0';
-	for (int hops = 0; hops < MAX_CHAIN; hops++) {
+	for (int hops = 0; hops < MAX_CHAIN && !base; hops++) {
 		const struct btf_type *t = btf_type(b, id);
 		if (!t) {
-			snprintf(buf, n, "%svoid%s", quals, suffix);
-			return buf;
+			base = "void";
+			break;
 		}
 		uint32_t kind = btf_kind(t);
 		const char *name = btf_type_name(b, t);
 		switch (kind) {
-		case BTF_KIND_CONST:
-			quals = "const ";
+		case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: {
+			const char *q = kind == BTF_KIND_CONST ? "const" : kind == BTF_KIND_VOLATILE ? "volatile" : "restrict";
+			size_t used = strlen(quals);
+			snprintf(quals + used, sizeof(quals) - used, "%s%s", used ? " " : "", q);
 			id = t->type;
-			continue;
-		case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG: case BTF_KIND_VAR:
+			break;
+		}
+		case BTF_KIND_TYPE_TAG: case BTF_KIND_VAR:
 			id = t->type;
-			continue;
-		case BTF_KIND_PTR:
-			if (used + 2 < sizeof(suffix)) {
-				memmove(suffix + 2, suffix, used + 1);
-				memcpy(suffix, " *", 2);
-				used += 2;
-			}
+			break;
+		case BTF_KIND_PTR: {
+			char star[80];
+			snprintf(star, sizeof(star), "*%s%s%s", quals[0] ? " " : "", quals, quals[0] && decl[0] ? " " : "");
+			prepend(decl, sizeof(decl), star);
+			quals[0] = '\0';
 			id = t->type;
-			continue;
+			break;
+		}
 		case BTF_KIND_ARRAY: {
 			char dim[16];
-			int k = snprintf(dim, sizeof(dim), "[%u]", btf_array_info(t)->nelems);
-			if (k > 0 && used + (size_t)k < sizeof(suffix)) {
-				memcpy(suffix + used, dim, (size_t)k + 1);
-				used += (size_t)k;
+			if (decl[0] == '*') {
+				prepend(decl, sizeof(decl), "(");
+				size_t used = strlen(decl);
+				if (used + 1 < sizeof(decl))
+					memcpy(decl + used, ")", 2);
 			}
+			snprintf(dim, sizeof(dim), "[%u]", btf_array_info(t)->nelems);
+			size_t used = strlen(decl);
+			if (used + strlen(dim) < sizeof(decl))
+				memcpy(decl + used, dim, strlen(dim) + 1);
 			id = btf_array_info(t)->type;
-			continue;
+			break;
 		}
 		case BTF_KIND_STRUCT: case BTF_KIND_UNION: case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
 		case BTF_KIND_FWD: {
@@ -353,17 +373,23 @@ char *btf_type_str(const struct btf_spec *b, uint32_t id, char *buf, size_t n)
 					  : kind == BTF_KIND_STRUCT ? "struct "
 					  : kind == BTF_KIND_FWD ? (btf_kflag(t) ? "union " : "struct ")
 								  : "enum ";
-			snprintf(buf, n, "%s%s%s%s", quals, tag, *name ? name : "(anon)", suffix);
-			return buf;
+			snprintf(base_buf, sizeof(base_buf), "%s%s", tag, *name ? name : "(anon)");
+			base = base_buf;
+			break;
 		}
 		case BTF_KIND_FUNC_PROTO:
-			snprintf(buf, n, "%sfunc%s", quals, suffix);
-			return buf;
+			base = "func";
+			break;
 		default:
-			snprintf(buf, n, "%s%s%s", quals, *name ? name : btf_kind_name(kind), suffix);
-			return buf;
+			base = *name ? name : btf_kind_name(kind);
+			break;
 		}
 	}
-	snprintf(buf, n, "(loop)");
+	if (!base) {
+		snprintf(buf, n, "(loop)");
+		return buf;
+	}
+	bool space = decl[0] == '*' || decl[0] == '(';
+	snprintf(buf, n, "%s%s%s%s%s", quals, quals[0] ? " " : "", base, space ? " " : "", decl);
 	return buf;
 }

@@ -409,21 +409,38 @@ static int attach_btf_id(struct loaded *l, const struct obj_prog *p, uint32_t *i
 const char *load_log_excerpt(const char *log, size_t *len)
 {
 	size_t n = strlen(log);
-	while (n && (log[n - 1] == '\n' || log[n - 1] == ' ' || log[n - 1] == '\0'))
-		n--;
-	/* Drop the closing statistics ("processed N insns ..."), keep from the last quoted source line. */
-	size_t end = n;
-	const char *from = log;
-	for (size_t i = n; i > 0; i--) {
-		if (i == n || log[i - 1] != '\n')
-			continue;
-		if (log[i] == ';') {
-			from = log + i;
+	/* Drop trailing blanks and the closing statistics ("processed N insns ...", "verification
+	 * time ..."): they say how far the verifier got, not why it stopped. */
+	for (;;) {
+		while (n && (log[n - 1] == '\n' || log[n - 1] == ' '))
+			n--;
+		size_t start = n;
+		while (start && log[start - 1] != '\n')
+			start--;
+		if (start == n || (strncmp(log + start, "processed ", 10) != 0 &&
+				   strncmp(log + start, "verification time", 17) != 0 &&
+				   strncmp(log + start, "stack depth", 11) != 0))
+			break;
+		n = start;
+	}
+	/* From the last source line the kernel quoted (line_info makes it print "; code @ file:line"). */
+	size_t from = 0;
+	for (size_t i = n; i > 0; i--)
+		if (log[i - 1] == '\n' && log[i] == ';') {
+			from = i;
 			break;
 		}
+	if (from == 0 && log[0] != ';') {
+		/* No source line: the last few lines. */
+		int lines = 0;
+		for (from = n; from > 0 && lines < 6; from--)
+			if (log[from - 1] == '\n')
+				lines++;
+		if (from && log[from] == '\n')
+			from++;
 	}
-	*len = end - (size_t)(from - log);
-	return from;
+	*len = n - from;
+	return log + from;
 }
 
 /* Load with a log that grows while the kernel says ENOSPC; keeps the last log in l. */
@@ -458,9 +475,12 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	struct sys_prog_def def;
 	int err;
 
-	if (!p->def)
+	if (!p->def) {
+		l->failed_prog = (int)i;
 		return diag_set(d, -ENOTSUP, "prog '%s': section '%s' names no program type rawload knows",
 				p->name, p->sec_name);
+	}
+	l->failed_prog = (int)i; /* until it loads */
 	err = reloc_link(o, i, &lp, d);
 	if (err)
 		return diag_wrap(d, err, "prog '%s': ", p->name);
@@ -493,6 +513,7 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	if (p->def->flags & SECDEF_BTF_ID) {
 		err = attach_btf_id(l, p, &def.attach_btf_id, d);
 		if (err) {
+			l->failed_prog = (int)i;
 			reloc_free(&lp);
 			return err;
 		}
@@ -529,6 +550,7 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 		return diag_set(d, fd, "prog '%s': BPF_PROG_LOAD: %s", p->name, sys_errno_name(fd));
 	}
 	l->prog_fds[i] = fd;
+	l->failed_prog = -1;
 	narrate(opts->say, "prog '%s': BPF_PROG_LOAD %s%s%s, %u func_info, %u line_info -> fd %d", p->name,
 		secdef_prog_type_name(def.type), def.expected_attach_type ? " expected_attach_type " : "",
 		def.expected_attach_type ? secdef_attach_type_name(def.expected_attach_type) : "",
@@ -552,10 +574,21 @@ static int pass_load_progs(struct loaded *l, const struct load_opts *opts, struc
 
 /* ---- pass: pin -------------------------------------------------------------------------------- */
 
-static int pin_one(int fd, const char *path, const struct load_opts *opts, struct diag *d)
+/* Pin fd at path. A pin an earlier run left is replaced; *old_id receives its object's id. */
+static int pin_one(int fd, const char *path, uint32_t *old_id, const struct load_opts *opts, struct diag *d)
 {
 	int err = sys_obj_pin(fd, path);
-	if (err == -EEXIST) { /* a program pinned by an earlier run: replace it */
+	if (err == -EEXIST) {
+		int old = sys_obj_get(path, 0);
+		if (old >= 0 && old_id) {
+			struct bpf_prog_info info;
+			uint32_t len = sizeof(info);
+			memset(&info, 0, sizeof(info));
+			if (sys_obj_info(old, &info, &len) == 0)
+				*old_id = info.id;
+		}
+		if (old >= 0)
+			close(old);
 		unlink(path);
 		err = sys_obj_pin(fd, path);
 	}
@@ -578,7 +611,7 @@ static int pass_pin(struct loaded *l, const struct load_opts *opts, struct diag 
 		*strrchr(dir, '/') = '\0';
 		int err = fs_bpffs_ensure(dir, d);
 		if (!err)
-			err = pin_one(l->map_fds[i], path, opts, d);
+			err = pin_one(l->map_fds[i], path, NULL, opts, d);
 		if (err)
 			return diag_wrap(d, err, "map '%s': ", o->maps[i].name);
 	}
@@ -590,7 +623,7 @@ static int pass_pin(struct loaded *l, const struct load_opts *opts, struct diag 
 		if (l->prog_fds[i] < 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/progs/%s", opts->pin_dir, o->progs[i].name);
-		err = pin_one(l->prog_fds[i], path, opts, d);
+		err = pin_one(l->prog_fds[i], path, &l->replaced_prog_ids[i], opts, d);
 	}
 	return err;
 }
@@ -609,7 +642,8 @@ int load_object(const struct obj *o, const struct load_opts *opts, struct loaded
 	l->map_fds = malloc((o->nmaps + 1) * sizeof(int));
 	l->map_reused = calloc(o->nmaps + 1, sizeof(bool));
 	l->prog_fds = malloc((o->nprogs + 1) * sizeof(int));
-	if (!l->map_fds || !l->map_reused || !l->prog_fds) {
+	l->replaced_prog_ids = calloc(o->nprogs + 1, sizeof(uint32_t));
+	if (!l->map_fds || !l->map_reused || !l->prog_fds || !l->replaced_prog_ids) {
 		load_close(l);
 		return diag_set(d, -ENOMEM, "load: out of memory");
 	}
@@ -666,6 +700,7 @@ void load_close(struct loaded *l)
 	free(l->map_fds);
 	free(l->map_reused);
 	free(l->prog_fds);
+	free(l->replaced_prog_ids);
 	free(l->verifier_log);
 	const struct obj *o = l->o;
 	memset(l, 0, sizeof(*l));

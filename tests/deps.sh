@@ -1,0 +1,37 @@
+#!/bin/sh
+# tests/deps.sh — make sure what building and testing need is installed. As root, missing Debian
+# packages are installed with apt-get; as another user, what is missing is listed and the build
+# goes on (unit tests need only the compilers).
+set -u
+
+# command -> Debian package
+need="cc:gcc make:make clang:clang llvm-strip:llvm llvm-readelf:llvm musl-gcc:musl-tools
+bpftool:bpftool ip:iproute2 nsenter:util-linux"
+[ -f /usr/include/linux/bpf.h ] || need="$need /usr/include/linux/bpf.h:linux-libc-dev"
+
+missing=""
+for pair in $need; do
+	cmd=${pair%%:*}
+	pkg=${pair#*:}
+	case $cmd in
+	/*) [ -e "$cmd" ] && continue ;;
+	*) command -v "$cmd" >/dev/null 2>&1 && continue ;;
+	esac
+	case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages:$missing (run as root, e.g. sudo make test, to install them)" >&2
+	exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: missing packages:$missing, and no apt-get to install them" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
+	echo "deps: apt-get install$missing failed" >&2
+	exit 1
+}
