@@ -1444,3 +1444,193 @@ TEST(load_close_leaks_nothing)
 	CHECK(ktest_rm_bpffs_tree(dir) == 0 && !ktest_exists(dir), "%s left behind", dir);
 	FDS_END();
 }
+
+/* ---- what section names ask of the kernel ---------------------------------------------------------------- */
+
+/* tp_btf/ and iter/ programs carry the vmlinux BTF id of their target (btf_trace_sched_switch,
+ * bpf_iter_task). (xdp.frags' BPF_F_XDP_HAS_FRAGS is not visible in prog info, and test runs on
+ * this kernel accept a frame larger than a page for a program without it too.) */
+TEST(load_sections_attach_btf_ids)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	struct kobj k;
+	bool *skip = NULL;
+	int err = kobj_open(&k, "build/progs/sections.bpfel.o");
+	CHECK(err == 0, "open: %s", k.d.msg);
+	if (err)
+		goto out;
+	skip = calloc(k.o.nprogs + 1, sizeof(bool));
+	for (uint32_t i = 0; i < k.o.nprogs; i++)
+		skip[i] = skipped(&expect_sections, k.o.progs[i].name);
+	struct load_opts opts = {.skip_prog = skip};
+	err = kobj_load_opened(&k, &opts);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	if (err)
+		goto out;
+	static const struct {
+		const char *prog;
+		uint32_t kind;
+		const char *target;
+	} btf_targets[] = {
+		{"p_tp_btf", BTF_KIND_TYPEDEF, "btf_trace_sched_switch"},
+		{"p_iter", BTF_KIND_FUNC, "bpf_iter_task"},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(btf_targets); i++) {
+		struct bpf_prog_info info;
+		int fd = kobj_prog_fd(&k, btf_targets[i].prog);
+		CHECK(fd >= 0 && ktest_prog_info(fd, &info) == 0, "%s: no info", btf_targets[i].prog);
+		if (fd < 0)
+			continue;
+		uint32_t want = k.l.vmlinux ? btf_find(k.l.vmlinux, btf_targets[i].kind, btf_targets[i].target) : 0;
+		CHECK(want && info.attach_btf_id == want && info.attach_btf_obj_id != 0,
+		      "%s: attach_btf_id %u (obj %u), %s is %u in vmlinux", btf_targets[i].prog, info.attach_btf_id,
+		      info.attach_btf_obj_id, btf_targets[i].target, want);
+	}
+	/* Programs without a BTF target have none. */
+	struct bpf_prog_info info;
+	CHECK(ktest_prog_info(kobj_prog_fd(&k, "p_xdp"), &info) == 0 && info.attach_btf_id == 0, "p_xdp: attach_btf_id %u",
+	      info.attach_btf_id);
+out:
+	kobj_close(&k);
+	free(skip);
+	FDS_END();
+}
+
+/* ---- --pin DIR ------------------------------------------------------------------------------------------- */
+
+/* The pin under dir/sub whose object has this id, or "" (names are the loader's choice). */
+static void find_pin(const char *dir, const char *sub, uint32_t id, bool is_prog, char *out, size_t n)
+{
+	char d[512];
+	snprintf(d, sizeof(d), "%s/%s", dir, sub);
+	out[0] = '\0';
+	char *ls = ktest_popen(NULL, "ls -A '%s' 2>/dev/null", d);
+	for (char *name = ls ? strtok(ls, "\n") : NULL; name; name = strtok(NULL, "\n")) {
+		char path[1100];
+		snprintf(path, sizeof(path), "%s/%s", d, name);
+		int fd = sys_obj_get(path, 0);
+		if (fd < 0)
+			continue;
+		uint32_t got = is_prog ? ktest_prog_id(fd) : ktest_map_id(fd);
+		close(fd);
+		if (got == id) {
+			size_t len = strlen(path);
+			if (len >= n)
+				len = n - 1;
+			memcpy(out, path, len);
+			out[len] = '\0';
+			break;
+		}
+	}
+	free(ls);
+}
+
+/* Entries under dir/sub (0 when it does not exist). */
+static int count_entries(const char *dir, const char *sub)
+{
+	int st = -1, n = 0;
+	char *ls = ktest_popen(&st, "ls -A '%s/%s' 2>/dev/null", dir, sub);
+	for (char *p = ls; p && *p; p++)
+		n += *p == '\n';
+	free(ls);
+	return n;
+}
+
+/* load_opts.pin_dir (the CLI's --pin DIR): every map pinned below DIR/maps, programs at
+ * DIR/progs/<name>; after the loader closes, the pins keep both alive; a second load reuses every
+ * map. global_data's maps have dots in their names (global_d.data, .rodata.str1.1); bpffs refuses
+ * dots in names (kernel/bpf/inode.c, bpf_lookup: EPERM; libbpf replaces them with '_'). */
+TEST(load_pin_dir)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	char dir[128], path[512];
+	uint8_t pkt[64];
+	struct kobj k;
+	int pinned = -1;
+	memset(&k, 0, sizeof(k));
+	ktest_bpffs_dir(dir, sizeof(dir), "pindir");
+	ktest_rm_bpffs_tree(dir);
+	struct load_opts opts = {.pin_dir = dir, .pin_root = dir};
+	int err = kobj_load(&k, "build/progs/global_data.bpfel.o", &opts);
+	CHECK(err == 0, "load: %s", k.d.msg);
+	if (err) {
+		/* a failed load leaves nothing pinned (load_failed_pin_leaves_no_pins) */
+		CHECK(count_entries(dir, "maps") <= 0, "the failed load left %d pins in %s/maps",
+		      count_entries(dir, "maps"), dir);
+		goto out;
+	}
+	uint32_t prog_id = ktest_prog_id(kobj_prog_fd(&k, "gd_prog"));
+	uint32_t ids[16] = {0};
+	for (uint32_t i = 0; i < k.o.nmaps && i < 16; i++) {
+		if (k.l.map_fds[i] < 0)
+			continue;
+		ids[i] = ktest_map_id(k.l.map_fds[i]);
+		find_pin(dir, "maps", ids[i], false, path, sizeof(path));
+		CHECK(path[0], "map '%s' (id %u) is not pinned below %s/maps", k.o.maps[i].name, ids[i], dir);
+	}
+	snprintf(path, sizeof(path), "%s/progs/gd_prog", dir);
+	kobj_close(&k);
+	pinned = sys_obj_get(path, 0);
+	CHECK(pinned >= 0 && ktest_prog_id(pinned) == prog_id, "%s: %s", path, sys_errno_name(pinned));
+	if (pinned < 0)
+		goto out;
+	/* The pinned program still runs against the pinned maps. */
+	size_t n = ktest_frame_ipv4(pkt, sizeof(pkt), "10.0.0.1", "10.0.0.2", 64, 17, 0);
+	CHECK(ktest_run(pinned, pkt, n, 2) == XDP_PASS, "pinned gd_prog");
+	close(pinned);
+	pinned = -1;
+
+	err = kobj_load(&k, "build/progs/global_data.bpfel.o", &opts);
+	CHECK(err == 0, "second load: %s", k.d.msg);
+	if (err)
+		goto out;
+	for (uint32_t i = 0; i < k.o.nmaps && i < 16; i++)
+		if (k.l.map_fds[i] >= 0)
+			CHECK(k.l.map_reused[i] && ktest_map_id(k.l.map_fds[i]) == ids[i], "map '%s': reused %d, id %u, was %u",
+			      k.o.maps[i].name, k.l.map_reused[i], ktest_map_id(k.l.map_fds[i]), ids[i]);
+	/* Reused maps keep their contents: two runs of the pinned program made data_val 3 + 2. */
+	int data = kobj_map_fd(&k, "global_d.data");
+	CHECK(data >= 0 && read_u32(data, 0) == 5, "data_val in the reused map: %u, want 5", read_u32(data, 0));
+	pinned = sys_obj_get(path, 0);
+	CHECK(pinned >= 0 && ktest_prog_id(pinned) == ktest_prog_id(kobj_prog_fd(&k, "gd_prog")),
+	      "the program pin was not replaced by the second load's program");
+out:
+	if (pinned >= 0)
+		close(pinned);
+	kobj_close(&k);
+	CHECK(ktest_rm_bpffs_tree(dir) == 0 && !ktest_exists(dir), "%s left behind", dir);
+	FDS_END();
+}
+
+/* A load that fails in its pin pass takes back the pins it made: they would keep its maps alive
+ * after load_object said it failed and closed everything. Here DIR/progs is taken by a pinned map,
+ * so the programs cannot be pinned after the maps were. */
+TEST(load_failed_pin_leaves_no_pins)
+{
+	KTEST_NEED_BPF();
+	FDS_BEGIN();
+	char dir[128], path[512];
+	struct kobj k;
+	memset(&k, 0, sizeof(k));
+	ktest_bpffs_dir(dir, sizeof(dir), "pinfail");
+	ktest_rm_bpffs_tree(dir);
+	int blocker = -1;
+	struct sys_map_def def = {.name = "blocker", .type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4,
+				  .max_entries = 1};
+	CHECK(mkdir(dir, 0700) == 0, "mkdir %s", dir);
+	blocker = sys_map_create(&def);
+	snprintf(path, sizeof(path), "%s/progs", dir);
+	CHECK(blocker >= 0 && sys_obj_pin(blocker, path) == 0, "pin the blocker at %s", path);
+	struct load_opts opts = {.pin_dir = dir};
+	int err = kobj_load(&k, "examples/counter.o", &opts);
+	CHECK(err < 0, "load succeeded although %s is taken", path);
+	ktest_note("progs dir taken: %s: %s", sys_errno_name(err), k.d.msg);
+	CHECK(count_entries(dir, "maps") <= 0, "the failed load left %d pins in %s/maps", count_entries(dir, "maps"), dir);
+	kobj_close(&k);
+	if (blocker >= 0)
+		close(blocker);
+	CHECK(ktest_rm_bpffs_tree(dir) == 0 && !ktest_exists(dir), "%s left behind", dir);
+	FDS_END();
+}
