@@ -218,6 +218,10 @@ static void check_map_bpftool(const struct map_expect *e, uint32_t id)
 	      "map '%s': bpftool max_entries %llu, want %u", e->name, (unsigned long long)v, e->max_entries);
 	CHECK(ktest_json_u64(js, "flags", &v) == 0 && (v & ~(uint64_t)BPF_F_MMAPABLE) == e->flags,
 	      "map '%s': bpftool flags %#llx, want %#x", e->name, (unsigned long long)v, e->flags);
+	/* Read-only global data (.rodata*) is frozen once its image is written; nothing else is. */
+	uint64_t want_frozen = (e->flags & BPF_F_RDONLY_PROG) != 0;
+	CHECK(ktest_json_u64(js, "frozen", &v) == 0 && v == want_frozen, "map '%s': bpftool frozen %llu, want %llu",
+	      e->name, (unsigned long long)v, (unsigned long long)want_frozen);
 	free(js);
 }
 
@@ -289,9 +293,9 @@ static void check_prog(const struct kobj *k, const struct prog_expect *e)
 	CHECK(!strcmp(info.name, want), "prog '%s': kernel name '%s', want '%s'", e->name, info.name, want);
 	CHECK(info.type == e->type, "prog '%s': type %u, want %u", e->name, info.type, e->type);
 	if (k->l.btf_fd >= 0)
-		CHECK(info.btf_id == btf_obj_id(k->l.btf_fd) && info.nr_func_info >= 1,
-		      "prog '%s': btf_id %u (object's %u), %u func_info", e->name, info.btf_id,
-		      btf_obj_id(k->l.btf_fd), info.nr_func_info);
+		CHECK(info.btf_id == btf_obj_id(k->l.btf_fd) && info.nr_func_info >= 1 && info.nr_line_info >= 1,
+		      "prog '%s': btf_id %u (object's %u), %u func_info, %u line_info", e->name, info.btf_id,
+		      btf_obj_id(k->l.btf_fd), info.nr_func_info, info.nr_line_info);
 	char *js = ktest_bpftool("prog show id %u", info.id);
 	CHECK(js, "prog '%s': bpftool prog show id %u failed", e->name, info.id);
 	if (js) {
@@ -302,6 +306,10 @@ static void check_prog(const struct kobj *k, const struct prog_expect *e)
 		 * program's BTF FUNC (func_info[0]) instead, which also shows func_info arrived. */
 		CHECK(ktest_json_str(js, "name", s, sizeof(s)) == 0 && !strcmp(s, e->name),
 		      "prog '%s': bpftool name '%s', want '%s'", e->name, s, e->name);
+		/* Every object here is GPL or "Dual MIT/GPL": the license reached the kernel. */
+		uint64_t gpl = 0;
+		CHECK(ktest_json_u64(js, "gpl_compatible", &gpl) == 0 && gpl == 1, "prog '%s': not gpl_compatible",
+		      e->name);
 		free(js);
 	}
 }
