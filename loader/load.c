@@ -157,12 +157,26 @@ void load_kernel_map_def(const struct loaded *l, uint32_t i, struct sys_map_def 
 	}
 }
 
+/* Is fd a map? (BPF_OBJ_GET hands back whatever is pinned: a map, a program or a link.) */
+static bool fd_is_map(int fd)
+{
+	char link[64], target[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return true; /* no /proc: let the info check below speak */
+	target[n] = '\0';
+	return strcmp(target, "anon_inode:bpf-map") == 0;
+}
+
 /* Does the pinned map at fd have the definition we would create? */
 static int check_reuse(const struct sys_map_def *want, int fd, const char *path, struct diag *d)
 {
 	struct bpf_map_info info;
 	uint32_t len = sizeof(info);
 	memset(&info, 0, sizeof(info));
+	if (!fd_is_map(fd))
+		return diag_set(d, -EEXIST, "%s holds a pinned object that is not a map", path);
 	int err = sys_obj_info(fd, &info, &len);
 	if (err)
 		return diag_set(d, err, "cannot read the map pinned at %s: %s", path, sys_errno_name(err));
@@ -179,19 +193,26 @@ static int check_reuse(const struct sys_map_def *want, int fd, const char *path,
 }
 
 /* Where map i is pinned, if anywhere: by-name pinning, or --pin DIR. Empty when not pinned. */
+/* Where map i is pinned, if anywhere: by-name pinning, or --pin DIR. Empty when not pinned.
+ * bpffs refuses '.' in names (kernel/bpf/inode.c), so ".rodata" pins as "_rodata", as libbpf does. */
 static void map_pin_path(const struct loaded *l, const struct load_opts *opts, uint32_t i, char *out, size_t n)
 {
 	const struct obj_map *m = &l->o->maps[i];
 	const char *root = opts->pin_root ? opts->pin_root : "/sys/fs/bpf";
+	char name[256];
+	snprintf(name, sizeof(name), "%s", m->name);
+	for (char *p = name; *p; p++)
+		if (*p == '.')
+			*p = '_';
 	out[0] = '\0';
 	if (m->origin == MAP_INNER)
 		return;
 	if (m->origin == MAP_LEGACY && m->pinning == PIN_IPROUTE2_GLOBAL_NS)
-		snprintf(out, n, "%s/tc/globals/%s", root, m->name);
+		snprintf(out, n, "%s/tc/globals/%s", root, name);
 	else if (m->origin != MAP_LEGACY && m->pinning == PIN_BY_NAME)
-		snprintf(out, n, "%s/%s", root, m->name);
+		snprintf(out, n, "%s/%s", root, name);
 	else if (opts->pin_dir)
-		snprintf(out, n, "%s/maps/%s", opts->pin_dir, m->name);
+		snprintf(out, n, "%s/maps/%s", opts->pin_dir, name);
 }
 
 static int create_map(struct loaded *l, const struct load_opts *opts, uint32_t i, int depth, struct diag *d);
@@ -574,57 +595,78 @@ static int pass_load_progs(struct loaded *l, const struct load_opts *opts, struc
 
 /* ---- pass: pin -------------------------------------------------------------------------------- */
 
-/* Pin fd at path. A pin an earlier run left is replaced; *old_id receives its object's id. */
-static int pin_one(int fd, const char *path, uint32_t *old_id, const struct load_opts *opts, struct diag *d)
+/* Pins made by this run, so a failure can take them back. */
+struct pins {
+	char (*path)[4096];
+	uint32_t n;
+};
+
+static int pin_at(struct pins *made, int fd, const char *path, const struct load_opts *opts, struct diag *d)
 {
 	int err = sys_obj_pin(fd, path);
-	if (err == -EEXIST) {
-		int old = sys_obj_get(path, 0);
-		if (old >= 0 && old_id) {
-			struct bpf_prog_info info;
-			uint32_t len = sizeof(info);
-			memset(&info, 0, sizeof(info));
-			if (sys_obj_info(old, &info, &len) == 0)
-				*old_id = info.id;
-		}
-		if (old >= 0)
-			close(old);
-		unlink(path);
-		err = sys_obj_pin(fd, path);
-	}
 	if (err)
 		return diag_set(d, err, "pin %s: %s", path, sys_errno_name(err));
+	snprintf(made->path[made->n++], sizeof(made->path[0]), "%s", path);
 	narrate(opts->say, "pinned fd %d at %s", fd, path);
 	return 0;
+}
+
+/* A program pin an earlier --pin run left is replaced; remember that program's id (its XDP
+ * attachment may need replacing too). */
+static int repin_prog(struct pins *made, int fd, const char *path, uint32_t *old_id,
+		      const struct load_opts *opts, struct diag *d)
+{
+	int old = sys_obj_get(path, 0);
+	if (old >= 0) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		if (sys_obj_info(old, &info, &len) == 0)
+			*old_id = info.id;
+		close(old);
+		unlink(path);
+	}
+	return pin_at(made, fd, path, opts, d);
 }
 
 static int pass_pin(struct loaded *l, const struct load_opts *opts, struct diag *d)
 {
 	const struct obj *o = l->o;
 	char path[4096];
-	for (uint32_t i = 0; i < o->nmaps; i++) {
+	struct pins made = {calloc(o->nmaps + o->nprogs + 1, sizeof(*made.path)), 0};
+	int err = made.path ? 0 : diag_set(d, -ENOMEM, "pin: out of memory");
+
+	for (uint32_t i = 0; i < o->nmaps && !err; i++) {
 		map_pin_path(l, opts, i, path, sizeof(path));
 		if (!path[0] || l->map_reused[i] || l->map_fds[i] < 0)
 			continue;
 		char dir[4096];
 		snprintf(dir, sizeof(dir), "%s", path);
 		*strrchr(dir, '/') = '\0';
-		int err = fs_bpffs_ensure(dir, d);
+		err = fs_bpffs_ensure(dir, d);
 		if (!err)
-			err = pin_one(l->map_fds[i], path, NULL, opts, d);
+			err = pin_at(&made, l->map_fds[i], path, opts, d);
 		if (err)
-			return diag_wrap(d, err, "map '%s': ", o->maps[i].name);
+			diag_wrap(d, err, "map '%s': ", o->maps[i].name);
 	}
-	if (!opts->pin_dir)
-		return 0;
-	snprintf(path, sizeof(path), "%s/progs", opts->pin_dir);
-	int err = fs_bpffs_ensure(path, d);
-	for (uint32_t i = 0; i < o->nprogs && !err; i++) {
-		if (l->prog_fds[i] < 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/progs/%s", opts->pin_dir, o->progs[i].name);
-		err = pin_one(l->prog_fds[i], path, &l->replaced_prog_ids[i], opts, d);
+	if (!err && opts->pin_dir) {
+		snprintf(path, sizeof(path), "%s/progs", opts->pin_dir);
+		err = fs_bpffs_ensure(path, d);
+		for (uint32_t i = 0; i < o->nprogs && !err; i++) {
+			if (l->prog_fds[i] < 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/progs/%s", opts->pin_dir, o->progs[i].name);
+			err = repin_prog(&made, l->prog_fds[i], path, &l->replaced_prog_ids[i], opts, d);
+			if (err)
+				diag_wrap(d, err, "prog '%s': ", o->progs[i].name);
+		}
 	}
+	if (err) /* all or nothing: a failed load leaves no pins of its own behind */
+		for (uint32_t k = 0; k < made.n; k++) {
+			unlink(made.path[k]);
+			narrate(opts->say, "unpinned %s (the load failed)", made.path[k]);
+		}
+	free(made.path);
 	return err;
 }
 
