@@ -98,9 +98,23 @@ int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_
 					sys_errno_name(fd));
 		narrate(opts->say, "xdp: this kernel has no XDP links (%s); falling back to netlink", sys_errno_name(fd));
 	}
-	/* rtnetlink: the attachment belongs to the interface, not to us. */
+	/* rtnetlink: the attachment belongs to the interface, not to us. A program an earlier --pin
+	 * run attached is ours to replace, atomically and only if it is still the one there. */
 	uint32_t flags = opts->xdp_mode | (opts->replace ? 0 : XDP_FLAGS_UPDATE_IF_NOEXIST);
-	int err = nl_xdp_set(opts->ifindex, prog_fd, flags, -1, d);
+	int expected = -1;
+	struct nl_xdp_state cur;
+	uint32_t old_id = l->replaced_prog_ids[a->prog];
+	if (old_id && nl_xdp_query(opts->ifindex, &cur, NULL) == 0 &&
+	    (cur.prog_id == old_id || cur.drv_prog_id == old_id || cur.skb_prog_id == old_id)) {
+		expected = sys_prog_fd_by_id(old_id);
+		if (expected >= 0) {
+			flags &= ~(uint32_t)XDP_FLAGS_UPDATE_IF_NOEXIST;
+			narrate(opts->say, "xdp: replacing program id %u left by the earlier --pin run", old_id);
+		}
+	}
+	int err = nl_xdp_set(opts->ifindex, prog_fd, flags, expected, d);
+	if (expected >= 0)
+		close(expected);
 	narrate(opts->say, "xdp: RTM_SETLINK IFLA_XDP fd %d flags %#x on %s -> %s", prog_fd, flags, opts->ifname,
 		err ? sys_errno_name(err) : "ok");
 	if (err == -EBUSY || err == -EEXIST) {

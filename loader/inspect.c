@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "loader/json.h"
+#include "loader/narrate.h"
 #include "loader/reloc.h"
 
 static const char *origin_name(enum obj_map_origin o)
@@ -329,4 +330,29 @@ void inspect_print(const struct obj *o, const char *path, FILE *out, bool json)
 		print_json(o, path, out);
 	else
 		print_text(o, path, out);
+}
+
+void inspect_narrate(const struct obj *o, const struct narrator *say)
+{
+	uint32_t kinds[5] = {0};
+	narrate(say, "elf: %s, %u sections, %u symbols; btf: %s", o->elf.big_endian ? "big-endian" : "little-endian",
+		o->elf.nsec, o->elf.nsym, o->has_btf ? "yes" : "none");
+	for (uint32_t i = 0; i < o->ncodes; i++)
+		narrate(say, "section '%s': %u instructions", o->codes[i].name, o->codes[i].count);
+	for (uint32_t i = 0; i < o->nprogs; i++) {
+		const struct obj_prog *p = &o->progs[i];
+		narrate(say, "program '%s' in '%s': %s", p->name, p->sec_name,
+			p->def ? secdef_prog_type_name(p->def->prog_type) : "unknown section name");
+	}
+	for (uint32_t i = 0; i < o->nmaps; i++) {
+		const struct obj_map *m = &o->maps[i];
+		narrate(say, "map '%s' (%s, from %s): %s key %u value %u max_entries %u", m->name,
+			m->origin == MAP_BTF ? "BTF-defined" : m->origin == MAP_LEGACY ? "legacy" : m->origin == MAP_DATA ? "global data" : "inner template",
+			m->origin == MAP_INNER ? "its outer map" : o->elf.sec[m->sec].name, obj_map_type_name(m->type),
+			m->key_size, m->value_size, m->max_entries);
+	}
+	for (uint32_t i = 0; i < o->nrelocs; i++)
+		kinds[o->relocs[i].kind]++;
+	narrate(say, "relocations: %u map, %u data, %u call, %u callback, %u extern", kinds[RELOC_MAP],
+		kinds[RELOC_DATA], kinds[RELOC_CALL], kinds[RELOC_FUNC], kinds[RELOC_EXTERN]);
 }

@@ -9,5 +9,8 @@
 #include "loader/obj.h"
 
 void inspect_print(const struct obj *o, const char *path, FILE *out, bool json);
+/* The model in a few narrated lines (-v): what the ELF sections turned into. */
+struct narrator;
+void inspect_narrate(const struct obj *o, const struct narrator *say);
 
 #endif

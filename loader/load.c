@@ -145,8 +145,9 @@ void load_kernel_map_def(const struct loaded *l, uint32_t i, struct sys_map_def 
 		def->max_entries = sz;
 	}
 	if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
-		def->key_size = def->key_size ? def->key_size : 4;
-		def->value_size = def->value_size ? def->value_size : 4;
+		/* Slots hold a CPU's perf event fd; a declared value type describes the samples. */
+		def->key_size = 4;
+		def->value_size = 4;
 		if (!def->max_entries)
 			def->max_entries = possible_cpus();
 	}

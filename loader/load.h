@@ -27,6 +27,8 @@ struct loaded {
 	int *map_fds;                /* per obj.maps; -1 when not created (inner templates are closed) */
 	bool *map_reused;            /* per obj.maps: taken from a pin instead of created */
 	int *prog_fds;               /* per obj.progs; -1 when not loaded */
+	uint32_t *replaced_prog_ids; /* per obj.progs: id of the program an earlier --pin run left at
+	                              * the same pin (now replaced), 0 when none */
 	/* When a program fails to load: which one and what the verifier said. */
 	int failed_prog;             /* index into obj.progs, -1 */
 	char *verifier_log;          /* owned, NUL-terminated, may be NULL */

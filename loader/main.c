@@ -97,6 +97,8 @@ static int open_object(const char *path, struct file_map *fm, struct obj *o)
 	if (err) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
 		unmap_file(fm);
+	} else if (verbose) {
+		inspect_narrate(o, &say);
 	}
 	return err;
 }
