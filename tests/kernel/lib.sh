@@ -140,12 +140,21 @@ send() {
 
 # ---- rawload runs --------------------------------------------------------------------------------
 
+# How rawload runs: in NS_RX once setup_net made it, else where the test runs (tracepoints).
+rl_where() {
+	if [ -e "/run/netns/$NS_RX" ]; then
+		echo "--net=/run/netns/$NS_RX"
+	else
+		echo "--net=/proc/self/ns/net"
+	fi
+}
+
 # rl_run NAME ARGS...: rawload ARGS in NS_RX, in the foreground, bounded by RL_LIMIT; stdout in
 # $TMP/NAME.out, stderr in $TMP/NAME.err, exit status in RL_RC (124: it timed out).
 rl_run() {
 	rr_name=$1
 	shift
-	timeout -s INT -k 5 "$RL_LIMIT" nsenter --net="/run/netns/$NS_RX" "$RAWLOAD" "$@" \
+	timeout -s INT -k 5 "$RL_LIMIT" nsenter "$(rl_where)" "$RAWLOAD" "$@" \
 		>"$TMP/$rr_name.out" 2>"$TMP/$rr_name.err"
 	RL_RC=$?
 }
@@ -155,16 +164,19 @@ rl_run() {
 rl_start() {
 	rs_name=$1
 	shift
-	timeout -s INT -k 5 "$RL_LIMIT" nsenter --net="/run/netns/$NS_RX" "$RAWLOAD" "$@" \
+	rs_where=$(rl_where) # expanded here: a $(...) in the background command would be a child too
+	timeout -s INT -k 5 "$RL_LIMIT" nsenter "$rs_where" "$RAWLOAD" "$@" \
 		>"$TMP/$rs_name.out" 2>"$TMP/$rs_name.err" &
 	RL_TPID=$!
 	RL_PIDS="$RL_PIDS $RL_TPID"
 	RL_PID=""
 	rs_i=0
 	while [ -z "$RL_PID" ] && [ $rs_i -lt 100 ]; do
-		# "PID " without a newline once timeout has forked
-		RL_PID=$(cat "/proc/$RL_TPID/task/$RL_TPID/children" 2>/dev/null)
-		RL_PID=${RL_PID%% *}
+		# once the background shell is timeout and has forked: "PID " without a newline
+		if [ "$(cat "/proc/$RL_TPID/comm" 2>/dev/null)" = timeout ]; then
+			RL_PID=$(cat "/proc/$RL_TPID/task/$RL_TPID/children" 2>/dev/null)
+			RL_PID=${RL_PID%% *}
+		fi
 		[ -n "$RL_PID" ] || sleep 0.05
 		rs_i=$((rs_i + 1))
 	done
@@ -267,6 +279,14 @@ our_links() {
 }
 no_links() {
 	[ -z "$(our_links "$@")" ]
+}
+
+# pid_prog_ids PID / pid_link_ids PID: the programs / links a process holds fds of (its fdinfo).
+pid_prog_ids() {
+	cat "/proc/$1/fdinfo/"* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u
+}
+pid_link_ids() {
+	cat "/proc/$1/fdinfo/"* 2>/dev/null | sed -n 's/^link_id:[[:space:]]*//p' | sort -u
 }
 
 # wait_gone ID... : until no program ID exists and no link holds one (program release and link
