@@ -65,14 +65,7 @@ note "netlink-kill: program $id stayed after kill -9; detach removed it (exit 0)
 
 # SIGINT during start-up: rawload blocks the signals before loading, so it either never got that
 # far (killed by SIGINT, 130) or finishes attaching and then detaches (0). Nothing stays either way.
-before=$(prog_ids_named count_packets | sort)
-new_ids() {
-	prog_ids_named count_packets | sort | comm -13 "$TMP/before" -
-}
-no_new_ids() {
-	[ -z "$(new_ids)" ]
-}
-echo "$before" >"$TMP/before"
+remember_ids count_packets
 clean=0 killed=0 attached=0
 for how in link netlink; do
 	opt=""
@@ -89,7 +82,7 @@ for how in link netlink; do
 		esac
 		grep -q 'attached to' "$TMP/$name.err" && attached=$((attached + 1))
 		retry 50 xdp_detached || fail "$name: XDP program $(xdp_prog_id) still on $DEV_RX"
-		retry 50 no_new_ids || fail "$name: count_packets programs $(new_ids | tr '\n' ' ')remain"
+		retry 50 no_new_ids count_packets || fail "$name: count_packets programs $(new_ids count_packets | tr '\n' ' ')remain"
 	done
 done
 note "early SIGINT (0 to 40 ms after start, link and netlink): nothing stays ($clean clean exits, $attached of them after attaching; $killed killed before rawload took the signal)"

@@ -269,6 +269,17 @@ prog_gone() {
 prog_ids_named() {
 	bpftool prog show | sed -n "s/^\([0-9]*\): [a-z_]*  name $1 .*/\1/p"
 }
+# remember_ids NAME: note the programs called NAME now; new_ids NAME: those loaded since (other
+# tests on the machine may load programs of the same name meanwhile: check with retry).
+remember_ids() {
+	prog_ids_named "$1" | sort >"$TMP/ids.$1"
+}
+new_ids() {
+	prog_ids_named "$1" | sort | comm -13 "$TMP/ids.$1" -
+}
+no_new_ids() {
+	[ -z "$(new_ids "$1")" ]
+}
 # our_links ID...: the `bpftool link show` entries (first lines) whose program is one of ID.
 our_links() {
 	bpftool link show | while read -r ol_line; do
