@@ -2,7 +2,8 @@
 # tests/run): two network namespaces of the test's own joined by a veth pair, rawload started and
 # stopped inside the receiving one, bounded traffic from the sending one, kernel state read through
 # ip and bpftool (independent witnesses), and a clean-up that runs on every exit.
-# Doesn't own any assertion: the tests decide what they check. POSIX sh (dash).
+# Doesn't own any assertion: the tests decide what they check. POSIX sh (dash). Run by itself (as
+# tests/run does with every tests/kernel/*.sh), it checks the world it makes (see its end).
 #
 # Traffic rule: datagrams go only from NS_TX to RX_ADDR (inside NS_RX) over the test's veth pair;
 # nothing is attached to this machine's own interfaces. IPv6 is off and neighbours are static in
@@ -322,3 +323,36 @@ count_is() {
 pinned_count() {
 	bpftool -j map dump pinned "$1" | sed -n 's/.*"formatted":{"key":0,"value":\([0-9]*\)}.*/\1/p'
 }
+
+# ---- run by itself (tests/run runs every tests/kernel/*.sh): a check of the world the helpers make
+# Both veth ends have IPv6 off, neighbours are permanent, the receiving veth counts exactly the
+# datagrams sent (no BPF involved), and the clean-up leaves no namespace behind.
+rx_packets() {
+	ip -n "$NS_RX" -s link show dev "$DEV_RX" | awk '/RX:/ { getline; print $2; exit }'
+}
+rx_packets_are() {
+	[ "$(rx_packets)" = "$1" ]
+}
+if [ "$T" = lib ]; then
+	setup_net
+	for lt in "$NS_TX:$DEV_TX" "$NS_RX:$DEV_RX"; do
+		lt_ns=${lt%%:*} lt_dev=${lt#*:}
+		[ "$(nsenter --net="/run/netns/$lt_ns" sysctl -n "net.ipv6.conf.$lt_dev.disable_ipv6")" = 1 ] ||
+			fail "$lt_dev: IPv6 not disabled"
+		ip -n "$lt_ns" neigh show dev "$lt_dev" | grep -q ' PERMANENT' || fail "$lt_dev: no permanent neighbour"
+		! ip -n "$lt_ns" -6 addr show dev "$lt_dev" | grep -q inet6 || fail "$lt_dev: has an IPv6 address"
+	done
+	sleep 0.5 # anything the veth would send by itself when it comes up
+	lt_rx0=$(rx_packets)
+	[ -n "$lt_rx0" ] || fail "cannot read the packet counters of $DEV_RX"
+	send 25
+	retry 50 rx_packets_are $((lt_rx0 + 25)) || fail "$DEV_RX received $(($(rx_packets) - lt_rx0)) packets, 25 sent"
+	sleep 0.5
+	rx_packets_are $((lt_rx0 + 25)) || fail "$DEV_RX received $(($(rx_packets) - lt_rx0)) packets after a pause, 25 sent"
+	lt_made=$NETNS_MADE
+	cleanup
+	for lt_n in $lt_made; do
+		[ ! -e "/run/netns/$lt_n" ] || fail "clean-up left namespace $lt_n"
+	done
+	note "two namespaces, IPv6 off, static neighbours: 25 datagrams sent, 25 received ($lt_rx0 before); clean-up left nothing"
+fi
