@@ -82,5 +82,5 @@ json_count() {
 retry 50 json_count || fail "json: exec_count has no {\"key\":\"$COMM\",\"value\":1}"
 rl_stop INT
 [ "$RL_RC" -eq 0 ] || fail "json: exit status $RL_RC after SIGINT: $(cat "$TMP/json.err")"
-wait_gone $id
+wait_gone "$id"
 note "json: $want"
