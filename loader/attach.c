@@ -95,6 +95,11 @@ int attach_pin(const struct obj *o, const struct attach_set *set, const char *di
 	       const struct narrator *say, struct diag *d)
 {
 	char path[4096];
+	for (uint32_t i = 0; i < set->n; i++) /* refuse before pinning anything */
+		if (set->a[i].state == ATT_ATTACHED && set->a[i].link_fd < 0 && set->a[i].perf_fd >= 0)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
+					o->progs[set->a[i].prog].name);
 	snprintf(path, sizeof(path), "%s/links", dir);
 	int err = fs_bpffs_ensure(path, d);
 	if (err)
@@ -104,10 +109,6 @@ int attach_pin(const struct obj *o, const struct attach_set *set, const char *di
 		const char *name = o->progs[a->prog].name;
 		if (a->state != ATT_ATTACHED || a->pinned)
 			continue;
-		if (a->link_fd < 0 && a->perf_fd >= 0)
-			return diag_set(d, -EOPNOTSUPP,
-					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
-					name);
 		if (a->link_fd < 0) { /* netlink XDP: stays by itself; unpin finds it by program id */
 			narrate(say, "pin: '%s' is attached through netlink and stays without a pin", name);
 			continue;

@@ -32,6 +32,19 @@ static uint32_t prog_id(int fd)
 	return sys_obj_info(fd, &info, &len) == 0 ? info.id : 0;
 }
 
+/* The id of the program an earlier --pin run pinned as DIR/progs/NAME, 0 when none. */
+static uint32_t pinned_prog_id(const char *dir, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/progs/%s", dir, name);
+	int fd = sys_obj_get(path, 0);
+	if (fd < 0)
+		return 0;
+	uint32_t id = prog_id(fd);
+	close(fd);
+	return id;
+}
+
 /* What is attached now, for notes and error messages. */
 static void describe(int ifindex, char *buf, size_t n)
 {
@@ -103,7 +116,7 @@ int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_
 	uint32_t flags = opts->xdp_mode | (opts->replace ? 0 : XDP_FLAGS_UPDATE_IF_NOEXIST);
 	int expected = -1;
 	struct nl_xdp_state cur;
-	uint32_t old_id = l->replaced_prog_ids[a->prog];
+	uint32_t old_id = opts->pin_dir ? pinned_prog_id(opts->pin_dir, name) : 0;
 	if (old_id && nl_xdp_query(opts->ifindex, &cur, NULL) == 0 &&
 	    (cur.prog_id == old_id || cur.drv_prog_id == old_id || cur.skb_prog_id == old_id)) {
 		expected = sys_prog_fd_by_id(old_id);

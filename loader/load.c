@@ -612,34 +612,28 @@ static int pin_at(struct pins *made, int fd, const char *path, const struct load
 	return 0;
 }
 
-/* A program pin an earlier --pin run left is replaced; remember that program's id (its XDP
- * attachment may need replacing too). */
-static int repin_prog(struct pins *made, int fd, const char *path, uint32_t *old_id,
-		      const struct load_opts *opts, struct diag *d)
+/* A program pin an earlier --pin run left is replaced. */
+static int repin_prog(struct pins *made, int fd, const char *path, const struct load_opts *opts, struct diag *d)
 {
-	int old = sys_obj_get(path, 0);
-	if (old >= 0) {
-		struct bpf_prog_info info;
-		uint32_t len = sizeof(info);
-		memset(&info, 0, sizeof(info));
-		if (sys_obj_info(old, &info, &len) == 0)
-			*old_id = info.id;
-		close(old);
-		unlink(path);
-	}
+	unlink(path);
 	return pin_at(made, fd, path, opts, d);
 }
 
-static int pass_pin(struct loaded *l, const struct load_opts *opts, struct diag *d)
+/* Pin maps (and with dir_pins, programs): by-name maps when !dir_pins, DIR pins when dir_pins. */
+static int pin_objects(struct loaded *l, const struct load_opts *opts, bool dir_pins, struct diag *d)
 {
 	const struct obj *o = l->o;
 	char path[4096];
 	struct pins made = {calloc(o->nmaps + o->nprogs + 1, sizeof(*made.path)), 0};
 	int err = made.path ? 0 : diag_set(d, -ENOMEM, "pin: out of memory");
+	size_t dir_len = opts->pin_dir ? strlen(opts->pin_dir) : 0;
 
 	for (uint32_t i = 0; i < o->nmaps && !err; i++) {
 		map_pin_path(l, opts, i, path, sizeof(path));
 		if (!path[0] || l->map_reused[i] || l->map_fds[i] < 0)
+			continue;
+		bool under_dir = dir_len && strncmp(path, opts->pin_dir, dir_len) == 0 && path[dir_len] == '/';
+		if (under_dir != dir_pins)
 			continue;
 		char dir[4096];
 		snprintf(dir, sizeof(dir), "%s", path);
@@ -650,14 +644,14 @@ static int pass_pin(struct loaded *l, const struct load_opts *opts, struct diag 
 		if (err)
 			diag_wrap(d, err, "map '%s': ", o->maps[i].name);
 	}
-	if (!err && opts->pin_dir) {
+	if (!err && dir_pins) {
 		snprintf(path, sizeof(path), "%s/progs", opts->pin_dir);
 		err = fs_bpffs_ensure(path, d);
 		for (uint32_t i = 0; i < o->nprogs && !err; i++) {
 			if (l->prog_fds[i] < 0)
 				continue;
 			snprintf(path, sizeof(path), "%s/progs/%s", opts->pin_dir, o->progs[i].name);
-			err = repin_prog(&made, l->prog_fds[i], path, &l->replaced_prog_ids[i], opts, d);
+			err = repin_prog(&made, l->prog_fds[i], path, opts, d);
 			if (err)
 				diag_wrap(d, err, "prog '%s': ", o->progs[i].name);
 		}
@@ -665,10 +659,23 @@ static int pass_pin(struct loaded *l, const struct load_opts *opts, struct diag 
 	if (err) /* all or nothing: a failed load leaves no pins of its own behind */
 		for (uint32_t k = 0; k < made.n; k++) {
 			unlink(made.path[k]);
-			narrate(opts->say, "unpinned %s (the load failed)", made.path[k]);
+			narrate(opts->say, "unpinned %s (pinning failed)", made.path[k]);
 		}
 	free(made.path);
 	return err;
+}
+
+static int pass_pin(struct loaded *l, const struct load_opts *opts, struct diag *d)
+{
+	int err = pin_objects(l, opts, false, d);
+	if (!err && opts->pin_dir && !opts->defer_pin)
+		err = pin_objects(l, opts, true, d);
+	return err;
+}
+
+int load_pin(struct loaded *l, const struct load_opts *opts, struct diag *d)
+{
+	return opts->pin_dir ? pin_objects(l, opts, true, d) : 0;
 }
 
 /* ---- driver ------------------------------------------------------------------------------------ */
@@ -685,8 +692,7 @@ int load_object(const struct obj *o, const struct load_opts *opts, struct loaded
 	l->map_fds = malloc((o->nmaps + 1) * sizeof(int));
 	l->map_reused = calloc(o->nmaps + 1, sizeof(bool));
 	l->prog_fds = malloc((o->nprogs + 1) * sizeof(int));
-	l->replaced_prog_ids = calloc(o->nprogs + 1, sizeof(uint32_t));
-	if (!l->map_fds || !l->map_reused || !l->prog_fds || !l->replaced_prog_ids) {
+	if (!l->map_fds || !l->map_reused || !l->prog_fds) {
 		load_close(l);
 		return diag_set(d, -ENOMEM, "load: out of memory");
 	}
@@ -743,7 +749,6 @@ void load_close(struct loaded *l)
 	free(l->map_fds);
 	free(l->map_reused);
 	free(l->prog_fds);
-	free(l->replaced_prog_ids);
 	free(l->verifier_log);
 	const struct obj *o = l->o;
 	memset(l, 0, sizeof(*l));

@@ -19,6 +19,8 @@ struct load_opts {
 	const char *pin_dir;         /* --pin DIR: reuse maps from DIR/maps, pin maps and programs there */
 	const char *pin_root;        /* where maps declared "pinning by name" live; NULL: /sys/fs/bpf */
 	const bool *skip_prog;       /* per obj.progs: true leaves that program unloaded; NULL loads all */
+	bool defer_pin;              /* with pin_dir: pin nothing under DIR yet; load_pin() does it
+	                              * (after a successful attach, so a refused run changes no pins) */
 };
 
 struct loaded {
@@ -27,8 +29,6 @@ struct loaded {
 	int *map_fds;                /* per obj.maps; -1 when not created (inner templates are closed) */
 	bool *map_reused;            /* per obj.maps: taken from a pin instead of created */
 	int *prog_fds;               /* per obj.progs; -1 when not loaded */
-	uint32_t *replaced_prog_ids; /* per obj.progs: id of the program an earlier --pin run left at
-	                              * the same pin (now replaced), 0 when none */
 	/* When a program fails to load: which one and what the verifier said. */
 	int failed_prog;             /* index into obj.progs, -1 */
 	char *verifier_log;          /* owned, NUL-terminated, may be NULL */
@@ -44,6 +44,9 @@ struct loaded {
  * errno with d set ("prog 'x': ...", "map 'y': ...", "btf: ..."). */
 int load_object(const struct obj *o, const struct load_opts *opts, struct loaded *l, struct diag *d);
 void load_close(struct loaded *l);
+/* Pin the maps and programs under opts->pin_dir (DIR/maps, DIR/progs; program pins of an earlier
+ * run are replaced). All or nothing: on failure the pins made are taken back. */
+int load_pin(struct loaded *l, const struct load_opts *opts, struct diag *d);
 
 /* The kernel-side map definition rawload uses for model map i (sizes the kernel insists on, BTF
  * ids only where the kernel accepts them). Exposed for tests and for pinned-map checks. */

@@ -434,7 +434,7 @@ static int cmd_run(int argc, char **argv)
 	if (!wants_xdp && a.ifname)
 		fprintf(stderr, "rawload: note: %s has no XDP program to attach to %s\n", a.path, a.ifname);
 
-	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir};
+	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir, .defer_pin = true};
 	struct attach_opts ao = {.say = lo.say, .ifindex = ifindex, .ifname = a.ifname, .xdp_mode = a.xdp_mode,
 				 .force_netlink = a.force_netlink, .replace = a.replace, .pin_dir = a.pin_dir,
 				 .only = only};
@@ -452,7 +452,8 @@ static int cmd_run(int argc, char **argv)
 			set.a[i].state == ATT_ATTACHED ? "attached to " : "", set.a[i].note);
 
 	if (a.pin_dir) {
-		if (attach_pin(&o, &set, a.pin_dir, lo.say, &d)) {
+		/* Only a run whose attach worked changes the pins: maps and programs, then links. */
+		if (load_pin(&l, &lo, &d) || attach_pin(&o, &set, a.pin_dir, lo.say, &d)) {
 			fprintf(stderr, "rawload: %s\n", d.msg);
 			attach_close(&o, &l, &set, lo.say);
 			goto out_load;
