@@ -246,6 +246,20 @@ static int parse_funcs(struct obj *o, struct diag *d)
 			return diag_set(d, -EINVAL, "elf: functions %s and %s overlap in section %s", a->name,
 					b->name, o->codes[a->code].name);
 	}
+	/* A 16-byte ld_imm64 must lie whole inside its function: linking copies functions, and
+	 * patching writes both halves. */
+	for (uint32_t i = 0; i < o->nfuncs; i++) {
+		const struct obj_func *f = &o->funcs[i];
+		const struct bpf_insn *insns = o->codes[f->code].insns;
+		for (uint32_t k = f->first; k < f->first + f->count; k++) {
+			if (!insn_is_ld_imm64(&insns[k]))
+				continue;
+			if (k + 1 >= f->first + f->count)
+				return diag_set(d, -EINVAL, "%s+%u: function %s ends inside an ld_imm64",
+						o->codes[f->code].name, k, f->name);
+			k++;
+		}
+	}
 	return 0;
 }
 

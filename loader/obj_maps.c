@@ -106,7 +106,7 @@ static int parse_legacy_maps(struct obj *o, struct diag *d)
 		const struct elf_sym *sym = &f->sym[i];
 		if (sym->shndx != sec || sym->type == ELF_STT_SECTION)
 			continue;
-		if (sym->value % rec || sym->value + rec > s->size) {
+		if (sym->value % rec || sym->value > s->size - rec) {
 			err = diag_set(d, -EINVAL, "maps: map '%s' at offset %llu is not on a %llu-byte record",
 				       sym->name, (unsigned long long)sym->value, (unsigned long long)rec);
 			break;
