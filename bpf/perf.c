@@ -162,6 +162,14 @@ int perf_parse_cpu_list(const char *s, size_t len, int *cpus, int cap)
 	}
 }
 
+int perf_possible_cpus(void)
+{
+	char text[4096];
+	int len = read_small_file("/sys/devices/system/cpu/possible", text, sizeof(text));
+	int n = len < 0 ? len : perf_parse_cpu_list(text, (size_t)len, NULL, 0);
+	return n > 0 ? n : 1;
+}
+
 int perf_online_cpus(int *cpus, int cap, struct diag *d)
 {
 	char text[4096];

@@ -29,6 +29,9 @@ int perf_attach_ioctl(int perf_fd, int prog_fd);
  * (a CPU number above 65535). Pure: no I/O. */
 int perf_parse_cpu_list(const char *s, size_t len, int *cpus, int cap);
 
+/* How many CPUs the kernel may ever bring up (/sys/devices/system/cpu/possible): per-CPU map
+ * values come in this many slots, and a perf event array has one per CPU. 1 when unreadable. */
+int perf_possible_cpus(void);
 /* The online CPUs, from /sys/devices/system/cpu/online: as perf_parse_cpu_list. */
 int perf_online_cpus(int *cpus, int cap, struct diag *d);
 

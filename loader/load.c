@@ -100,19 +100,6 @@ static bool btf_ids_refused(uint32_t type)
 	}
 }
 
-/* Number of possible CPUs (perf event arrays default to one slot each). */
-static uint32_t possible_cpus(void)
-{
-	char buf[256];
-	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 1;
-	ssize_t n = read(fd, buf, sizeof(buf));
-	close(fd);
-	int count = n > 0 ? perf_parse_cpu_list(buf, (size_t)n, NULL, 0) : -1;
-	return count > 0 ? (uint32_t)count : 1;
-}
-
 void load_kernel_map_def(const struct loaded *l, uint32_t i, struct sys_map_def *def, char name[16])
 {
 	const struct obj_map *m = &l->o->maps[i];
@@ -149,7 +136,7 @@ void load_kernel_map_def(const struct loaded *l, uint32_t i, struct sys_map_def 
 		def->key_size = 4;
 		def->value_size = 4;
 		if (!def->max_entries)
-			def->max_entries = possible_cpus();
+			def->max_entries = (uint32_t)perf_possible_cpus();
 	}
 	if (l->btf_fd >= 0 && !btf_ids_refused(m->type) && (m->btf_key || m->btf_value)) {
 		def->btf_fd = l->btf_fd;

@@ -67,18 +67,6 @@ bool show_map_listed(const struct obj *o, uint32_t i, bool all_maps)
 	return m->type != BPF_MAP_TYPE_RINGBUF && m->type != BPF_MAP_TYPE_PERF_EVENT_ARRAY;
 }
 
-static uint32_t possible_cpus(void)
-{
-	char buf[256];
-	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 1;
-	ssize_t n = read(fd, buf, sizeof(buf));
-	close(fd);
-	int c = n > 0 ? perf_parse_cpu_list(buf, (size_t)n, NULL, 0) : -1;
-	return c > 0 ? (uint32_t)c : 1;
-}
-
 static struct show_map_state *state_new(const struct obj_map *m)
 {
 	struct show_map_state *s = calloc(1, sizeof(*s));
@@ -86,7 +74,7 @@ static struct show_map_state *state_new(const struct obj_map *m)
 		return NULL;
 	s->key_size = m->key_size;
 	s->value_size = m->value_size;
-	s->ncpus = is_percpu(m->type) ? possible_cpus() : 1;
+	s->ncpus = is_percpu(m->type) ? (uint32_t)perf_possible_cpus() : 1;
 	s->stride = is_percpu(m->type) ? (m->value_size + 7) / 8 * 8 : m->value_size;
 	size_t kb = (size_t)BATCH * (s->key_size ? s->key_size : 1);
 	size_t vb = (size_t)BATCH * s->stride * s->ncpus;
