@@ -19,7 +19,15 @@
  * heap blocks by wrapping the allocator; glibc supports replacing malloc and routes its own
  * allocations (strdup, ...) through the replacement. mallinfo2() cannot serve: blocks parked in the
  * per-thread cache count as in use. Elsewhere the check is off. */
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
+#define ROBUST_SANITIZED 1 /* clang spells it this way */
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define ROBUST_SANITIZED 1
+#endif
+#if defined(__GLIBC__) && !defined(ROBUST_SANITIZED)
 extern void *__libc_malloc(size_t n);
 extern void *__libc_calloc(size_t n, size_t m);
 extern void *__libc_realloc(void *p, size_t n);
