@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h)
 
-.PHONY: all clean test unit kernel-test static demo examples test-progs deps bench
+.PHONY: all clean test static demo examples test-progs deps bench asan
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -77,11 +77,19 @@ $(BUILD)/udpsend: tests/tools/udpsend.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
-test: deps all test-progs $(BUILD)/unit-tests $(BUILD)/kernel-tests $(TOOLS)
+test: deps all test-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
 	@sh tests/run
 
 deps:
 	@sh tests/deps.sh
+
+# The unit tests (robustness passes included, scaled down by tests/run) under AddressSanitizer and
+# UBSan: `make test` runs them as one more test case; `make asan` alone runs them in full.
+$(BUILD)/unit-tests-asan: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) tests/unit/check.h
+	$(CC) -std=c17 -D_GNU_SOURCE -I. -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		-o $@ $(UNIT_SRCS) $(LIB_SRCS)
+asan: examples test-progs $(BUILD)/unit-tests-asan
+	RAWLOAD_ROOT=$(CURDIR) $(BUILD)/unit-tests-asan
 
 # ---- static binary -------------------------------------------------------------------------------
 # musl-gcc does not search /usr/include; give it only the kernel UAPI directories, through symlinks.

@@ -525,7 +525,8 @@ int obj_parse_inits(struct obj *o, struct diag *d)
 	int err = parse_btf_inits(o, d);
 	if (err)
 		return err;
-	qsort(o->inits, o->ninits, sizeof(*o->inits), cmp_init);
+	if (o->ninits)
+		qsort(o->inits, o->ninits, sizeof(*o->inits), cmp_init);
 	for (uint32_t i = 0; i < o->ninits; i++) {
 		struct obj_map *m = &o->maps[o->inits[i].map];
 		if (m->ninit == 0)

@@ -66,6 +66,11 @@ static int resolve_one(struct obj *o, uint32_t code, const struct elf_rel *e, ui
 	if (sym->shndx >= ELF_SHN_LORESERVE)
 		return diag_set(d, -EINVAL, "%s+%u: relocation against special symbol %s", sec, r->insn, sym->name);
 
+	/* Offsets below come from the symbol's value plus the instruction's imm: bound the value
+	 * by its section first, so the sums cannot overflow. */
+	if (sym->value > o->elf.sec[sym->shndx].size)
+		return diag_set(d, -EINVAL, "%s+%u: symbol %s lies past the end of its section", sec, r->insn,
+				sym->name);
 	int target_code = obj_code_of_section(o, sym->shndx);
 	if (call) {
 		if (insn->src_reg != BPF_PSEUDO_CALL)
@@ -143,7 +148,8 @@ int obj_parse_relocs(struct obj *o, struct diag *d)
 				return err;
 		}
 	}
-	qsort(o->relocs, o->nrelocs, sizeof(*o->relocs), cmp_reloc);
+	if (o->nrelocs)
+		qsort(o->relocs, o->nrelocs, sizeof(*o->relocs), cmp_reloc);
 	for (uint32_t i = 1; i < o->nrelocs; i++)
 		if (o->relocs[i].code == o->relocs[i - 1].code && o->relocs[i].insn == o->relocs[i - 1].insn)
 			return diag_set(d, -EINVAL, "%s+%u: two relocations on one instruction",
