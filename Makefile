@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h)
 
-.PHONY: all clean test static demo examples test-progs deps bench asan
+.PHONY: all clean test static demo examples test-progs deps asan
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -113,9 +113,6 @@ rawload-static: $(CORE_SRCS) $(HDRS) $(MUSL_INC)/.stamp
 
 demo: deps all
 	@sh tests/demo.sh
-
-bench: all
-	@sh bench/run
 
 clean:
 	rm -rf $(BUILD) rawload rawload-static examples/*.o $(HELPER_DEFS)
