@@ -500,6 +500,18 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	}
 	narrate(opts->say, "prog '%s': linked %u insns (%u functions), %u map/data references patched",
 		p->name, lp.count, lp.nfuncs, lp.nsites);
+	for (uint32_t k = 1; k < lp.nfuncs; k++)
+		narrate(opts->say, "prog '%s':   subprogram '%s' appended at insn %u", p->name,
+			o->funcs[lp.funcs[k]].name, lp.bases[k]);
+	for (uint32_t k = 0; k < lp.nsites; k++) {
+		const struct obj_reloc *r = lp.sites[k].r;
+		if (r->kind == RELOC_MAP)
+			narrate(opts->say, "prog '%s':   insn %u: ld_imm64 map '%s' -> BPF_PSEUDO_MAP_FD %d", p->name,
+				lp.sites[k].insn, o->maps[r->map].name, l->map_fds[r->map]);
+		else
+			narrate(opts->say, "prog '%s':   insn %u: ld_imm64 '%s' -> BPF_PSEUDO_MAP_VALUE %d + %u (map '%s')",
+				p->name, lp.sites[k].insn, r->sym, l->map_fds[r->map], r->offset, o->maps[r->map].name);
+	}
 
 	memset(&def, 0, sizeof(def));
 	def.name = p->name;
