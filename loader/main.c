@@ -280,14 +280,27 @@ static void emit_stdout(void *ctx, const char *text, size_t len)
 		stop = 1; /* the reader went away (a closed pipe): finish cleanly */
 }
 
-/* "0.5" -> 500; -1 when not a positive number of seconds. */
+/* Seconds with up to three decimals ("2", "0.5", "1.25") -> milliseconds; -1 when not a positive
+ * number of at most 10^6 seconds. (No strtod: it would pull musl's float parser into the static
+ * binary for this one use.) */
 static int parse_ms(const char *s)
 {
-	char *end;
-	double v = strtod(s, &end);
-	if (*end || !(v > 0) || v > 1e6)
-		return -1;
-	return (int)(v * 1000 + 0.5) ? (int)(v * 1000 + 0.5) : 1;
+	long ms = 0;
+	int digits = 0, decimals = -1;
+	for (const char *p = s; *p; p++) {
+		if (*p == '.' && decimals < 0) {
+			decimals = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || decimals >= 3 || ++digits > 10)
+			return -1;
+		ms = ms * 10 + (*p - '0');
+		if (decimals >= 0)
+			decimals++;
+	}
+	for (int k = decimals < 0 ? 0 : decimals; k < 3; k++)
+		ms *= 10;
+	return digits && ms > 0 && ms <= 1000000000L ? (int)ms : -1;
 }
 
 struct run_args {
@@ -297,6 +310,7 @@ struct run_args {
 	bool force_netlink, replace;
 	const char *progs[64];
 	int nprogs;
+	const char *bad; /* the argument parse_run could not take */
 };
 
 static int parse_run(int argc, char **argv, struct run_args *a)
@@ -323,39 +337,43 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			else if (!a->ifname)
 				a->ifname = o;
 			else
-				return -1;
+				return a->bad = o, -1;
 			takes = false;
 		} else if (!v) {
+			a->bad = o;
 			return -1;
 		} else if (!strcmp(o, "-i") || !strcmp(o, "--interval")) {
 			if ((a->show.interval_ms = parse_ms(v)) < 0)
-				return -1;
+				return a->bad = o, -1;
 		} else if (!strcmp(o, "-d") || !strcmp(o, "--duration")) {
 			if ((a->show.duration_ms = parse_ms(v)) < 0)
-				return -1;
+				return a->bad = o, -1;
 		} else if (!strcmp(o, "-n") || !strcmp(o, "--count")) {
 			char *end;
 			long n = strtol(v, &end, 10);
 			if (*end || n <= 0 || n > 1000000000)
-				return -1;
+				return a->bad = o, -1;
 			a->show.count = (int)n;
 		} else if (!strcmp(o, "--mode")) {
 			a->xdp_mode = !strcmp(v, "skb") ? XDP_FLAGS_SKB_MODE : !strcmp(v, "native") ? XDP_FLAGS_DRV_MODE
 				      : !strcmp(v, "hw") ? XDP_FLAGS_HW_MODE : 0;
 			if (!a->xdp_mode)
-				return -1;
+				return a->bad = o, -1;
 		} else if (!strcmp(o, "--pin")) {
 			a->pin_dir = v;
 		} else if (!strcmp(o, "--prog")) {
 			if (a->nprogs == 64)
-				return -1;
+				return a->bad = o, -1;
 			a->progs[a->nprogs++] = v;
 		} else {
+			a->bad = o;
 			return -1;
 		}
 		if (takes)
 			i++;
 	}
+	if (!a->path)
+		a->bad = "(no OBJECT)";
 	return a->path ? 0 : -1;
 }
 
@@ -385,8 +403,11 @@ static int pick_interface(struct run_args *a, char *name, int *ifindex)
 static int cmd_run(int argc, char **argv)
 {
 	struct run_args a = {0};
-	if (parse_run(argc, argv, &a))
-		return fputs(usage, stderr), 2;
+	if (parse_run(argc, argv, &a)) {
+		fprintf(stderr, "rawload: cannot use argument %s%s%s (rawload --help lists them)\n",
+			a.bad[0] == '(' ? "" : "'", a.bad, a.bad[0] == '(' ? "" : "'");
+		return 2;
+	}
 
 	/* Signals wait until the display loop, which lets them in atomically; before that they stay
 	 * pending, so a Ctrl-C during loading still ends in a clean detach. */
