@@ -137,6 +137,8 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 					fprintf(out, " %s", o->funcs[lp.funcs[k]].name);
 				fputc(')', out);
 			}
+			if (lp.ncore)
+				fprintf(out, ", %u CO-RE relocations (not supported yet)", lp.ncore);
 			reloc_free(&lp);
 		} else {
 			fprintf(out, " (cannot link: %s)", d.msg);
@@ -241,7 +243,8 @@ static void print_json(const struct obj *o, const char *path, FILE *out)
 				fputs(k > 1 ? "," : "", out);
 				json_str(out, o->funcs[lp.funcs[k]].name);
 			}
-			fprintf(out, "],\"func_info\":%u,\"line_info\":%u}", lp.nfunc_info, lp.nline_info);
+			fprintf(out, "],\"func_info\":%u,\"line_info\":%u,\"core_relo\":%u}", lp.nfunc_info,
+				lp.nline_info, lp.ncore);
 			reloc_free(&lp);
 		} else {
 			fputs(",\"link_error\":", out);

@@ -493,6 +493,13 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	err = reloc_link(o, i, &lp, d);
 	if (err)
 		return diag_wrap(d, err, "prog '%s': ", p->name);
+	if (lp.ncore) {
+		uint32_t n = lp.ncore;
+		reloc_free(&lp);
+		return diag_set(d, -ENOTSUP,
+				"prog '%s': %u CO-RE relocation%s (BPF_CORE_READ, preserve_access_index): not supported yet",
+				p->name, n, n == 1 ? "" : "s");
+	}
 	err = reloc_patch_maps(o, &lp, l->map_fds, d);
 	if (err) {
 		reloc_free(&lp);

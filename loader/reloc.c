@@ -57,6 +57,12 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 				return diag_set(d, -ENOMEM, "link: out of memory");
 			lp->func_info[lp->nfunc_info++] = (struct bpf_func_info){base + at - f->first, r->type_id};
 		}
+		s = btf_ext_find(&o->ext.core, c->name);
+		for (uint32_t i = 0; s && i < s->count; i++) {
+			const struct bpf_core_relo *r = btf_ext_rec(&o->ext.core, s, i);
+			if (r->insn_off / 8 >= f->first && r->insn_off / 8 < f->first + f->count)
+				lp->ncore++;
+		}
 		s = btf_ext_find(&o->ext.line, c->name);
 		for (uint32_t i = 0; s && i < s->count; i++) {
 			const struct bpf_line_info *r = btf_ext_rec(&o->ext.line, s, i);

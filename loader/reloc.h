@@ -28,6 +28,8 @@ struct linked_prog {
 	uint32_t nline_info;
 	struct reloc_site *sites;      /* owned: where map fds / data offsets go */
 	uint32_t nsites;
+	uint32_t ncore;                /* CO-RE relocation records in the linked functions (not
+	                                * resolved yet: a program with any must not be loaded) */
 };
 
 /* Link program `prog` of o. Returns 0, or a negative errno with d filled; on error out holds
