@@ -117,6 +117,9 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 		o->elf.big_endian ? "big-endian (bpfeb)" : "little-endian (bpfel)",
 		o->license ? o->license : "(none)", o->kern_version);
 
+	if (o->unsupported)
+		fprintf(out, "unsupported: section %s (its maps are not supported yet; the object will not load)\n",
+			o->unsupported);
 	fprintf(out, "programs (%u):\n", o->nprogs);
 	for (uint32_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *p = &o->progs[i];
@@ -219,7 +222,12 @@ static void print_json(const struct obj *o, const char *path, FILE *out)
 		json_str(out, o->license);
 	else
 		fputs("null", out);
-	fprintf(out, ",\"kern_version\":%u,\"programs\":[", o->kern_version);
+	fprintf(out, ",\"kern_version\":%u,\"unsupported\":", o->kern_version);
+	if (o->unsupported)
+		json_str(out, o->unsupported);
+	else
+		fputs("null", out);
+	fputs(",\"programs\":[", out);
 	for (uint32_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *p = &o->progs[i];
 		struct linked_prog lp;

@@ -695,6 +695,8 @@ int load_object(const struct obj *o, const struct load_opts *opts, struct loaded
 	l->failed_prog = -1;
 	if (!opts)
 		opts = &none;
+	if (o->unsupported)
+		return diag_set(d, -ENOTSUP, "section %s: its maps are not supported yet", o->unsupported);
 	l->map_fds = malloc((o->nmaps + 1) * sizeof(int));
 	l->map_reused = calloc(o->nmaps + 1, sizeof(bool));
 	l->prog_fds = malloc((o->nprogs + 1) * sizeof(int));

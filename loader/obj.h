@@ -121,6 +121,8 @@ struct obj {
 	uint32_t ninits;
 	struct obj_reloc *relocs;      /* sorted by (code, insn) */
 	uint32_t nrelocs;
+	const char *unsupported;       /* a section whose meaning rawload cannot load yet
+	                                * (".struct_ops"), or NULL; the load refuses the object */
 };
 
 /* Build the model of the object in data[0..size). path gives the object name. The bytes must

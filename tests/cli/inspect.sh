@@ -33,3 +33,8 @@ if $R inspect "$tmp" >"$tmp.out" 2>"$tmp.err"; then echo "truncated file accepte
 [ "$(wc -l <"$tmp.err")" -eq 1 ] && grep -q '^rawload: elf: ' "$tmp.err" || { echo "bad diagnostic:"; cat "$tmp.err"; exit 1; }
 [ ! -s "$tmp.out" ] || { echo "output on failure"; exit 1; }
 rm -f "$tmp.out"
+
+# What cannot load yet is named, not dropped: a .struct_ops section and a CO-RE relocation.
+$R inspect build/progs/struct_ops.bpfel.o | grep -q '^unsupported: section \.struct_ops' || { echo "struct_ops not named"; exit 1; }
+$R inspect build/progs/core_reloc.bpfel.o | grep -q 'core_pid .* 1 CO-RE relocations (not supported yet)' ||
+	{ echo "CO-RE relocation not named"; exit 1; }
