@@ -1,6 +1,7 @@
 /* tests/kernel/ktest.c — helpers for kernel tests that load whole objects (see ktest.h).
- * Owns reading/parsing/loading test objects, test runs, frame building, bpftool and /proc reads.
- * Doesn't own assertions (the tests CHECK) nor any cleanup beyond what it made itself. */
+ * Owns reading/parsing/loading test objects, test runs, frame building, object info and map-slot
+ * reads, bpftool and /proc reads. Doesn't own assertions (the tests CHECK; the map-slot readers
+ * CHECK their lookup) nor any cleanup beyond what it made itself. */
 #include "ktest.h"
 
 #include <arpa/inet.h>
@@ -248,6 +249,30 @@ uint32_t ktest_prog_id(int fd)
 {
 	struct bpf_prog_info info;
 	return fd >= 0 && ktest_prog_info(fd, &info) == 0 ? info.id : 0;
+}
+
+uint32_t ktest_btf_id(int btf_fd)
+{
+	struct bpf_btf_info info;
+	uint32_t len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	return btf_fd >= 0 && sys_obj_info(btf_fd, &info, &len) == 0 ? info.id : 0;
+}
+
+uint64_t read_u64(int fd, uint32_t key)
+{
+	uint64_t v = ~0ull;
+	int err = sys_map_lookup(fd, &key, &v, 0);
+	CHECK(err == 0, "lookup [%u]: %s", key, sys_errno_name(err));
+	return v;
+}
+
+uint32_t read_u32(int fd, uint32_t key)
+{
+	uint32_t v = ~0u;
+	int err = sys_map_lookup(fd, &key, &v, 0);
+	CHECK(err == 0, "lookup [%u]: %s", key, sys_errno_name(err));
+	return v;
 }
 
 /* ---- commands and JSON -------------------------------------------------------------------------- */

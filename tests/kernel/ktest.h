@@ -1,7 +1,8 @@
 /* tests/kernel/ktest.h — small helpers shared by kernel tests that load whole objects: read, parse
  * and load an object (struct kobj), run a program with BPF_PROG_TEST_RUN, build test frames, read
- * kernel object info, ask bpftool (an independent witness, run through popen), count open fds,
- * remove a test's bpffs directory. Doesn't own any assertion: tests CHECK what these return. */
+ * kernel object info and map slots, ask bpftool (an independent witness, run through popen), count
+ * open fds, remove a test's bpffs directory. Doesn't own assertions: tests CHECK what these return
+ * (only FDS_END and the map-slot readers CHECK, as documented below). */
 #ifndef RAWLOAD_KTEST_H
 #define RAWLOAD_KTEST_H
 
@@ -25,6 +26,18 @@
 
 /* NULL when root and BPF works, else why not (static text). */
 const char *ktest_bpf_unavailable(void);
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A test starts with FDS_BEGIN() and ends with FDS_END(): it CHECKs that the test left no fd open. */
+#define FDS_BEGIN() int fds_at_start_ = ktest_count_fds()
+#define FDS_END()                                                                                  \
+	CHECK(ktest_count_fds() == fds_at_start_, "fds open: %d at the start, %d at the end",     \
+	      fds_at_start_, ktest_count_fds())
+
+/* Test objects several load tests use (relative to RAWLOAD_ROOT). */
+#define BTF_MAPS "build/progs/btf_maps.bpfel.o"
+#define IPROUTE2 "build/progs/legacy_iproute2.bpfel.o"
 
 /* One object file: its bytes, its model, what load_object made of it. */
 struct kobj {
@@ -73,6 +86,12 @@ int ktest_map_info(int fd, struct bpf_map_info *info);
 int ktest_prog_info(int fd, struct bpf_prog_info *info);
 uint32_t ktest_map_id(int fd);   /* 0 when unknown */
 uint32_t ktest_prog_id(int fd);
+uint32_t ktest_btf_id(int btf_fd); /* the id of a loaded BTF object; 0 when unknown or btf_fd < 0 */
+
+/* The value of slot key of an ARRAY or HASH map with 8- / 4-byte values. CHECKs that the lookup
+ * succeeded (a failed one counts against the running test) and then returns all-ones. */
+uint64_t read_u64(int fd, uint32_t key);
+uint32_t read_u32(int fd, uint32_t key);
 
 /* Runs the shell command built like printf with popen and returns its stdout (malloc'd,
  * NUL-terminated; NULL when it cannot run). *status receives its exit status (-1 when killed). */
