@@ -65,11 +65,12 @@ $(BUILD)/progs/%.bpfeb.o: examples/%.bpf.c $(BPF_HDRS)
 
 # ---- tests ---------------------------------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/check.h
+TEST_HDRS := $(wildcard tests/unit/*.h tests/kernel/*.h)
+$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS)
 
 KTEST_SRCS := $(wildcard tests/kernel/*.c)
-$(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) tests/unit/check.h tests/unit/check.c
+$(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS) tests/unit/check.c
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $(KTEST_SRCS) tests/unit/check.c $(LIB_OBJS)
 
 TOOLS := $(BUILD)/udpsend
@@ -85,7 +86,7 @@ deps:
 
 # The unit tests (robustness passes included, scaled down by tests/run) under AddressSanitizer and
 # UBSan: `make test` runs them as one more test case; `make asan` alone runs them in full.
-$(BUILD)/unit-tests-asan: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) tests/unit/check.h
+$(BUILD)/unit-tests-asan: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS)
 	$(CC) -std=c17 -D_GNU_SOURCE -I. -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $(UNIT_SRCS) $(LIB_SRCS)
 asan: examples test-progs $(BUILD)/unit-tests-asan

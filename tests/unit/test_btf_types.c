@@ -275,9 +275,8 @@ TEST(btf_type_strings)
 	parsed_free(&p);
 }
 
-/* Known rendering defects, kept as failing checks: a pointer to an array and an array of pointers
- * render the same ("char *[16]"; C spells the pointer to an array "char (*)[16]"), and a const
- * pointer to int renders as a pointer to const int ("const int *" instead of "int * const"). */
+/* C declarators: a pointer to an array is not an array of pointers ("char (*)[16]" vs
+ * "char *[16]"), and a const pointer to int is not a pointer to const int ("int * const"). */
 TEST(btf_type_str_pointer_declarators)
 {
 	struct parsed p;

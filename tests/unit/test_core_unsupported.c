@@ -5,31 +5,14 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "slurp.h"
 #include "loader/obj.h"
 #include "loader/reloc.h"
-
-static uint8_t *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *buf = n > 0 ? malloc((size_t)n) : NULL;
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*size = (size_t)n;
-	return buf;
-}
 
 static uint32_t core_count(const char *rel, const char *prog)
 {
 	size_t size;
-	uint8_t *buf = slurp(test_path(rel), &size);
+	uint8_t *buf = slurp(rel, &size);
 	struct obj o;
 	struct diag d = {{0}};
 	uint32_t n = UINT32_MAX;
