@@ -129,6 +129,26 @@ static int load_or_report(const struct obj *o, const struct load_opts *opts, str
 	return err;
 }
 
+/* The one operand of inspect/detach/unpin, taking -v (and --json where json is given) on the way.
+ * NULL when the arguments do not fit (usage printed). */
+static const char *one_operand(int argc, char **argv, bool *json)
+{
+	const char *operand = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+			verbose = 1;
+		else if (json && !strcmp(argv[i], "--json"))
+			*json = true;
+		else if (argv[i][0] == '-' || operand)
+			return fputs(usage, stderr), NULL;
+		else
+			operand = argv[i];
+	}
+	if (!operand)
+		fputs(usage, stderr);
+	return operand;
+}
+
 /* ---- rawload load ------------------------------------------------------------------------------ */
 
 static int cmd_load(int argc, char **argv)
@@ -190,18 +210,10 @@ static int cmd_load(int argc, char **argv)
 
 static int cmd_inspect(int argc, char **argv)
 {
-	const char *path = NULL;
 	bool json = false;
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (argv[i][0] == '-' || path)
-			return fputs(usage, stderr), 2;
-		else
-			path = argv[i];
-	}
+	const char *path = one_operand(argc, argv, &json);
 	if (!path)
-		return fputs(usage, stderr), 2;
+		return 2;
 	struct file_map fm = {0};
 	struct obj o;
 	if (open_object(path, &fm, &o))
@@ -216,17 +228,9 @@ static int cmd_inspect(int argc, char **argv)
 
 static int cmd_detach(int argc, char **argv)
 {
-	const char *ifname = NULL;
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
-			verbose = 1;
-		else if (argv[i][0] == '-' || ifname)
-			return fputs(usage, stderr), 2;
-		else
-			ifname = argv[i];
-	}
+	const char *ifname = one_operand(argc, argv, NULL);
 	if (!ifname)
-		return fputs(usage, stderr), 2;
+		return 2;
 	int ifindex = (int)if_nametoindex(ifname);
 	if (!ifindex) {
 		fprintf(stderr, "rawload: %s: no such interface\n", ifname);
@@ -243,17 +247,9 @@ static int cmd_detach(int argc, char **argv)
 
 static int cmd_unpin(int argc, char **argv)
 {
-	const char *dir = NULL;
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
-			verbose = 1;
-		else if (argv[i][0] == '-' || dir)
-			return fputs(usage, stderr), 2;
-		else
-			dir = argv[i];
-	}
+	const char *dir = one_operand(argc, argv, NULL);
 	if (!dir)
-		return fputs(usage, stderr), 2;
+		return 2;
 	struct diag d = {{0}};
 	if (attach_unpin(dir, verbose ? &say : NULL, &d)) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
