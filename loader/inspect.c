@@ -111,6 +111,17 @@ static void json_fields(const struct obj *o, uint32_t id, FILE *out)
 	fputc(']', out);
 }
 
+/* Records in .BTF.ext: func_info, line_info, core_relo, over all sections. */
+static void ext_counts(const struct obj *o, uint32_t n[3])
+{
+	const struct btf_ext_info *infos[3] = {&o->ext.func, &o->ext.line, &o->ext.core};
+	for (int k = 0; k < 3; k++) {
+		n[k] = 0;
+		for (uint32_t s = 0; s < infos[k]->nsec; s++)
+			n[k] += infos[k]->sec[s].count;
+	}
+}
+
 static void print_text(const struct obj *o, const char *path, FILE *out)
 {
 	fprintf(out, "object %s (%s): %s, license %s, kernel version %u\n", o->name, path,
@@ -201,11 +212,8 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 	else
 		fputs("btf: none", out);
 	if (o->has_ext) {
-		uint32_t n[3] = {0};
-		const struct btf_ext_info *infos[3] = {&o->ext.func, &o->ext.line, &o->ext.core};
-		for (int k = 0; k < 3; k++)
-			for (uint32_t s = 0; s < infos[k]->nsec; s++)
-				n[k] += infos[k]->sec[s].count;
+		uint32_t n[3];
+		ext_counts(o, n);
 		fprintf(out, "; .BTF.ext: %u func_info, %u line_info, %u core_relo", n[0], n[1], n[2]);
 	}
 	fputc('\n', out);
@@ -321,11 +329,8 @@ static void print_json(const struct obj *o, const char *path, FILE *out)
 	if (o->has_btf) {
 		fprintf(out, "{\"types\":%u,\"strings\":%u", o->btf.nr_types, o->btf.strs_len);
 		if (o->has_ext) {
-			uint32_t n[3] = {0};
-			const struct btf_ext_info *infos[3] = {&o->ext.func, &o->ext.line, &o->ext.core};
-			for (int k = 0; k < 3; k++)
-				for (uint32_t s = 0; s < infos[k]->nsec; s++)
-					n[k] += infos[k]->sec[s].count;
+			uint32_t n[3];
+			ext_counts(o, n);
 			fprintf(out, ",\"func_info\":%u,\"line_info\":%u,\"core_relo\":%u", n[0], n[1], n[2]);
 		}
 		fputc('}', out);
