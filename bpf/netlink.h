@@ -22,6 +22,12 @@ struct nl_xdp_state {
 	uint32_t hw_prog_id;  /* IFLA_XDP_HW_PROG_ID: offloaded */
 };
 
+/* Does this XDP state hold program id in any mode? */
+static inline int nl_xdp_holds(const struct nl_xdp_state *st, uint32_t id)
+{
+	return id && (st->prog_id == id || st->drv_prog_id == id || st->skb_prog_id == id || st->hw_prog_id == id);
+}
+
 /* Attaches prog_fd to ifindex (prog_fd -1 detaches) with XDP_FLAGS_* in xdp_flags. expected_fd >= 0
  * adds IFLA_XDP_EXPECTED_FD and XDP_FLAGS_REPLACE: only replace that program. The attachment
  * outlives this process. Returns 0 or the kernel's negative errno with d set, carrying the kernel's

@@ -316,6 +316,24 @@ int sys_link_fd_by_id(uint32_t id)
 	return fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
 }
 
+uint32_t sys_prog_id(int prog_fd)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	return sys_obj_info(prog_fd, &info, &len) == 0 ? info.id : 0;
+}
+
+uint32_t sys_pinned_prog_id(const char *path)
+{
+	int fd = sys_obj_get(path, 0);
+	if (fd < 0)
+		return 0;
+	uint32_t id = sys_prog_id(fd);
+	close(fd);
+	return id;
+}
+
 const char *sys_errno_name(int err)
 {
 	static const struct {

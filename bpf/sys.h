@@ -84,6 +84,9 @@ int sys_prog_test_run(struct sys_test_run *t);
 int sys_obj_info(int fd, void *info, uint32_t *info_len);
 int sys_prog_attach(int prog_fd, int target_fd, uint32_t attach_type, uint32_t flags);
 int sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type);
+/* The id of the program behind fd / pinned at path; 0 when it cannot be read. */
+uint32_t sys_prog_id(int prog_fd);
+uint32_t sys_pinned_prog_id(const char *path);
 /* BPF_PROG_GET_FD_BY_ID / BPF_MAP_GET_FD_BY_ID / BPF_LINK_GET_FD_BY_ID */
 int sys_prog_fd_by_id(uint32_t id);
 int sys_map_fd_by_id(uint32_t id);

@@ -153,19 +153,6 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 
 /* ---- rawload unpin DIR ------------------------------------------------------------------------- */
 
-static uint32_t pinned_prog_id(const char *path)
-{
-	int fd = sys_obj_get(path, 0);
-	if (fd < 0)
-		return 0;
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
-	memset(&info, 0, sizeof(info));
-	int err = sys_obj_info(fd, &info, &len);
-	close(fd);
-	return err ? 0 : info.id;
-}
-
 /* Remove netlink XDP attachments of program id from every interface. */
 static void detach_prog_everywhere(uint32_t id, const struct narrator *say)
 {
@@ -174,7 +161,7 @@ static void detach_prog_everywhere(uint32_t id, const struct narrator *say)
 		struct nl_xdp_state st;
 		if (nl_xdp_query((int)i->if_index, &st, NULL) || st.mode == XDP_ATTACHED_NONE)
 			continue;
-		if (st.prog_id != id && st.drv_prog_id != id && st.skb_prog_id != id)
+		if (!nl_xdp_holds(&st, id))
 			continue;
 		uint32_t flags = st.skb_prog_id == id ? XDP_FLAGS_SKB_MODE : st.drv_prog_id == id ? XDP_FLAGS_DRV_MODE : 0;
 		struct diag d = {{0}};
@@ -227,7 +214,7 @@ static void detach_link(const char *path, const struct narrator *say)
 
 static void detach_prog(const char *path, const struct narrator *say)
 {
-	uint32_t id = pinned_prog_id(path);
+	uint32_t id = sys_pinned_prog_id(path);
 	if (id)
 		detach_prog_everywhere(id, say);
 }

@@ -24,25 +24,12 @@ static const char *mode_name(uint32_t mode)
 	}
 }
 
-static uint32_t prog_id(int fd)
-{
-	struct bpf_prog_info info;
-	uint32_t len = sizeof(info);
-	memset(&info, 0, sizeof(info));
-	return sys_obj_info(fd, &info, &len) == 0 ? info.id : 0;
-}
-
 /* The id of the program an earlier --pin run pinned as DIR/progs/NAME, 0 when none. */
 static uint32_t pinned_prog_id(const char *dir, const char *name)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/progs/%s", dir, name);
-	int fd = sys_obj_get(path, 0);
-	if (fd < 0)
-		return 0;
-	uint32_t id = prog_id(fd);
-	close(fd);
-	return id;
+	return sys_pinned_prog_id(path);
 }
 
 /* What is attached now, for notes and error messages. */
@@ -117,8 +104,7 @@ int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_
 	int expected = -1;
 	struct nl_xdp_state cur;
 	uint32_t old_id = opts->pin_dir ? pinned_prog_id(opts->pin_dir, name) : 0;
-	if (old_id && nl_xdp_query(opts->ifindex, &cur, NULL) == 0 &&
-	    (cur.prog_id == old_id || cur.drv_prog_id == old_id || cur.skb_prog_id == old_id)) {
+	if (old_id && nl_xdp_query(opts->ifindex, &cur, NULL) == 0 && nl_xdp_holds(&cur, old_id)) {
 		expected = sys_prog_fd_by_id(old_id);
 		if (expected >= 0) {
 			flags &= ~(uint32_t)XDP_FLAGS_UPDATE_IF_NOEXIST;
@@ -162,7 +148,7 @@ void detach_xdp(const struct loaded *l, struct attachment *a, const struct narra
 	int err = nl_xdp_set(a->ifindex, -1, a->xdp_flags, l->prog_fds[a->prog], &d);
 	if (err == -EINVAL) { /* kernels before 5.7 know no expected fd: compare ids ourselves */
 		struct nl_xdp_state st;
-		if (nl_xdp_query(a->ifindex, &st, NULL) == 0 && st.prog_id == prog_id(l->prog_fds[a->prog]))
+		if (nl_xdp_query(a->ifindex, &st, NULL) == 0 && nl_xdp_holds(&st, sys_prog_id(l->prog_fds[a->prog])))
 			err = nl_xdp_set(a->ifindex, -1, a->xdp_flags, -1, &d);
 	}
 	narrate(say, "xdp: RTM_SETLINK IFLA_XDP fd -1 (detach) on ifindex %d -> %s", a->ifindex,
