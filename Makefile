@@ -33,7 +33,7 @@ $(BUILD)/%.o: %.c
 BPF_INC     := examples/include
 HELPER_DEFS := $(BPF_INC)/bpf/bpf_helper_defs.h
 BPF_HDRS    := $(wildcard $(BPF_INC)/bpf/*.h) $(HELPER_DEFS)
-BPF_CFLAGS  := -O2 -g -Wall -Werror -I$(BPF_INC) -idirafter $(UAPI_ARCH)
+BPF_CFLAGS  := -O2 -g -Wall -Werror -fdebug-prefix-map=$(CURDIR)=. -I$(BPF_INC) -idirafter $(UAPI_ARCH)
 
 # Helper prototypes are generated from the doc comments of the installed UAPI linux/bpf.h.
 $(HELPER_DEFS): $(BPF_INC)/gen-helper-defs.sh /usr/include/linux/bpf.h

@@ -29,36 +29,37 @@ struct sec_fact {
 #define A ELF_SHF_ALLOC
 #define X ELF_SHF_EXECINSTR
 #define W ELF_SHF_WRITE
-/* llvm-readelf -S build/progs/subprogs.bpfel.o (the bpfeb build has the same layout). */
+/* llvm-readelf -S build/progs/subprogs.bpfel.o (the bpfeb build has the same layout). The build maps the
+ * source directory to "." (-fdebug-prefix-map), so these offsets do not depend on where the tree lives. */
 static const struct sec_fact subprogs_secs[] = {
 	{0, "", ELF_SHT_NULL, 0, 0, 0, 0, 0, 0},
-	{1, ".strtab", ELF_SHT_STRTAB, 0x1a6c, 0x12b, 0, 0, 0, 0},
+	{1, ".strtab", ELF_SHT_STRTAB, 0x1a4c, 0x12b, 0, 0, 0, 0},
 	{2, ".text", ELF_SHT_PROGBITS, 0x40, 0xb0, 0, 0, 0, A | X},
-	{3, ".rel.text", ELF_SHT_REL, 0x12e8, 0x10, 27, 2, 0x10, 0x40 /* INFO_LINK */},
+	{3, ".rel.text", ELF_SHT_REL, 0x12c8, 0x10, 27, 2, 0x10, 0x40 /* INFO_LINK */},
 	{4, "xdp", ELF_SHT_PROGBITS, 0xf0, 0x98, 0, 0, 0, A | X},
-	{5, ".relxdp", ELF_SHT_REL, 0x12f8, 0x40, 27, 4, 0x10, 0x40},
+	{5, ".relxdp", ELF_SHT_REL, 0x12d8, 0x40, 27, 4, 0x10, 0x40},
 	{6, "license", ELF_SHT_PROGBITS, 0x188, 0x4, 0, 0, 0, W | A},
 	{7, ".debug_loclists", ELF_SHT_PROGBITS, 0x18c, 0x69, 0, 0, 0, 0},
 	{8, ".debug_abbrev", ELF_SHT_PROGBITS, 0x1f5, 0x14b, 0, 0, 0, 0},
 	{9, ".debug_info", ELF_SHT_PROGBITS, 0x340, 0x1ec, 0, 0, 0, 0},
-	{10, ".rel.debug_info", ELF_SHT_REL, 0x1338, 0x60, 27, 9, 0x10, 0x40},
+	{10, ".rel.debug_info", ELF_SHT_REL, 0x1318, 0x60, 27, 9, 0x10, 0x40},
 	{11, ".debug_rnglists", ELF_SHT_PROGBITS, 0x52c, 0x28, 0, 0, 0, 0},
 	{12, ".debug_str_offsets", ELF_SHT_PROGBITS, 0x554, 0x94, 0, 0, 0, 0},
-	{13, ".rel.debug_str_offsets", ELF_SHT_REL, 0x1398, 0x230, 27, 12, 0x10, 0x40},
-	{14, ".debug_str", ELF_SHT_PROGBITS, 0x5e8, 0x13b, 0, 0, 1, 0x30 /* MS */},
-	{15, ".debug_addr", ELF_SHT_PROGBITS, 0x723, 0x70, 0, 0, 0, 0},
-	{16, ".rel.debug_addr", ELF_SHT_REL, 0x15c8, 0xd0, 27, 15, 0x10, 0x40},
-	{17, ".BTF", ELF_SHT_PROGBITS, 0x794, 0x49d, 0, 0, 0, 0},
-	{18, ".rel.BTF", ELF_SHT_REL, 0x1698, 0x10, 27, 17, 0x10, 0x40},
-	{19, ".BTF.ext", ELF_SHT_PROGBITS, 0xc34, 0x220, 0, 0, 0, 0},
-	{20, ".rel.BTF.ext", ELF_SHT_REL, 0x16a8, 0x210, 27, 19, 0x10, 0x40},
-	{21, ".debug_frame", ELF_SHT_PROGBITS, 0xe58, 0xb8, 0, 0, 0, 0},
-	{22, ".rel.debug_frame", ELF_SHT_REL, 0x18b8, 0xe0, 27, 21, 0x10, 0x40},
-	{23, ".debug_line", ELF_SHT_PROGBITS, 0xf10, 0x151, 0, 0, 0, 0},
-	{24, ".rel.debug_line", ELF_SHT_REL, 0x1998, 0xd0, 27, 23, 0x10, 0x40},
-	{25, ".debug_line_str", ELF_SHT_PROGBITS, 0x1061, 0x8a, 0, 0, 1, 0x30},
-	{26, ".llvm_addrsig", SHT_LLVM_ADDRSIG, 0x1a68, 0x4, 27, 0, 0, 0x80000000 /* EXCLUDE */},
-	{27, ".symtab", ELF_SHT_SYMTAB, 0x10f0, 0x1f8, 1, 17, 0x18, 0},
+	{13, ".rel.debug_str_offsets", ELF_SHT_REL, 0x1378, 0x230, 27, 12, 0x10, 0x40},
+	{14, ".debug_str", ELF_SHT_PROGBITS, 0x5e8, 0x132, 0, 0, 1, 0x30 /* MS */},
+	{15, ".debug_addr", ELF_SHT_PROGBITS, 0x71a, 0x70, 0, 0, 0, 0},
+	{16, ".rel.debug_addr", ELF_SHT_REL, 0x15a8, 0xd0, 27, 15, 0x10, 0x40},
+	{17, ".BTF", ELF_SHT_PROGBITS, 0x78c, 0x494, 0, 0, 0, 0},
+	{18, ".rel.BTF", ELF_SHT_REL, 0x1678, 0x10, 27, 17, 0x10, 0x40},
+	{19, ".BTF.ext", ELF_SHT_PROGBITS, 0xc20, 0x220, 0, 0, 0, 0},
+	{20, ".rel.BTF.ext", ELF_SHT_REL, 0x1688, 0x210, 27, 19, 0x10, 0x40},
+	{21, ".debug_frame", ELF_SHT_PROGBITS, 0xe40, 0xb8, 0, 0, 0, 0},
+	{22, ".rel.debug_frame", ELF_SHT_REL, 0x1898, 0xe0, 27, 21, 0x10, 0x40},
+	{23, ".debug_line", ELF_SHT_PROGBITS, 0xef8, 0x151, 0, 0, 0, 0},
+	{24, ".rel.debug_line", ELF_SHT_REL, 0x1978, 0xd0, 27, 23, 0x10, 0x40},
+	{25, ".debug_line_str", ELF_SHT_PROGBITS, 0x1049, 0x81, 0, 0, 1, 0x30},
+	{26, ".llvm_addrsig", SHT_LLVM_ADDRSIG, 0x1a48, 0x4, 27, 0, 0, 0x80000000 /* EXCLUDE */},
+	{27, ".symtab", ELF_SHT_SYMTAB, 0x10d0, 0x1f8, 1, 17, 0x18, 0},
 };
 
 struct sym_fact {
