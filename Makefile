@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h)
 
-.PHONY: all clean test static demo examples test-progs deps asan fuzz
+.PHONY: all clean test static demo examples test-progs deps asan fuzz bench
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -131,6 +131,45 @@ rawload-static: $(CORE_SRCS) $(HDRS) $(MUSL_INC)/.stamp
 	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -isystem $(MUSL_INC) $(STATIC_CFLAGS) \
 		-o $@ $(CORE_SRCS)
 	@ls -l $@ | awk '{print "rawload-static: " $$5 " bytes"}'
+
+# ---- benchmarks: not tests; `make bench` measures and writes ratios, `make test` never runs it ----
+# bench/run.sh drives it (as root): a namespace and veth of its own, every loader's cycle measured
+# by bench/runner, results in build/bench/results.txt. See README, "Benchmarks".
+BENCH     := $(BUILD)/bench
+BENCH_OBJ := examples/counter.o
+BENCH_BINS := $(BENCH)/runner $(BENCH)/rawsys $(BENCH)/rawsys-static $(BENCH)/rawsys-glibc-static
+
+# The baseline's data, computed once by rawload's own pure code (bench/gen.c).
+$(BENCH)/gen: bench/gen.c $(LIB_OBJS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ bench/gen.c $(LIB_OBJS)
+$(BENCH)/bench_object.h: $(BENCH)/gen $(BENCH_OBJ)
+	$(BENCH)/gen $(BENCH_OBJ) > $@.tmp && mv $@.tmp $@
+
+# The baseline built the ways the loaders are: static with musl (the floor, as rawload-static),
+# dynamic with the system libc (as ./rawload) and static with it (as the libbpf loader).
+$(BENCH)/rawsys: bench/rawsys.c $(BENCH)/bench_object.h
+	$(CC) $(CFLAGS) -I$(BENCH) -o $@ bench/rawsys.c
+$(BENCH)/rawsys-glibc-static: bench/rawsys.c $(BENCH)/bench_object.h
+	$(CC) $(CFLAGS) -static -s -I$(BENCH) -o $@ bench/rawsys.c
+$(BENCH)/rawsys-static: bench/rawsys.c $(BENCH)/bench_object.h $(MUSL_INC)/.stamp
+	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(BENCH) -isystem $(MUSL_INC) $(STATIC_CFLAGS) \
+		-o $@ bench/rawsys.c
+# Static and small: a child's ru_maxrss also counts the pages it had from the runner before exec.
+$(BENCH)/runner: bench/runner.c $(MUSL_INC)/.stamp
+	@mkdir -p $(dir $@)
+	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(MUSL_INC) $(STATIC_CFLAGS) -o $@ $<
+# libbpf, statically (Debian's libbpf-dev, libelf-dev, zlib1g-dev): only for the comparison. Optional:
+# when it cannot be built, the bench says so instead of giving a number.
+$(BENCH)/libbpf-load: bench/libbpf_load.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o $@ $< -lbpf -lelf -lz
+
+bench: deps all static $(BENCH_BINS)
+	@sh bench/deps.sh
+	@$(MAKE) --no-print-directory $(BENCH)/libbpf-load >$(BENCH)/libbpf-load.log 2>&1 || \
+		echo "bench: the libbpf loader did not build (see $(BENCH)/libbpf-load.log)"
+	@sh bench/run.sh
 
 demo: deps all
 	@sh tests/demo.sh
