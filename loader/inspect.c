@@ -152,7 +152,7 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 				fputc(')', out);
 			}
 			if (lp.ncore)
-				fprintf(out, ", %u CO-RE relocations (not supported yet)", lp.ncore);
+				fprintf(out, ", %u CO-RE relocation%s", lp.ncore, lp.ncore == 1 ? "" : "s");
 			reloc_free(&lp);
 		} else {
 			fprintf(out, " (cannot link: %s)", d.msg);

@@ -415,6 +415,52 @@ static int attach_btf_id(struct loaded *l, const struct obj_prog *p, uint32_t *i
 	return 0;
 }
 
+/* Pass "CO-RE": resolve each record of the linked program against the kernel's BTF and rewrite its
+ * instruction. Only type_id_local records can do without the kernel's BTF. */
+static int apply_core(struct loaded *l, const struct load_opts *opts, const struct obj_prog *p,
+		      struct linked_prog *lp, struct diag *d)
+{
+	const struct obj *o = l->o;
+	bool need_kernel = false;
+	uint32_t poisoned = 0;
+	char what[160];
+	int err;
+
+	for (uint32_t k = 0; k < lp->ncore; k++)
+		need_kernel |= lp->core[k].r->kind != BPF_CORE_TYPE_ID_LOCAL;
+	if (need_kernel) {
+		err = vmlinux_btf(l, d);
+		if (err)
+			return diag_wrap(d, err, "prog '%s': CO-RE needs the kernel's BTF: ", p->name);
+	}
+	static const struct btf_spec none; /* no target: only type_id_local gets here without one */
+	for (uint32_t k = 0; k < lp->ncore; k++) {
+		const struct bpf_core_relo *r = lp->core[k].r;
+		struct core_result res;
+		err = core_calc(&o->btf, l->vmlinux ? l->vmlinux : &none, r, o->elf.big_endian, &l->core_cache, &res, d);
+		if (!err)
+			err = reloc_core_patch(lp, k, &res, d);
+		if (err < 0)
+			return diag_wrap(d, err, "prog '%s': CO-RE record %u (%s %s): ", p->name, k,
+					 core_kind_name(r->kind), core_relo_str(&o->btf, r, what, sizeof(what)));
+		core_relo_str(&o->btf, r, what, sizeof(what));
+		if (err == 1) {
+			poisoned++;
+			narrate(opts->say, "prog '%s':   insn %u: CO-RE %s %s: %s, instruction poisoned", p->name,
+				lp->core[k].insn, core_kind_name(r->kind), what,
+				res.poison ? "not in the kernel" : "field size changed incompatibly");
+		} else {
+			narrate(opts->say, "prog '%s':   insn %u: CO-RE %s %s: %llu -> %llu%s", p->name, lp->core[k].insn,
+				core_kind_name(r->kind), what, (unsigned long long)res.orig_val,
+				(unsigned long long)res.new_val, res.nmatch > 1 ? " (several kernel types agree)" : "");
+		}
+	}
+	narrate(opts->say, "prog '%s': %u CO-RE relocation%s applied against %s%s", p->name, lp->ncore,
+		lp->ncore == 1 ? "" : "s", need_kernel ? "the kernel's BTF" : "the object's own BTF",
+		poisoned ? " (some poisoned: the verifier refuses them only if reached)" : "");
+	return 0;
+}
+
 const char *load_log_excerpt(const char *log, size_t *len)
 {
 	size_t n = strlen(log);
@@ -494,11 +540,11 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	if (err)
 		return diag_wrap(d, err, "prog '%s': ", p->name);
 	if (lp.ncore) {
-		uint32_t n = lp.ncore;
-		reloc_free(&lp);
-		return diag_set(d, -ENOTSUP,
-				"prog '%s': %u CO-RE relocation%s (BPF_CORE_READ, preserve_access_index): not supported yet",
-				p->name, n, n == 1 ? "" : "s");
+		err = apply_core(l, opts, p, &lp, d);
+		if (err) {
+			reloc_free(&lp);
+			return err;
+		}
 	}
 	err = reloc_patch_maps(o, &lp, l->map_fds, d);
 	if (err) {
@@ -754,6 +800,7 @@ void load_close(struct loaded *l)
 		free(l->vmlinux);
 	}
 	free(l->vmlinux_data);
+	core_cache_free(&l->core_cache);
 	free(l->map_fds);
 	free(l->map_reused);
 	free(l->prog_fds);

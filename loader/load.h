@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "btf/btf.h"
+#include "btf/core.h"
 #include "common/diag.h"
 #include "loader/narrate.h"
 #include "loader/obj.h"
@@ -32,10 +33,12 @@ struct loaded {
 	/* When a program fails to load: which one and what the verifier said. */
 	int failed_prog;             /* index into obj.progs, -1 */
 	char *verifier_log;          /* owned, NUL-terminated, may be NULL */
-	/* Kernel BTF, read once when a program needs an attach_btf_id (tp_btf/, fentry/, lsm/, ...). */
+	/* Kernel BTF, read once when a program needs an attach_btf_id (tp_btf/, fentry/, lsm/, ...)
+	 * or has CO-RE relocations. */
 	struct btf_spec *vmlinux;
 	void *vmlinux_data;
 	size_t vmlinux_size;
+	struct core_cache core_cache; /* CO-RE candidates in the kernel's BTF, by local type */
 	bool xdp_attach_type_refused; /* kernel refused expected_attach_type BPF_XDP once: stop passing it */
 };
 

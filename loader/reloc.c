@@ -3,7 +3,10 @@
  * calls relative to the next instruction, and func_info/line_info indexed by instruction. */
 #include "loader/reloc.h"
 
+#include "btf/core.h"
+
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +28,7 @@ static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
 
 struct builder {
 	struct linked_prog *lp;
-	uint32_t cap_insns, cap_funcs, cap_bases, cap_sites, cap_fi, cap_li;
+	uint32_t cap_insns, cap_funcs, cap_bases, cap_sites, cap_fi, cap_li, cap_core;
 };
 
 /* Append function fn: its instructions, its func_info and line_info rebased. Returns its index
@@ -60,8 +63,15 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 		s = btf_ext_find(&o->ext.core, c->name);
 		for (uint32_t i = 0; s && i < s->count; i++) {
 			const struct bpf_core_relo *r = btf_ext_rec(&o->ext.core, s, i);
-			if (r->insn_off / 8 >= f->first && r->insn_off / 8 < f->first + f->count)
-				lp->ncore++;
+			uint32_t at = r->insn_off / 8;
+			if (at < f->first || at >= f->first + f->count)
+				continue;
+			if (r->insn_off % 8)
+				return diag_set(d, -EINVAL, "link: CO-RE record at byte %u of '%s' is inside an instruction",
+						r->insn_off, c->name);
+			if (grow((void **)&lp->core, &b->cap_core, lp->ncore + 1, sizeof(*lp->core)))
+				return diag_set(d, -ENOMEM, "link: out of memory");
+			lp->core[lp->ncore++] = (struct core_site){base + at - f->first, r};
 		}
 		s = btf_ext_find(&o->ext.line, c->name);
 		for (uint32_t i = 0; s && i < s->count; i++) {
@@ -155,6 +165,98 @@ int reloc_patch_maps(const struct obj *o, struct linked_prog *lp, const int *map
 	return 0;
 }
 
+static void poison(struct bpf_insn *insn)
+{
+	*insn = (struct bpf_insn){.code = BPF_JMP | BPF_CALL, .imm = RELOC_CORE_POISON};
+}
+
+/* Bytes of a load/store's BPF_SIZE, and back. */
+static uint32_t mem_bytes(uint8_t code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_B: return 1;
+	case BPF_H: return 2;
+	case BPF_W: return 4;
+	default: return 8;
+	}
+}
+
+static int mem_size_code(uint32_t bytes)
+{
+	switch (bytes) {
+	case 1: return BPF_B;
+	case 2: return BPF_H;
+	case 4: return BPF_W;
+	case 8: return BPF_DW;
+	default: return -1;
+	}
+}
+
+int reloc_core_patch(struct linked_prog *lp, uint32_t k, const struct core_result *res, struct diag *d)
+{
+	uint32_t at = lp->core[k].insn;
+	struct bpf_insn *insn = &lp->insns[at];
+	bool wide = insn_is_ld_imm64(insn);
+
+	if (wide && at + 1 >= lp->count)
+		return diag_set(d, -EINVAL, "insn %u: ld_imm64 cut by the end of the program", at);
+	if (res->poison) {
+		if (wide)
+			poison(insn + 1); /* else the verifier trips over its second half first */
+		poison(insn);
+		return 1;
+	}
+	switch (BPF_CLASS(insn->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (BPF_SRC(insn->code) != BPF_K)
+			return diag_set(d, -EINVAL, "insn %u: CO-RE record on an ALU instruction without immediate", at);
+		if (res->validate && (uint64_t)(int64_t)insn->imm != res->orig_val)
+			return diag_set(d, -EINVAL, "insn %u: immediate %d, the object's own BTF says %llu", at, insn->imm,
+					(unsigned long long)res->orig_val);
+		if (res->new_val > UINT32_MAX && !((int64_t)res->new_val < 0 && (int64_t)res->new_val >= INT32_MIN))
+			return diag_set(d, -ERANGE, "insn %u: value %llu does not fit an immediate", at,
+					(unsigned long long)res->new_val);
+		insn->imm = (int32_t)(uint32_t)res->new_val;
+		return 0;
+	case BPF_LDX:
+	case BPF_ST:
+	case BPF_STX:
+		if (res->validate && (uint64_t)(int64_t)insn->off != res->orig_val)
+			return diag_set(d, -EINVAL, "insn %u: offset %d, the object's own BTF says %llu", at, insn->off,
+					(unsigned long long)res->orig_val);
+		if (res->new_val > SHRT_MAX)
+			return diag_set(d, -ERANGE, "insn %u: offset %llu does not fit an instruction", at,
+					(unsigned long long)res->new_val);
+		if (res->bad_size) {
+			poison(insn);
+			return 1;
+		}
+		insn->off = (int16_t)res->new_val;
+		if (res->orig_sz != res->new_sz) {
+			int code = mem_size_code(res->new_sz);
+			if (mem_bytes(insn->code) != res->orig_sz || code < 0)
+				return diag_set(d, -EINVAL, "insn %u: a %u-byte access of a field of %u bytes, now %u", at,
+						mem_bytes(insn->code), res->orig_sz, res->new_sz);
+			insn->code = (uint8_t)(BPF_MODE(insn->code) | code | BPF_CLASS(insn->code));
+		}
+		return 0;
+	case BPF_LD: {
+		if (!wide || insn->src_reg || insn->off || insn[1].code || insn[1].dst_reg || insn[1].src_reg ||
+		    insn[1].off)
+			return diag_set(d, -EINVAL, "insn %u: CO-RE record on an unexpected ld_imm64", at);
+		uint64_t imm = (uint32_t)insn[0].imm | (uint64_t)(uint32_t)insn[1].imm << 32;
+		if (res->validate && imm != res->orig_val)
+			return diag_set(d, -EINVAL, "insn %u: ld_imm64 %llu, the object's own BTF says %llu", at,
+					(unsigned long long)imm, (unsigned long long)res->orig_val);
+		insn[0].imm = (int32_t)(uint32_t)res->new_val;
+		insn[1].imm = (int32_t)(uint32_t)(res->new_val >> 32);
+		return 0;
+	}
+	}
+	return diag_set(d, -EINVAL, "insn %u: CO-RE record on instruction code %#x", at, insn->code);
+}
+
 void reloc_free(struct linked_prog *lp)
 {
 	free(lp->insns);
@@ -163,5 +265,6 @@ void reloc_free(struct linked_prog *lp)
 	free(lp->func_info);
 	free(lp->line_info);
 	free(lp->sites);
+	free(lp->core);
 	memset(lp, 0, sizeof(*lp));
 }

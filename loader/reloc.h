@@ -1,6 +1,6 @@
 /* loader/reloc.h — relocation passes, pure: (1) link: copy a program's instructions, append the
  * subprograms it calls (transitively), fix call and callback offsets, rebase func_info and
- * line_info; (2) patch maps: put map fds and global-data offsets into the ld_imm64 instructions.
+ * line_info, collect CO-RE sites; (2) patch maps: put map fds and global-data offsets into the ld_imm64 instructions.
  * No syscalls: fds come in as numbers, so both passes can be unit-tested with hand-made ones. */
 #ifndef RAWLOAD_RELOC_H
 #define RAWLOAD_RELOC_H
@@ -16,6 +16,12 @@ struct reloc_site {
 	const struct obj_reloc *r;     /* RELOC_MAP, RELOC_DATA or RELOC_EXTERN */
 };
 
+/* A CO-RE relocation record that falls in the linked program. */
+struct core_site {
+	uint32_t insn;                 /* index in the linked program */
+	const struct bpf_core_relo *r; /* the record (host order; insn_off still section-relative) */
+};
+
 struct linked_prog {
 	struct bpf_insn *insns;        /* owned */
 	uint32_t count;
@@ -28,8 +34,8 @@ struct linked_prog {
 	uint32_t nline_info;
 	struct reloc_site *sites;      /* owned: where map fds / data offsets go */
 	uint32_t nsites;
-	uint32_t ncore;                /* CO-RE relocation records in the linked functions (not
-	                                * resolved yet: a program with any must not be loaded) */
+	struct core_site *core;        /* owned: CO-RE records to resolve before the load */
+	uint32_t ncore;
 };
 
 /* Link program `prog` of o. Returns 0, or a negative errno with d filled; on error out holds
@@ -38,6 +44,16 @@ int reloc_link(const struct obj *o, uint32_t prog, struct linked_prog *out, stru
 /* Put map_fds[map index] into every map and data reference. Returns 0, or -ENOTSUP for an extern
  * (not supported yet) / -EBADF for a map without an fd, with d filled. */
 int reloc_patch_maps(const struct obj *o, struct linked_prog *lp, const int *map_fds, struct diag *d);
+/* Rewrite the instruction of CO-RE site k with a computed result (btf/core.h): the immediate of
+ * an ALU instruction or ld_imm64, or the offset (and, where the field's size changed, the size) of
+ * a load or store; a poisoned result, or a size change a load can't absorb, turns the instruction
+ * into a call of helper 0xbad2310, which the verifier reports only if it is reached. Returns 0,
+ * 1 when the instruction was poisoned, or -EINVAL/-ERANGE with d filled when the instruction does
+ * not hold what the compiler should have put there. */
+struct core_result;
+int reloc_core_patch(struct linked_prog *lp, uint32_t k, const struct core_result *res, struct diag *d);
+/* The poison's helper id ("invalid func unknown#195896080" in a verifier log). */
+enum { RELOC_CORE_POISON = 0xbad2310 };
 void reloc_free(struct linked_prog *lp);
 
 #endif
