@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf/core.h"
 #include "btf/render.h"
 #include "loader/inspect.h"
 #include "loader/obj.h"
@@ -30,14 +31,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fds[1024];
 	for (int i = 0; i < 1024; i++)
 		fds[i] = 100 + i;
+	struct core_cache cache = {0};
 	for (uint32_t p = 0; p < o.nprogs; p++) {
 		struct linked_prog lp;
 		if (reloc_link(&o, p, &lp, &d) == 0) {
 			if (o.nmaps <= 1024)
 				reloc_patch_maps(&o, &lp, fds, &d);
+			/* CO-RE against the object's own BTF: every record resolved and applied. */
+			for (uint32_t k = 0; k < lp.ncore && o.has_btf; k++) {
+				struct core_result res;
+				char what[160];
+				core_relo_str(&o.btf, lp.core[k].r, what, sizeof(what));
+				if (core_calc(&o.btf, &o.btf, lp.core[k].r, o.elf.big_endian, &cache, &res, &d) == 0)
+					reloc_core_patch(&lp, k, &res, &d);
+				else if (!d.msg[0])
+					abort();
+			}
 			reloc_free(&lp);
 		}
 	}
+	core_cache_free(&cache);
 	if (null_out) {
 		inspect_print(&o, "fuzz.o", null_out, false);
 		inspect_print(&o, "fuzz.o", null_out, true);

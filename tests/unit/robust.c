@@ -3,6 +3,8 @@
  * for the whole binary). Doesn't mutate anything: the passes do. */
 #include "robust.h"
 
+#include "btf/core.h"
+
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdio.h>
@@ -166,6 +168,7 @@ const char *exercise(const struct obj *o, bool render, char *why, size_t n)
 			return "relocation function index";
 	}
 
+	struct core_cache core_cache = {0};
 	int fds[4096];
 	for (uint32_t i = 0; i < o->nmaps && i < 4096; i++)
 		fds[i] = 100 + (int)i;
@@ -240,10 +243,35 @@ const char *exercise(const struct obj *o, bool render, char *why, size_t n)
 					i++;
 			}
 		}
+		/* CO-RE records resolved against the object's own BTF (a target like any other):
+		 * failures say why; results patch only inside the program. */
+		for (uint32_t k = 0; k < lp.ncore && !bad && o->has_btf; k++) {
+			struct core_result res;
+			char what[160];
+			memset(what, 'Z', sizeof(what));
+			core_relo_str(&o->btf, lp.core[k].r, what, sizeof(what));
+			if (!memchr(what, '\0', sizeof(what)))
+				bad = "core_relo_str did not terminate";
+			d.msg[0] = '\0';
+			err = core_calc(&o->btf, &o->btf, lp.core[k].r, o->elf.big_endian, &core_cache, &res, &d);
+			if (err && (err > 0 || !d.msg[0]))
+				bad = "core_calc failed without a message";
+			if (!err && lp.core[k].insn >= lp.count)
+				bad = "CO-RE site past the program";
+			if (!err && !bad) {
+				d.msg[0] = '\0';
+				err = reloc_core_patch(&lp, k, &res, &d);
+				if (err < 0 && !d.msg[0])
+					bad = "reloc_core_patch failed without a message";
+			}
+		}
 		reloc_free(&lp);
-		if (bad)
+		if (bad) {
+			core_cache_free(&core_cache);
 			return bad;
+		}
 	}
+	core_cache_free(&core_cache);
 
 	if (o->has_btf && render) {
 		char buf[96];
