@@ -347,32 +347,51 @@ static int pass_fill_prog_arrays(struct loaded *l, const struct load_opts *opts,
 
 /* ---- pass: load programs -------------------------------------------------------------------- */
 
-/* The kernel's BTF, read when a program needs the id of a kernel function or tracepoint. */
-static int vmlinux_btf(struct loaded *l, struct diag *d)
+/* The kernel's BTF, when a program needs the id of a kernel function or tracepoint, or has CO-RE
+ * records. Kernels since 6.16 let /sys/kernel/btf/vmlinux be mapped read-only: no copy of its
+ * megabytes, and only the pages a lookup touches become ours. Older ones refuse the mmap; then it
+ * is read whole, into a buffer sized by fstat (sysfs gives the size) and grown if that was short. */
+static int vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag *d)
 {
 	static const char path[] = "/sys/kernel/btf/vmlinux";
+	struct stat st;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	bool mapped = false;
+
 	if (l->vmlinux)
 		return 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return diag_set(d, -errno, "%s: %s (the kernel has no BTF)", path, strerror(errno));
-	/* sysfs reports no useful size; read it whole. */
-	size_t cap = 8 << 20, len = 0;
-	uint8_t *buf = malloc(cap);
-	for (ssize_t n = 1; buf && n > 0;) {
-		if (len == cap) {
-			uint8_t *p = realloc(buf, cap * 2);
-			if (!p) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
+	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 8 << 20;
+	if (st.st_size > 0) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
 			buf = p;
-			cap *= 2;
+			len = (size_t)st.st_size;
+			mapped = true;
 		}
-		n = read(fd, buf + len, cap - len);
-		if (n > 0)
-			len += (size_t)n;
+		narrate(opts->say, "kernel BTF: %s, %zu bytes, %s", path, cap,
+			mapped ? "mapped" : "mmap refused, reading it");
+	}
+	if (!mapped) {
+		buf = malloc(cap + 1);
+		for (ssize_t n = 1; buf && n > 0;) {
+			if (len == cap + 1) {
+				uint8_t *q = realloc(buf, cap * 2 + 1);
+				if (!q) {
+					free(buf);
+					buf = NULL;
+					break;
+				}
+				buf = q;
+				cap *= 2;
+			}
+			n = read(fd, buf + len, cap + 1 - len);
+			if (n > 0)
+				len += (size_t)n;
+		}
 	}
 	close(fd);
 	if (!buf)
@@ -382,21 +401,26 @@ static int vmlinux_btf(struct loaded *l, struct diag *d)
 	if (err) {
 		free(l->vmlinux);
 		l->vmlinux = NULL;
-		free(buf);
+		if (mapped)
+			munmap(buf, len);
+		else
+			free(buf);
 		return err;
 	}
 	l->vmlinux_data = buf;
 	l->vmlinux_size = len;
+	l->vmlinux_mapped = mapped;
 	return 0;
 }
 
 /* attach_btf_id for tp_btf/, fentry/, fexit/, fmod_ret/, lsm/, iter/ programs (libbpf's naming:
  * btf_trace_<tp> typedefs, bpf_lsm_<hook> and bpf_iter_<name> functions). */
-static int attach_btf_id(struct loaded *l, const struct obj_prog *p, uint32_t *id, struct diag *d)
+static int attach_btf_id(struct loaded *l, const struct load_opts *opts, const struct obj_prog *p, uint32_t *id,
+			 struct diag *d)
 {
 	char name[256];
 	uint32_t kind = BTF_KIND_FUNC;
-	int err = vmlinux_btf(l, d);
+	int err = vmlinux_btf(l, opts, d);
 	if (err)
 		return err;
 	switch (p->def->attach) {
@@ -429,7 +453,7 @@ static int apply_core(struct loaded *l, const struct load_opts *opts, const stru
 	for (uint32_t k = 0; k < lp->ncore; k++)
 		need_kernel |= lp->core[k].r->kind != BPF_CORE_TYPE_ID_LOCAL;
 	if (need_kernel) {
-		err = vmlinux_btf(l, d);
+		err = vmlinux_btf(l, opts, d);
 		if (err)
 			return diag_wrap(d, err, "prog '%s': CO-RE needs the kernel's BTF: ", p->name);
 	}
@@ -585,7 +609,7 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	if (p->def->flags & SECDEF_XDP_FRAGS)
 		def.prog_flags |= BPF_F_XDP_HAS_FRAGS;
 	if (p->def->flags & SECDEF_BTF_ID) {
-		err = attach_btf_id(l, p, &def.attach_btf_id, d);
+		err = attach_btf_id(l, opts, p, &def.attach_btf_id, d);
 		if (err) {
 			l->failed_prog = (int)i;
 			reloc_free(&lp);
@@ -799,7 +823,10 @@ void load_close(struct loaded *l)
 		btf_close(l->vmlinux);
 		free(l->vmlinux);
 	}
-	free(l->vmlinux_data);
+	if (l->vmlinux_mapped)
+		munmap(l->vmlinux_data, l->vmlinux_size);
+	else
+		free(l->vmlinux_data);
 	core_cache_free(&l->core_cache);
 	free(l->map_fds);
 	free(l->map_reused);

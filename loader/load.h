@@ -38,6 +38,7 @@ struct loaded {
 	struct btf_spec *vmlinux;
 	void *vmlinux_data;
 	size_t vmlinux_size;
+	bool vmlinux_mapped;          /* vmlinux_data is an mmap of sysfs (else malloc'ed) */
 	struct core_cache core_cache; /* CO-RE candidates in the kernel's BTF, by local type */
 	bool xdp_attach_type_refused; /* kernel refused expected_attach_type BPF_XDP once: stop passing it */
 };
