@@ -205,10 +205,10 @@ while [ "$r" -le "$ROUNDS" ]; do
 	[ "$r" -eq "$ROUNDS" ] && traced=$RSS_CYCLES
 	for k in $TOOLS; do
 		[ "$(cat "$TMP/$k.status")" = ok ] || continue
-		if line=$(run_tool "$k" "$CYCLES" "$traced"); then
+		if line=$(run_tool "$k" "$CYCLES" "$traced" 2>"$TMP/$k.rerr"); then
 			echo "$k round=$r $line" >>"$RAW"
-		else
-			echo "failed: $(reason "$TMP/$k.err")" >"$TMP/$k.status"
+		else # what the tool said last, and how it ended
+			echo "failed: $(reason "$TMP/$k.err") [$(reason "$TMP/$k.rerr")]" >"$TMP/$k.status"
 		fi
 		if xdp_attached; then # a failed cycle can leave a netlink attachment; the next tool needs the hook
 			in_ns "$IP" link set dev "$DEV" xdp off 2>/dev/null

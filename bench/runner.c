@@ -69,6 +69,7 @@ static int run_child(char **argv, struct totals *t)
 		dup2(devnull, 1);
 		dup2(errfd, 2);
 		execv(argv[0], argv);
+		dprintf(2, "runner: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	int status;
@@ -126,6 +127,7 @@ static int run_child_traced(char **argv, struct totals *t)
 			_exit(126);
 		raise(SIGSTOP); /* lets the parent set its options before exec */
 		execv(argv[0], argv);
+		dprintf(2, "runner: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	int status;
