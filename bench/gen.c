@@ -1,9 +1,7 @@
-/* bench/gen.c — writes, as a C header, everything the raw-syscall baseline (bench/rawsys.c) needs
- * to load one XDP program without parsing anything: the BTF blob, the map definitions, the final
- * linked and patched instructions (map fds left to the baseline), func_info and line_info. It uses
- * rawload's own pure code, so the baseline passes the kernel exactly the bytes rawload passes.
- * Objects needing more than BTF_LOAD + MAP_CREATE + PROG_LOAD (global data images, inner maps,
- * prog arrays, externs, CO-RE) are refused: the baseline would not be the same work any more. */
+/* bench/gen.c — writes, as a C header, what the raw-syscall baseline (bench/rawsys.c) passes the
+ * kernel for one XDP program: BTF blob, map definitions, linked and patched instructions (map fds
+ * left out), func_info and line_info, all made by rawload's own pure code, so the bytes are the
+ * ones rawload passes. Refuses objects needing more than BTF_LOAD + MAP_CREATE + PROG_LOAD. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,19 +1,11 @@
-/* bench/runner.c — runs one tool's load/attach/detach cycle many times and measures only the
- * tool's own processes: fork + exec with no shell in between, wait4() for each child's CPU time
- * and peak RSS, a monotonic clock around each child for wall time. Prints one line of per-cycle
- * figures. Doesn't own the network namespace, the verification or the table (bench/run.sh).
+/* bench/runner.c — runs one tool's cycle many times and measures only the tool's own processes
+ * (fork + exec, no shell between): CPU from wait4(), wall time around each child, peak RSS. Prints
+ * one line of per-cycle figures. The namespace, the checks and the table are bench/run.sh's.
  *
  * usage: runner [-n CYCLES] [-w WARMUP] [-r RSSCYCLES] [-e ERRFILE] -- STEP [::: STEP ...]
  * A STEP is an absolute program path and its arguments, run as a child and measured; or
  * "@unlink PATH", done by the runner itself between processes (removing a pin, the bookkeeping
- * `rm` would do) and not measured. Each child's stdout goes to /dev/null, its stderr to ERRFILE.
- *
- * Peak RSS two ways. ru_maxrss from wait4 (built static and small, so a forked child's pre-exec
- * pages, which the kernel also counts, stay few) is coarse for small processes: since Linux 6.2
- * the RSS counters are per-CPU (percpu_counter) and the exit path reads them without folding the
- * per-CPU parts, which can hide up to a batch of 32 pages per CPU. So RSSCYCLES more cycles run
- * traced (ptrace, stopped at exit) and read VmHWM from /proc/PID/status, which sums the counters
- * exactly (fs/proc/task_mmu.c, task_mem). Those cycles are not in the CPU or wall figures. */
+ * `rm` would do) and not measured. Each child's stdout goes to /dev/null, its stderr to ERRFILE. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -112,7 +104,12 @@ static long vmhwm_kb(pid_t pid)
 	return p ? strtol(p + 7, NULL, 10) : -1;
 }
 
-/* Run one child under ptrace, stopped at its exit to read its VmHWM (the mm is still there). */
+/* Run one child under ptrace, stopped at its exit to read its VmHWM (the mm is still there).
+ * Why not ru_maxrss alone: since Linux 6.2 the RSS counters are per-CPU (percpu_counter) and the
+ * exit path reads them without folding in the per-CPU parts, which can hide up to a batch of 32
+ * pages per CPU; /proc/PID/status sums them exactly (fs/proc/task_mmu.c, task_mem). It also
+ * counts only the new image, not the pages the forked child had from us before exec. Traced
+ * cycles are kept out of the CPU and wall figures. */
 static int run_child_traced(char **argv, struct totals *t)
 {
 	pid_t pid = fork();
