@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* execsnoop.bpf.c — traces execve(): counts execs per command name in `exec_count` and sends one
- * record per exec (pid, uid, command, file name) through the ring buffer `events`.
+ * record per exec (pid, parent's pid, uid, command, file name) through the ring buffer `events`.
  * A tracepoint program without vmlinux.h: it declares the tracepoint's record itself, from
- * /sys/kernel/tracing/events/syscalls/sys_enter_execve/format.
+ * /sys/kernel/tracing/events/syscalls/sys_enter_execve/format, and the two task_struct fields it
+ * reads. The kernel's task_struct is far larger and its layout differs between builds, so those
+ * reads are CO-RE relocations (preserve_access_index, BPF_CORE_READ): the loader puts in the
+ * offsets of the running kernel.
  *
  * `events` declares its record type with __type(value, ...) although a ring buffer has no value
  * size: libbpf refuses that, rawload strips it before creating the map and uses the type to render
@@ -10,6 +13,7 @@
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 
 #define TASK_COMM_LEN 16
 #define FILENAME_LEN 128
@@ -25,12 +29,19 @@ struct sys_enter_ctx {
 	unsigned long args[6];		/* execve: args[0] = const char __user *filename */
 };
 
+/* Only the fields read; offsets come from the kernel's BTF at load time. */
+struct task_struct {
+	int tgid;
+	struct task_struct *real_parent;
+} __attribute__((preserve_access_index));
+
 struct comm_key {
 	char comm[TASK_COMM_LEN];
 };
 
 struct event {
 	__u32 pid;			/* thread-group id: the pid user space sees */
+	__u32 ppid;			/* the parent's (real_parent->tgid) */
 	__u32 uid;			/* real uid of the caller */
 	char comm[TASK_COMM_LEN];	/* command name before the exec */
 	char filename[FILENAME_LEN];	/* the path passed to execve, NUL-terminated, maybe cut */
@@ -74,6 +85,7 @@ counted:
 	if (!e)
 		return 0;	/* buffer full: the reader is behind; this record is lost */
 	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->ppid = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), real_parent, tgid);
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	/* on a fault the helper zeroes the buffer, so the record never carries stale bytes there */

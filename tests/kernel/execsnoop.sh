@@ -1,6 +1,7 @@
 #!/bin/sh
 # The execsnoop example (a tracepoint program with a ring buffer and a hash map): programs this test
-# makes and runs show up as `events:` records with their real pid and file name, and exec_count
+# makes and runs show up as `events:` records with their real pid, parent pid (a CO-RE read of
+# task_struct) and file name, and exec_count
 # counts the execs by command name exactly. Stopped with SIGINT it exits 0, and the perf link and
 # the program are gone. The same record in JSON.
 . "$(dirname "$0")/lib.sh"
@@ -13,12 +14,13 @@ cp /bin/sh "$SH" && cp /bin/true "$TRUE" && chmod 755 "$SH" "$TRUE" || fail "can
 COMM=rlsh$$
 K=3
 
-# run_ours I: run the pair once; its pid in $TMP/pid.I
+# run_ours I: run the pair once; its pid and its parent's in $TMP/pid.I and $TMP/ppid.I
 run_ours() {
-	timeout -s KILL 5 "$SH" -c "echo \$\$ >$TMP/pid.$1; exec $TRUE" || fail "cannot run $SH"
+	timeout -s KILL 5 "$SH" -c "echo \$\$ >$TMP/pid.$1; echo \$PPID >$TMP/ppid.$1; exec $TRUE" ||
+		fail "cannot run $SH"
 }
-has_record() { # NAME PID
-	grep -qxF "events: {pid=$2, uid=0, comm=\"$COMM\", filename=\"$TRUE\"}" "$TMP/$1.out"
+has_record() { # NAME PID PPID
+	grep -qxF "events: {pid=$2, ppid=$3, uid=0, comm=\"$COMM\", filename=\"$TRUE\"}" "$TMP/$1.out"
 }
 last_exec_count() { # NAME
 	grep "^exec_count\[\"$COMM\"\] = " "$TMP/$1.out" | tail -n 1 | sed 's/.* = //'
@@ -52,8 +54,9 @@ done
 i=1
 while [ $i -le $K ]; do
 	pid=$(cat "$TMP/pid.$i")
-	retry 50 has_record text "$pid" ||
-		fail "text: no record for pid $pid: $(grep -F "$COMM" "$TMP/text.out" | head -n 5)"
+	ppid=$(cat "$TMP/ppid.$i")
+	retry 50 has_record text "$pid" "$ppid" ||
+		fail "text: no record for pid $pid (parent $ppid): $(grep -F "$COMM" "$TMP/text.out" | head -n 5)"
 	i=$((i + 1))
 done
 retry 50 exec_count_is text $K || fail "text: exec_count[\"$COMM\"] is '$(last_exec_count text)', expected $K"
@@ -63,7 +66,7 @@ rl_stop INT
 [ "$RL_RC" -eq 0 ] || fail "text: exit status $RL_RC after SIGINT: $(cat "$TMP/text.err")"
 wait_gone "$id"
 [ -z "$(bpftool link show | grep "perf_event  prog $id ")" ] || fail "text: a perf_event link of $id remains"
-note "text: $K records with pid and file name, exec_count[\"$COMM\"] = $K, program $id and its link gone"
+note "text: $K records with pid, parent pid and file name, exec_count[\"$COMM\"] = $K, program $id and its link gone"
 
 # ---- JSON: the same record, one object per line
 rl_start json examples/execsnoop.o -i 0.2 --json
@@ -71,7 +74,8 @@ rl_wait_attached json
 id=$(pid_prog_ids "$RL_PID")
 run_ours j
 pid=$(cat "$TMP/pid.j")
-want="\"map\":\"events\",\"record\":{\"pid\":$pid,\"uid\":0,\"comm\":\"$COMM\",\"filename\":\"$TRUE\"}}"
+ppid=$(cat "$TMP/ppid.j")
+want="\"map\":\"events\",\"record\":{\"pid\":$pid,\"ppid\":$ppid,\"uid\":0,\"comm\":\"$COMM\",\"filename\":\"$TRUE\"}}"
 json_has() {
 	grep -qF "$want" "$TMP/json.out"
 }

@@ -41,14 +41,15 @@ TEST(obj_example_execsnoop)
 			continue;
 		check_common(&l, "execsnoop", "GPL", 1);
 		static const struct prog_exp progs[] = {
-			{"trace_execve", "tracepoint/syscalls/sys_enter_execve", 0, 58, BPF_PROG_TYPE_TRACEPOINT,
+			/* llvm-objdump: 71 lines, 4 of them ld_imm64 (two slots each) */
+			{"trace_execve", "tracepoint/syscalls/sys_enter_execve", 0, 75, BPF_PROG_TYPE_TRACEPOINT,
 			 ATTACH_TRACEPOINT, "syscalls/sys_enter_execve"},
 		};
 		check_progs(&l, progs, 1);
 		static const struct map_exp maps[] = {
 			{"exec_count", MAP_BTF, BPF_MAP_TYPE_HASH, 16, 8, 1024, 0, 0, 0, "comm_key", "__u64", 0},
-			/* struct event: pid, uid, comm[16], filename[128] = 152 bytes, declared as the value */
-			{"events", MAP_BTF, BPF_MAP_TYPE_RINGBUF, 0, 152, 256 * 1024, 0, 0, 0, NULL, "event", 0x20},
+			/* struct event: pid, ppid, uid, comm[16], filename[128] = 156 bytes, declared as the value */
+			{"events", MAP_BTF, BPF_MAP_TYPE_RINGBUF, 0, 156, 256 * 1024, 0, 0, 0, NULL, "event", 0x20},
 		};
 		CHECK(l.o.nmaps == 2, "%s: %u maps", p, l.o.nmaps);
 		for (uint32_t i = 0; i < N(maps); i++)
