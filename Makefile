@@ -12,7 +12,7 @@ BUILD   := build
 MULTIARCH := $(shell $(CLANG) -print-multiarch 2>/dev/null || gcc -print-multiarch 2>/dev/null)
 UAPI_ARCH := /usr/include/$(MULTIARCH)
 
-CORE_SRCS := $(wildcard elf/*.c btf/*.c bpf/*.c loader/*.c)
+CORE_SRCS := $(wildcard common/*.c elf/*.c btf/*.c bpf/*.c loader/*.c)
 LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h)
