@@ -548,6 +548,15 @@ out:
 	return err;
 }
 
+bool core_type_compat(const struct btf_spec *local, uint32_t local_id, const struct btf_spec *target,
+		      uint32_t target_id)
+{
+	uint32_t l = 0, t = 0;
+	if (!core_skip(local, local_id, &l) || !core_skip(target, target_id, &t))
+		return local_id == 0 && target_id == 0; /* void and void */
+	return core_types_compat(local, l, target, t, MAX_DEPTH) == 1;
+}
+
 void core_cache_free(struct core_cache *c)
 {
 	for (uint32_t i = 0; i < c->n; i++)

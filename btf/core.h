@@ -71,6 +71,13 @@ int core_calc(const struct btf_spec *local, const struct btf_spec *target, const
 	      bool big_endian, struct core_cache *cache, struct core_result *res, struct diag *d);
 void core_cache_free(struct core_cache *c);
 
+/* CO-RE's type compatibility (what type_exists asks), for other users: __ksym variables and kfunc
+ * prototypes against the kernel's. Typedefs and modifiers are skipped on both sides first; kinds
+ * must agree (ENUM/ENUM64 may differ), pointers and arrays compare what they point to, function
+ * prototypes their parameters and return type, composites only their kind. 1 yes, 0 no. */
+bool core_type_compat(const struct btf_spec *local, uint32_t local_id, const struct btf_spec *target,
+		      uint32_t target_id);
+
 /* "field_byte_offset", "type_exists", ...; "kind N" for unknown ones (into a static buffer). */
 const char *core_kind_name(uint32_t kind);
 /* A reading of r in local for people: "struct task_struct.real_parent (0:23)",

@@ -96,11 +96,20 @@ int core_types_compat(const struct btf_spec *lb, uint32_t lid, const struct btf_
 	const struct btf_type *lt = btf_type(lb, lid), *tt = btf_type(tb, tid);
 	if (level <= 0)
 		return -EINVAL;
+	if (lid == 0 || tid == 0) /* void (a function's return type) matches only void */
+		return lid == tid;
 	if (!lt || !tt || !core_kinds_compat(lt, tt))
 		return 0;
 	for (int depth = 0; depth < MAX_DEPTH; depth++) {
-		lt = core_skip(lb, lid, &lid);
-		tt = core_skip(tb, tid, &tid);
+		int l = btf_skip_mods(lb, lid), t = btf_skip_mods(tb, tid);
+		if (l < 0 || t < 0)
+			return -EINVAL;
+		if (l == 0 || t == 0)
+			return l == t;
+		lid = (uint32_t)l;
+		tid = (uint32_t)t;
+		lt = btf_type(lb, lid);
+		tt = btf_type(tb, tid);
 		if (!lt || !tt)
 			return -EINVAL;
 		if (!core_kinds_compat(lt, tt))
@@ -123,10 +132,10 @@ int core_types_compat(const struct btf_spec *lb, uint32_t lid, const struct btf_
 			if (btf_vlen(lt) != btf_vlen(tt))
 				return 0;
 			for (uint32_t i = 0; i < btf_vlen(lt); i++) {
-				uint32_t a = 0, b = 0;
-				core_skip(lb, btf_params(lt)[i].type, &a);
-				core_skip(tb, btf_params(tt)[i].type, &b);
-				int ok = core_types_compat(lb, a, tb, b, level - 1);
+				int a = btf_skip_mods(lb, btf_params(lt)[i].type), b = btf_skip_mods(tb, btf_params(tt)[i].type);
+				if (a < 0 || b < 0)
+					return -EINVAL;
+				int ok = core_types_compat(lb, (uint32_t)a, tb, (uint32_t)b, level - 1);
 				if (ok <= 0)
 					return ok;
 			}

@@ -182,8 +182,8 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 		if (m->inner >= 0)
 			fprintf(out, " inner %s", o->maps[m->inner].name);
 		if (m->origin == MAP_DATA)
-			fprintf(out, " from %s%s", o->elf.sec[m->sec].name,
-				m->data == DATA_RODATA ? " (frozen after load)" : "");
+			fprintf(out, " from %s%s", obj_map_source(o, m),
+				m->data == DATA_RODATA || m->data == DATA_KCONFIG ? " (frozen after load)" : "");
 		fputc('\n', out);
 		for (uint32_t k = 0; k < m->ninit; k++) {
 			const struct obj_init *in = &o->inits[m->first_init + k];
@@ -293,8 +293,8 @@ static void print_json(const struct obj *o, const char *path, FILE *out)
 		}
 		if (m->origin == MAP_DATA) {
 			fputs(",\"section\":", out);
-			json_str(out, o->elf.sec[m->sec].name);
-			fprintf(out, ",\"frozen\":%s", m->data == DATA_RODATA ? "true" : "false");
+			json_str(out, obj_map_source(o, m));
+			fprintf(out, ",\"frozen\":%s", m->data == DATA_RODATA || m->data == DATA_KCONFIG ? "true" : "false");
 		}
 		fputs(",\"init\":[", out);
 		for (uint32_t k = 0; k < m->ninit; k++) {
@@ -364,7 +364,7 @@ void inspect_narrate(const struct obj *o, const struct narrator *say)
 		const struct obj_map *m = &o->maps[i];
 		narrate(say, "map '%s' (%s, from %s): %s key %u value %u max_entries %u", m->name,
 			m->origin == MAP_BTF ? "BTF-defined" : m->origin == MAP_LEGACY ? "legacy" : m->origin == MAP_DATA ? "global data" : "inner template",
-			m->origin == MAP_INNER ? "its outer map" : o->elf.sec[m->sec].name, obj_map_type_name(m->type),
+			m->origin == MAP_INNER ? "its outer map" : obj_map_source(o, m), obj_map_type_name(m->type),
 			m->key_size, m->value_size, m->max_entries);
 	}
 	for (uint32_t i = 0; i < o->nrelocs; i++)

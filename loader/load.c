@@ -15,6 +15,7 @@
 #include "bpf/perf.h"
 #include "bpf/sys.h"
 #include "loader/btf_fixup.h"
+#include "loader/load_internal.h"
 #include "loader/reloc.h"
 
 enum { LOG_START = 64 * 1024, LOG_MAX = 16 * 1024 * 1024 };
@@ -42,7 +43,7 @@ static int pass_load_btf(struct loaded *l, const struct load_opts *opts, struct 
 		/* The model's BTF is ready as it is unless this kernel needs kinds rewritten. */
 		uint8_t *blob = o->btf_blob, *owned = NULL;
 		uint32_t size = o->btf_blob_size;
-		if (sanitize) {
+		if (sanitize || o->nexterns) { /* externs: see btf_fixup.c */
 			int err = btf_fixup_build(o, sanitize, &owned, &size, d);
 			if (err)
 				return err;
@@ -303,9 +304,17 @@ static int pass_init_maps(struct loaded *l, const struct load_opts *opts, struct
 				return diag_set(d, err, "map '%s': writing its initial %u bytes: %s", m->name,
 						m->value_size, sys_errno_name(err));
 			narrate(opts->say, "map '%s': initial image of %s written (%u bytes)", m->name,
-				o->elf.sec[m->sec].name, m->value_size);
+				obj_map_source(o, m), m->value_size);
 		}
-		if (m->origin == MAP_DATA && m->data == DATA_RODATA) {
+		if (m->origin == MAP_DATA && m->data == DATA_KCONFIG && l->kconfig_image) {
+			uint32_t zero = 0;
+			int err = sys_map_update(l->map_fds[i], &zero, l->kconfig_image, BPF_ANY);
+			if (err)
+				return diag_set(d, err, "map '%s': writing the __kconfig values: %s", m->name,
+						sys_errno_name(err));
+			narrate(opts->say, "map '%s': __kconfig values written (%u bytes)", m->name, m->value_size);
+		}
+		if (m->origin == MAP_DATA && (m->data == DATA_RODATA || m->data == DATA_KCONFIG)) {
 			int err = sys_map_freeze(l->map_fds[i]);
 			if (err)
 				return diag_set(d, err, "map '%s': BPF_MAP_FREEZE: %s", m->name, sys_errno_name(err));
@@ -347,72 +356,6 @@ static int pass_fill_prog_arrays(struct loaded *l, const struct load_opts *opts,
 
 /* ---- pass: load programs -------------------------------------------------------------------- */
 
-/* The kernel's BTF, when a program needs the id of a kernel function or tracepoint, or has CO-RE
- * records. Kernels since 6.16 let /sys/kernel/btf/vmlinux be mapped read-only: no copy of its
- * megabytes, and only the pages a lookup touches become ours. Older ones refuse the mmap; then it
- * is read whole, into a buffer sized by fstat (sysfs gives the size) and grown if that was short. */
-static int vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag *d)
-{
-	static const char path[] = "/sys/kernel/btf/vmlinux";
-	struct stat st;
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	bool mapped = false;
-
-	if (l->vmlinux)
-		return 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return diag_set(d, -errno, "%s: %s (the kernel has no BTF)", path, strerror(errno));
-	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 8 << 20;
-	if (st.st_size > 0) {
-		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p != MAP_FAILED) {
-			buf = p;
-			len = (size_t)st.st_size;
-			mapped = true;
-		}
-		narrate(opts->say, "kernel BTF: %s, %zu bytes, %s", path, cap,
-			mapped ? "mapped" : "mmap refused, reading it");
-	}
-	if (!mapped) {
-		buf = malloc(cap + 1);
-		for (ssize_t n = 1; buf && n > 0;) {
-			if (len == cap + 1) {
-				uint8_t *q = realloc(buf, cap * 2 + 1);
-				if (!q) {
-					free(buf);
-					buf = NULL;
-					break;
-				}
-				buf = q;
-				cap *= 2;
-			}
-			n = read(fd, buf + len, cap + 1 - len);
-			if (n > 0)
-				len += (size_t)n;
-		}
-	}
-	close(fd);
-	if (!buf)
-		return diag_set(d, -ENOMEM, "%s: out of memory", path);
-	l->vmlinux = calloc(1, sizeof(*l->vmlinux));
-	int err = l->vmlinux ? btf_parse(l->vmlinux, buf, (uint32_t)len, false, d) : -ENOMEM;
-	if (err) {
-		free(l->vmlinux);
-		l->vmlinux = NULL;
-		if (mapped)
-			munmap(buf, len);
-		else
-			free(buf);
-		return err;
-	}
-	l->vmlinux_data = buf;
-	l->vmlinux_size = len;
-	l->vmlinux_mapped = mapped;
-	return 0;
-}
-
 /* attach_btf_id for tp_btf/, fentry/, fexit/, fmod_ret/, lsm/, iter/ programs (libbpf's naming:
  * btf_trace_<tp> typedefs, bpf_lsm_<hook> and bpf_iter_<name> functions). */
 static int attach_btf_id(struct loaded *l, const struct load_opts *opts, const struct obj_prog *p, uint32_t *id,
@@ -420,7 +363,7 @@ static int attach_btf_id(struct loaded *l, const struct load_opts *opts, const s
 {
 	char name[256];
 	uint32_t kind = BTF_KIND_FUNC;
-	int err = vmlinux_btf(l, opts, d);
+	int err = load_vmlinux_btf(l, opts, d);
 	if (err)
 		return err;
 	switch (p->def->attach) {
@@ -436,52 +379,6 @@ static int attach_btf_id(struct loaded *l, const struct load_opts *opts, const s
 	if (!*id)
 		return diag_set(d, -ESRCH, "prog '%s': the kernel's BTF has no %s '%s'", p->name,
 				btf_kind_name(kind), name);
-	return 0;
-}
-
-/* Pass "CO-RE": resolve each record of the linked program against the kernel's BTF and rewrite its
- * instruction. Only type_id_local records can do without the kernel's BTF. */
-static int apply_core(struct loaded *l, const struct load_opts *opts, const struct obj_prog *p,
-		      struct linked_prog *lp, struct diag *d)
-{
-	const struct obj *o = l->o;
-	bool need_kernel = false;
-	uint32_t poisoned = 0;
-	char what[160];
-	int err;
-
-	for (uint32_t k = 0; k < lp->ncore; k++)
-		need_kernel |= lp->core[k].r->kind != BPF_CORE_TYPE_ID_LOCAL;
-	if (need_kernel) {
-		err = vmlinux_btf(l, opts, d);
-		if (err)
-			return diag_wrap(d, err, "prog '%s': CO-RE needs the kernel's BTF: ", p->name);
-	}
-	static const struct btf_spec none; /* no target: only type_id_local gets here without one */
-	for (uint32_t k = 0; k < lp->ncore; k++) {
-		const struct bpf_core_relo *r = lp->core[k].r;
-		struct core_result res;
-		err = core_calc(&o->btf, l->vmlinux ? l->vmlinux : &none, r, o->elf.big_endian, &l->core_cache, &res, d);
-		if (!err)
-			err = reloc_core_patch(lp, k, &res, d);
-		if (err < 0)
-			return diag_wrap(d, err, "prog '%s': CO-RE record %u (%s %s): ", p->name, k,
-					 core_kind_name(r->kind), core_relo_str(&o->btf, r, what, sizeof(what)));
-		core_relo_str(&o->btf, r, what, sizeof(what));
-		if (err == 1) {
-			poisoned++;
-			narrate(opts->say, "prog '%s':   insn %u: CO-RE %s %s: %s, instruction poisoned", p->name,
-				lp->core[k].insn, core_kind_name(r->kind), what,
-				res.poison ? "not in the kernel" : "field size changed incompatibly");
-		} else {
-			narrate(opts->say, "prog '%s':   insn %u: CO-RE %s %s: %llu -> %llu%s", p->name, lp->core[k].insn,
-				core_kind_name(r->kind), what, (unsigned long long)res.orig_val,
-				(unsigned long long)res.new_val, res.nmatch > 1 ? " (several kernel types agree)" : "");
-		}
-	}
-	narrate(opts->say, "prog '%s': %u CO-RE relocation%s applied against %s%s", p->name, lp->ncore,
-		lp->ncore == 1 ? "" : "s", need_kernel ? "the kernel's BTF" : "the object's own BTF",
-		poisoned ? " (some poisoned: the verifier refuses them only if reached)" : "");
 	return 0;
 }
 
@@ -564,13 +461,13 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	if (err)
 		return diag_wrap(d, err, "prog '%s': ", p->name);
 	if (lp.ncore) {
-		err = apply_core(l, opts, p, &lp, d);
+		err = load_apply_core(l, opts, p, &lp, d);
 		if (err) {
 			reloc_free(&lp);
 			return err;
 		}
 	}
-	err = reloc_patch_maps(o, &lp, l->map_fds, d);
+	err = reloc_patch(o, &lp, l->map_fds, l->ext_vals, d);
 	if (err) {
 		reloc_free(&lp);
 		return diag_wrap(d, err, "prog '%s': ", p->name);
@@ -582,7 +479,22 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 			o->funcs[lp.funcs[k]].name, lp.bases[k]);
 	for (uint32_t k = 0; k < lp.nsites; k++) {
 		const struct obj_reloc *r = lp.sites[k].r;
-		if (r->kind == RELOC_MAP)
+		if (r->kind == RELOC_EXTERN) {
+			const struct obj_extern *e = &o->externs[r->ext];
+			const struct reloc_ext_value *v = &l->ext_vals[r->ext];
+			if (!v->found)
+				narrate(opts->say, "prog '%s':   insn %u: %s '%s' missing (weak): %s", p->name, lp.sites[k].insn,
+					obj_extern_kind_name(e->kind), e->name,
+					insn_is_call(&lp.insns[lp.sites[k].insn]) ? "call poisoned" : "loads 0");
+			else if (e->kind == EXT_KSYM_TYPELESS)
+				narrate(opts->say, "prog '%s':   insn %u: ld_imm64 '%s' -> address %#llx", p->name,
+					lp.sites[k].insn, e->name, (unsigned long long)v->addr);
+			else
+				narrate(opts->say, "prog '%s':   insn %u: %s '%s' -> %s kernel BTF id %u", p->name,
+					lp.sites[k].insn, obj_extern_kind_name(e->kind), e->name,
+					insn_is_call(&lp.insns[lp.sites[k].insn]) ? "BPF_PSEUDO_KFUNC_CALL" : "BPF_PSEUDO_BTF_ID",
+					v->btf_id);
+		} else if (r->kind == RELOC_MAP)
 			narrate(opts->say, "prog '%s':   insn %u: ld_imm64 map '%s' -> BPF_PSEUDO_MAP_FD %d", p->name,
 				lp.sites[k].insn, o->maps[r->map].name, l->map_fds[r->map]);
 		else
@@ -783,6 +695,7 @@ int load_object(const struct obj *o, const struct load_opts *opts, struct loaded
 		const char *name;
 		int (*run)(struct loaded *, const struct load_opts *, struct diag *);
 	} passes[] = {
+		{"resolve externs", load_resolve_externs},
 		{"load BTF", pass_load_btf},
 		{"create maps", pass_create_maps},
 		{"initialise maps", pass_init_maps},
@@ -828,6 +741,8 @@ void load_close(struct loaded *l)
 	else
 		free(l->vmlinux_data);
 	core_cache_free(&l->core_cache);
+	free(l->ext_vals);
+	free(l->kconfig_image);
 	free(l->map_fds);
 	free(l->map_reused);
 	free(l->prog_fds);

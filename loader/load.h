@@ -24,6 +24,8 @@ struct load_opts {
 	                              * (after a successful attach, so a refused run changes no pins) */
 };
 
+struct reloc_ext_value;
+
 struct loaded {
 	const struct obj *o;
 	int btf_fd;                  /* -1 when the kernel has no BTF of ours */
@@ -39,6 +41,8 @@ struct loaded {
 	void *vmlinux_data;
 	size_t vmlinux_size;
 	bool vmlinux_mapped;          /* vmlinux_data is an mmap of sysfs (else malloc'ed) */
+	struct reloc_ext_value *ext_vals; /* per obj.externs: what the kernel says of each, or NULL */
+	uint8_t *kconfig_image;       /* the .kconfig map's value, or NULL */
 	struct core_cache core_cache; /* CO-RE candidates in the kernel's BTF, by local type */
 	bool xdp_attach_type_refused; /* kernel refused expected_attach_type BPF_XDP once: stop passing it */
 };

@@ -43,6 +43,13 @@ int obj_find_prog(const struct obj *o, const char *name)
 	return -1;
 }
 
+const char *obj_map_source(const struct obj *o, const struct obj_map *m)
+{
+	if (m->data == DATA_KCONFIG)
+		return ".kconfig";
+	return m->sec < o->elf.nsec ? o->elf.sec[m->sec].name : "";
+}
+
 const struct obj_reloc *obj_reloc_at(const struct obj *o, uint32_t code, uint32_t insn)
 {
 	return obj_reloc_search(o->relocs, o->nrelocs, code, insn);
@@ -317,6 +324,8 @@ int obj_parse(struct obj *o, const char *path, const uint8_t *data, size_t size,
 	if (!err)
 		err = obj_parse_inits(o, d);
 	if (!err)
+		err = obj_parse_externs(o, d);
+	if (!err)
 		err = obj_parse_relocs(o, d);
 	if (err)
 		obj_close(o);
@@ -338,6 +347,7 @@ void obj_close(struct obj *o)
 	free(o->maps);
 	free(o->inits);
 	free(o->relocs);
+	free(o->externs);
 	if (o->has_ext)
 		btf_ext_close(&o->ext);
 	if (o->has_btf)

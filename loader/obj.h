@@ -49,7 +49,10 @@ enum obj_map_origin {
 	MAP_INNER,    /* template for a map-in-map's inner maps ("outer.inner") */
 };
 
-enum obj_data_kind { DATA_NONE, DATA_DATA, DATA_RODATA, DATA_BSS };
+enum obj_data_kind {
+	DATA_NONE, DATA_DATA, DATA_RODATA, DATA_BSS,
+	DATA_KCONFIG, /* the __kconfig externs: values from the running kernel, written at load, frozen */
+};
 
 /* Legacy pinning values: libbpf's LIBBPF_PIN_BY_NAME is 1; iproute2's PIN_OBJECT_NS is 1 and
  * PIN_GLOBAL_NS 2. The origin tells them apart. */
@@ -84,7 +87,8 @@ enum obj_reloc_kind {
 	RELOC_DATA,      /* ld_imm64 of global data: BPF_PSEUDO_MAP_VALUE + offset */
 	RELOC_CALL,      /* bpf-to-bpf call (from an ELF relocation, or pc-relative in one section) */
 	RELOC_FUNC,      /* ld_imm64 of a function's address (callback): BPF_PSEUDO_FUNC */
-	RELOC_EXTERN,    /* a reference to an undefined symbol (__kconfig, __ksym, kfunc) */
+	RELOC_EXTERN,    /* a __ksym variable or address, or a kfunc call (a __kconfig extern is
+	                  * RELOC_DATA into the .kconfig map) */
 };
 
 struct obj_reloc {
@@ -95,7 +99,31 @@ struct obj_reloc {
 	uint32_t map;          /* RELOC_MAP/RELOC_DATA: index into obj.maps */
 	uint32_t offset;       /* RELOC_DATA: byte offset inside the map's value */
 	uint32_t func;         /* RELOC_CALL/RELOC_FUNC: index into obj.funcs */
+	uint32_t ext;          /* RELOC_EXTERN (and RELOC_DATA of a __kconfig): index into obj.externs */
 	bool implicit;         /* RELOC_CALL without an ELF relocation (static call in one section) */
+};
+
+/* An undefined symbol the program uses, by what its BTF says it is (libbpf's conventions). */
+enum obj_extern_kind {
+	EXT_KCONFIG,       /* extern ... __kconfig: a value of the kernel's config (or LINUX_*) */
+	EXT_KSYM,          /* extern ... __ksym with a type: a kernel variable, by its BTF id */
+	EXT_KSYM_TYPELESS, /* extern const void x __ksym: a kernel symbol's address (kallsyms) */
+	EXT_KFUNC,         /* an extern function __ksym: a kernel function called as a kfunc */
+};
+
+/* How a __kconfig value is written into the .kconfig map. */
+enum obj_kcfg_type { KCFG_BOOL, KCFG_CHAR, KCFG_TRISTATE, KCFG_INT, KCFG_STRING };
+
+struct obj_extern {
+	const char *name;
+	enum obj_extern_kind kind;
+	bool weak;                     /* __weak: may be missing (reads as 0) */
+	uint32_t btf_id;               /* its VAR or FUNC in the object's BTF */
+	uint32_t type_id;              /* the VAR's type or the FUNC's prototype */
+	enum obj_kcfg_type kcfg;       /* EXT_KCONFIG only, likewise below */
+	bool kcfg_signed;              /* KCFG_INT */
+	uint32_t size;                 /* bytes: 1, 2, 4 or 8; a char array's length */
+	uint32_t offset;               /* in the .kconfig map */
 };
 
 struct obj {
@@ -119,6 +147,9 @@ struct obj {
 	uint32_t nmaps;
 	struct obj_init *inits;
 	uint32_t ninits;
+	struct obj_extern *externs;
+	uint32_t nexterns;
+	int kconfig_map;               /* index of the .kconfig map, -1 when no __kconfig extern */
 	struct obj_reloc *relocs;      /* sorted by (code, insn) */
 	uint32_t nrelocs;
 	const char *unsupported;       /* a section whose meaning rawload cannot load yet
@@ -134,6 +165,10 @@ void obj_close(struct obj *o);
 /* Lookups by name; -1 when absent. */
 int obj_find_map(const struct obj *o, const char *name);
 int obj_find_prog(const struct obj *o, const char *name);
+int obj_find_extern(const struct obj *o, const char *name);
+/* Where a MAP_DATA map's contents come from: its ELF section's name, or ".kconfig". */
+const char *obj_map_source(const struct obj *o, const struct obj_map *m);
+const char *obj_extern_kind_name(enum obj_extern_kind kind);
 /* The relocation at (code, insn), or NULL. */
 const struct obj_reloc *obj_reloc_at(const struct obj *o, uint32_t code, uint32_t insn);
 

@@ -1,5 +1,5 @@
 /* loader/obj_internal.h — shared between the parts of obj_parse (obj.c, obj_maps.c,
- * obj_relocs.c). Not for other modules. */
+ * obj_externs.c, obj_relocs.c). Not for other modules. */
 #ifndef RAWLOAD_OBJ_INTERNAL_H
 #define RAWLOAD_OBJ_INTERNAL_H
 
@@ -18,7 +18,14 @@ int obj_data_map_of_section(const struct obj *o, uint32_t sec);
 const struct obj_reloc *obj_reloc_search(const struct obj_reloc *relocs, uint32_t n, uint32_t code,
 					 uint32_t insn);
 
+/* Append a zeroed map named name; returns its index or a negative errno. Pointers into o->maps
+ * do not survive this call. (obj_maps.c) */
+int obj_add_map(struct obj *o, const char *name, struct diag *d);
+/* libbpf's name for the internal map of section sec (".bss", ".kconfig", ...). (obj_maps.c) */
+void obj_data_map_name(const char *obj_name, const char *sec, char out[16]);
+
 int obj_parse_maps(struct obj *o, struct diag *d);      /* obj_maps.c */
+int obj_parse_externs(struct obj *o, struct diag *d);   /* obj_externs.c, after maps */
 int obj_parse_inits(struct obj *o, struct diag *d);     /* obj_maps.c, after programs */
 int obj_parse_relocs(struct obj *o, struct diag *d);    /* obj_relocs.c */
 

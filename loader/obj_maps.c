@@ -20,7 +20,7 @@ static bool is_map_in_map(uint32_t type)
 
 /* Append a zeroed map; returns its index or a negative errno. Pointers into o->maps do not
  * survive this call. */
-static int add_map(struct obj *o, const char *name, struct diag *d)
+int obj_add_map(struct obj *o, const char *name, struct diag *d)
 {
 	struct obj_map *maps = realloc(o->maps, (o->nmaps + 1) * sizeof(*maps));
 	if (!maps)
@@ -111,7 +111,7 @@ static int parse_legacy_maps(struct obj *o, struct diag *d)
 				       sym->name, (unsigned long long)sym->value, (unsigned long long)rec);
 			break;
 		}
-		int idx = add_map(o, sym->name, d);
+		int idx = obj_add_map(o, sym->name, d);
 		if (idx < 0) {
 			err = idx;
 			break;
@@ -313,7 +313,7 @@ static int parse_btf_def(struct obj *o, uint32_t idx, uint32_t def, bool inner, 
 				return diag_set(d, -EINVAL, "map '%s': 'values' must point to a map definition", m->name);
 			char name[256];
 			snprintf(name, sizeof(name), "%s.inner", m->name);
-			int in = add_map(o, name, d);
+			int in = obj_add_map(o, name, d);
 			if (in < 0)
 				return in;
 			o->maps[in].origin = MAP_INNER;
@@ -360,7 +360,7 @@ static int parse_btf_maps(struct obj *o, struct diag *d)
 		if (sym->value >= s->size)
 			return diag_set(d, -EINVAL, ".maps: map '%s' at offset %llu outside the section", name,
 					(unsigned long long)sym->value);
-		int idx = add_map(o, name, d);
+		int idx = obj_add_map(o, name, d);
 		if (idx < 0)
 			return idx;
 		o->maps[idx].origin = MAP_BTF;
@@ -393,7 +393,7 @@ static enum obj_data_kind data_kind(const char *name)
 /* libbpf's internal map name: as much of the object name as fits before the section name, which
  * keeps at least 7 characters; a section name with a second dot is used alone. Characters the
  * kernel refuses in names become '_'. */
-static void data_map_name(const char *obj_name, const char *sec, char out[16])
+void obj_data_map_name(const char *obj_name, const char *sec, char out[16])
 {
 	size_t sfx = strlen(sec) < 7 ? 7 : strlen(sec), pfx = 0;
 	if (!strchr(sec + 1, '.') && sfx < 15) {
@@ -421,8 +421,8 @@ static int parse_data_maps(struct obj *o, struct diag *d)
 			return diag_set(d, -EINVAL, "elf: section %s: %llu bytes is too large for a map", s->name,
 					(unsigned long long)s->size);
 		char name[16];
-		data_map_name(o->name, s->name, name);
-		int idx = add_map(o, name, d);
+		obj_data_map_name(o->name, s->name, name);
+		int idx = obj_add_map(o, name, d);
 		if (idx < 0)
 			return idx;
 		struct obj_map *m = &o->maps[idx];

@@ -60,6 +60,29 @@ static int resolve_one(struct obj *o, uint32_t code, const struct elf_rel *e, ui
 				sec, r->insn, idx, sym->name);
 
 	if (sym->shndx == ELF_SHN_UNDEF) {
+		int x = obj_find_extern(o, sym->name);
+		if (x < 0)
+			return diag_set(d, -EINVAL, "%s+%u: relocation against undefined symbol #%u without a name", sec,
+					r->insn, e->sym);
+		const struct obj_extern *ext = &o->externs[x];
+		r->ext = (uint32_t)x;
+		if (ext->kind == EXT_KCONFIG) {
+			/* A value in the .kconfig map: like global data. */
+			int64_t off = (int64_t)ext->offset + insn->imm;
+			if (!ld64 || off < 0 || off >= o->maps[o->kconfig_map].value_size)
+				return diag_set(d, -EINVAL, "%s+%u: __kconfig '%s' %s", sec, r->insn, sym->name,
+						ld64 ? "referenced past its value" : "called");
+			r->kind = RELOC_DATA;
+			r->map = (uint32_t)o->kconfig_map;
+			r->offset = (uint32_t)off;
+			return 0;
+		}
+		if (call && ext->kind != EXT_KFUNC)
+			return diag_set(d, -EINVAL, "%s+%u: call to '%s', which is a %s, not a function", sec, r->insn,
+					sym->name, obj_extern_kind_name(ext->kind));
+		if (insn->imm != 0 && ld64)
+			return diag_set(d, -EINVAL, "%s+%u: __ksym '%s' referenced with offset %d", sec, r->insn, sym->name,
+					insn->imm);
 		r->kind = RELOC_EXTERN;
 		return 0;
 	}

@@ -142,14 +142,53 @@ fail:
 	return err;
 }
 
-int reloc_patch_maps(const struct obj *o, struct linked_prog *lp, const int *map_fds, struct diag *d)
+static void poison(struct bpf_insn *insn);
+
+/* One __ksym or kfunc site. */
+static int patch_extern(const struct obj *o, struct bpf_insn *insn, uint32_t at, const struct obj_reloc *r,
+			const struct reloc_ext_value *v, struct diag *d)
+{
+	const struct obj_extern *e = &o->externs[r->ext];
+	if (!v)
+		return diag_set(d, -ENOTSUP, "insn %u: extern '%s' (%s) has no value from the kernel", at, e->name,
+				obj_extern_kind_name(e->kind));
+	if (insn_is_call(insn)) {
+		if (!v->found) {
+			poison(insn);
+			return 0;
+		}
+		insn->src_reg = BPF_PSEUDO_KFUNC_CALL;
+		insn->imm = (int32_t)v->btf_id;
+		insn->off = 0; /* the kernel's own BTF, not a module's */
+		return 0;
+	}
+	insn[1].imm = 0;
+	insn->src_reg = 0;
+	insn->imm = 0;
+	if (!v->found)
+		return 0;
+	if (e->kind == EXT_KSYM_TYPELESS) {
+		insn->imm = (int32_t)(uint32_t)v->addr;
+		insn[1].imm = (int32_t)(uint32_t)(v->addr >> 32);
+	} else {
+		insn->src_reg = BPF_PSEUDO_BTF_ID;
+		insn->imm = (int32_t)v->btf_id;
+	}
+	return 0;
+}
+
+int reloc_patch(const struct obj *o, struct linked_prog *lp, const int *map_fds,
+		const struct reloc_ext_value *ext, struct diag *d)
 {
 	for (uint32_t i = 0; i < lp->nsites; i++) {
 		const struct obj_reloc *r = lp->sites[i].r;
 		struct bpf_insn *insn = &lp->insns[lp->sites[i].insn];
-		if (r->kind == RELOC_EXTERN)
-			return diag_set(d, -ENOTSUP, "insn %u: extern '%s' (__kconfig/__ksym/kfunc) not supported yet",
-					lp->sites[i].insn, r->sym);
+		if (r->kind == RELOC_EXTERN) {
+			int err = patch_extern(o, insn, lp->sites[i].insn, r, ext ? &ext[r->ext] : NULL, d);
+			if (err)
+				return err;
+			continue;
+		}
 		if (map_fds[r->map] < 0)
 			return diag_set(d, -EBADF, "insn %u: map '%s' was not created", lp->sites[i].insn,
 					o->maps[r->map].name);

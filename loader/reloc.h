@@ -6,6 +6,7 @@
 #define RAWLOAD_RELOC_H
 
 #include <linux/bpf.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/diag.h"
@@ -41,9 +42,28 @@ struct linked_prog {
 /* Link program `prog` of o. Returns 0, or a negative errno with d filled; on error out holds
  * nothing to free. */
 int reloc_link(const struct obj *o, uint32_t prog, struct linked_prog *out, struct diag *d);
-/* Put map_fds[map index] into every map and data reference. Returns 0, or -ENOTSUP for an extern
- * (not supported yet) / -EBADF for a map without an fd, with d filled. */
-int reloc_patch_maps(const struct obj *o, struct linked_prog *lp, const int *map_fds, struct diag *d);
+/* What the running kernel says of extern i (loader/externs.c finds it). */
+struct reloc_ext_value {
+	bool found;                    /* false only for a __weak extern the kernel lacks */
+	uint32_t btf_id;               /* EXT_KSYM, EXT_KFUNC: its id in the kernel's BTF */
+	uint64_t addr;                 /* EXT_KSYM_TYPELESS: its address (kallsyms) */
+};
+
+/* Put map_fds[map index] into every map and data reference (__kconfig externs are data in the
+ * .kconfig map), and ext[extern index] into every __ksym and kfunc reference:
+ *   kfunc call      -> BPF_PSEUDO_KFUNC_CALL with the kernel BTF id (a missing weak one becomes a
+ *                      call of helper RELOC_CORE_POISON: an error only if reached);
+ *   __ksym variable -> ld_imm64 BPF_PSEUDO_BTF_ID (kfunc address for bpf_ksym_exists too);
+ *   typeless __ksym -> ld_imm64 of its address; missing weak ones load 0.
+ * ext may be NULL when the object has no externs. Returns 0, or -ENOTSUP for an extern without
+ * a value / -EBADF for a map without an fd, with d filled. */
+int reloc_patch(const struct obj *o, struct linked_prog *lp, const int *map_fds,
+		const struct reloc_ext_value *ext, struct diag *d);
+static inline int reloc_patch_maps(const struct obj *o, struct linked_prog *lp, const int *map_fds,
+				   struct diag *d)
+{
+	return reloc_patch(o, lp, map_fds, NULL, d);
+}
 /* Rewrite the instruction of CO-RE site k with a computed result (btf/core.h): the immediate of
  * an ALU instruction or ld_imm64, or the offset (and, where the field's size changed, the size) of
  * a load or store; a poisoned result, or a size change a load can't absorb, turns the instruction
