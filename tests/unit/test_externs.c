@@ -85,7 +85,7 @@ static void check_model(const char *rel)
 			ext++;
 		}
 	}
-	/* llvm-objdump -r: 6 __kconfig loads; _stext once, bpf_task_from_pid twice (bpf_ksym_exists and
+	/* llvm-objdump -dr: 6 __kconfig loads; _stext once, bpf_task_from_pid twice (bpf_ksym_exists and
 	 * the call), bpf_task_release once, rawload_no_such_kfunc twice. */
 	CHECK(data == 6 && ext == 6, "%s: %u kconfig and %u other extern relocations", rel, data, ext);
 
