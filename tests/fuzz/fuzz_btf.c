@@ -1,11 +1,48 @@
 /* tests/fuzz/fuzz_btf.c — libFuzzer target for BTF on its own (as from /sys/kernel/btf/vmlinux):
- * parse in both byte orders, then walk every type: sizes, names, C declarators, and rendering
- * the input's own bytes as a value of each type. */
+ * parse in both byte orders, then walk every type: sizes, names, C declarators, rendering the
+ * input's own bytes as a value of each type, and CO-RE: every relocation kind on the first types
+ * with each access string the strings hold, resolved against the same BTF. */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "btf/btf.h"
+#include "btf/core.h"
 #include "btf/render.h"
+
+/* Offsets of up to n strings that look like access strings ("0:1:2"). */
+static uint32_t access_strings(const struct btf_spec *b, uint32_t *offs, uint32_t n)
+{
+	uint32_t found = 0;
+	for (uint32_t i = 0; i < b->strs_len && found < n; i++) {
+		if (i && b->strs[i - 1])
+			continue;
+		uint32_t k = i;
+		while (k < b->strs_len && ((b->strs[k] >= '0' && b->strs[k] <= '9') || b->strs[k] == ':'))
+			k++;
+		if (k > i && k < b->strs_len && !b->strs[k])
+			offs[found++] = i;
+	}
+	return found;
+}
+
+static void core_all(const struct btf_spec *b)
+{
+	uint32_t offs[4], n = access_strings(b, offs, 4);
+	struct core_cache cache = {0};
+	char what[96];
+	for (uint32_t id = 0; id <= b->nr_types && id < 48; id++)
+		for (uint32_t kind = 0; kind <= BPF_CORE_TYPE_MATCHES + 1; kind++)
+			for (uint32_t s = 0; s < n; s++) {
+				struct bpf_core_relo r = {0, id, offs[s], kind};
+				struct core_result res;
+				struct diag d = {{0}};
+				core_relo_str(b, &r, what, sizeof(what));
+				if (core_calc(b, b, &r, kind & 1, &cache, &res, &d) && !d.msg[0])
+					abort();
+				(void)core_type_compat(b, id, b, (id * 7) % (b->nr_types + 1));
+			}
+	core_cache_free(&cache);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sb_reset(&sb);
 		}
 		sb_free(&sb);
+		core_all(&b);
 		btf_close(&b);
 	}
 	return 0;
