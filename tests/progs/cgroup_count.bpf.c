@@ -7,7 +7,9 @@
  *   adds one to egress_pkts[0] for every IP packet a socket of the cgroup sends;
  * - program `count_socks` in section `cgroup/sock_create` (CGROUP_SOCK,
  *   BPF_CGROUP_INET_SOCK_CREATE, which must be given at load): adds one to sockets[0] for every
- *   AF_INET/AF_INET6 socket a process of the cgroup creates.
+ *   AF_INET/AF_INET6 socket a process of the cgroup creates;
+ * - program `no_direction` in section `cgroup/skb` (CGROUP_SKB, no attach type given): it counts
+ *   nothing, and a loader has no direction to attach it in (libbpf attaches it only by hand).
  * Both return 1: the packet goes out, the socket is made.
  */
 #include <linux/bpf.h>
@@ -39,6 +41,12 @@ SEC("cgroup/sock_create")
 int count_socks(struct bpf_sock *sk)
 {
 	add_one(&sockets);
+	return 1;
+}
+
+SEC("cgroup/skb")
+int no_direction(struct __sk_buff *skb)
+{
 	return 1;
 }
 

@@ -6,7 +6,9 @@
  * - program `count_ingress` in section `tc/ingress` (SCHED_CLS, BPF_TCX_INGRESS) adding one to
  *   ingress_udp[0] for every Ethernet frame carrying IPv4 UDP that the interface receives;
  * - program `count_egress` in section `tcx/egress` (SCHED_CLS, BPF_TCX_EGRESS), the same for what
- *   it sends, into egress_udp[0].
+ *   it sends, into egress_udp[0];
+ * - program `no_direction` in section `tc` (SCHED_CLS, no attach type): it counts nothing, and a
+ *   loader has no direction to attach it in (libbpf attaches it only by hand).
  * Only UDP is counted: the ICMP port-unreachable replies to datagrams nobody listens for are
  * rate-limited by the kernel, so their number is not the test's to decide. Both return
  * TC_ACT_UNSPEC (tcx's TCX_NEXT): the next program on the interface runs too, and the packet
@@ -51,6 +53,12 @@ SEC("tcx/egress")
 int count_egress(struct __sk_buff *skb)
 {
 	count_udp(skb, &egress_udp);
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int no_direction(struct __sk_buff *skb)
+{
 	return TC_ACT_UNSPEC;
 }
 
