@@ -116,22 +116,33 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 	return 0;
 }
 
+int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d)
+{
+	for (uint32_t i = 0; i < set->n; i++) {
+		const struct attachment *a = &set->a[i];
+		if (a->state != ATT_ATTACHED)
+			continue;
+		if (a->link_fd < 0 && a->perf_fd >= 0)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
+					o->progs[a->prog].name);
+		if (a->target_fd >= 0)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with BPF_PROG_ATTACH (no cgroup link: kernel < 5.7, or --prog-attach), which leaves no link to pin",
+					o->progs[a->prog].name);
+	}
+	return 0;
+}
+
 int attach_pin(const struct obj *o, const struct attach_set *set, const char *dir,
 	       const struct narrator *say, struct diag *d)
 {
 	char path[4096];
-	for (uint32_t i = 0; i < set->n; i++) /* refuse before pinning anything */
-		if (set->a[i].state == ATT_ATTACHED && set->a[i].link_fd < 0 && set->a[i].perf_fd >= 0)
-			return diag_set(d, -EOPNOTSUPP,
-					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
-					o->progs[set->a[i].prog].name);
-	for (uint32_t i = 0; i < set->n; i++)
-		if (set->a[i].state == ATT_ATTACHED && set->a[i].target_fd >= 0)
-			return diag_set(d, -EOPNOTSUPP,
-					"prog '%s': attached with BPF_PROG_ATTACH (no cgroup link: kernel < 5.7 or --prog-attach), which has no link to pin",
-					o->progs[set->a[i].prog].name);
+	int err = attach_pinnable(o, set, d); /* refuse before pinning anything */
+	if (err)
+		return err;
 	snprintf(path, sizeof(path), "%s/links", dir);
-	int err = fs_bpffs_ensure(path, d);
+	err = fs_bpffs_ensure(path, d);
 	if (err)
 		return err;
 	for (uint32_t i = 0; i < set->n; i++) {

@@ -63,6 +63,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
  * are reported: -EOPNOTSUPP for a perf ioctl or BPF_PROG_ATTACH attachment, before any pin. */
 int attach_pin(const struct obj *o, const struct attach_set *set, const char *dir,
 	       const struct narrator *say, struct diag *d);
+/* attach_pin's refusal alone: 0 when every attachment can be pinned or stays by itself, else
+ * -EOPNOTSUPP with d set. Lets the CLI refuse before the maps and programs are pinned. */
+int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d);
 /* Detach and close everything (netlink XDP programs are removed only if still ours; cgroup
  * BPF_PROG_ATTACH attachments by BPF_PROG_DETACH of our program). */
 void attach_close(const struct obj *o, const struct loaded *l, struct attach_set *set,

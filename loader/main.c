@@ -505,7 +505,7 @@ static int cmd_run(int argc, char **argv)
 
 	if (a.pin_dir) {
 		/* Only a run whose attach worked changes the pins: maps and programs, then links. */
-		if (load_pin(&l, &lo, &d) || attach_pin(&o, &set, a.pin_dir, lo.say, &d)) {
+		if (attach_pinnable(&o, &set, &d) || load_pin(&l, &lo, &d) || attach_pin(&o, &set, a.pin_dir, lo.say, &d)) {
 			fprintf(stderr, "rawload: %s\n", d.msg);
 			attach_close(&o, &l, &set, lo.say);
 			goto out_load;
