@@ -5,7 +5,8 @@
 # default: bpftool lists the links) and through BPF_PROG_ATTACH (--prog-attach, the path of kernels
 # before 5.7: no link, BPF_PROG_DETACH at exit); `bpftool cgroup show` lists both programs while
 # rawload runs and nothing after SIGINT. --pin leaves the links attached, a second --pin run swaps
-# its programs into them, unpin detaches; --pin with BPF_PROG_ATTACH is refused before pinning.
+# its programs into them, unpin detaches; --pin with BPF_PROG_ATTACH is refused before pinning, and
+# a --cgroup that is not a cgroup v2 directory is refused by name.
 # Without --cgroup the root of the cgroup2 mount is used: checked inside a cgroup namespace rooted
 # at the test's cgroup and a private mount namespace, with cgroup2 mounted elsewhere (found in
 # mountinfo) and not mounted at all (rawload mounts it). The "cgroup/skb" section is reported.
@@ -134,6 +135,18 @@ grep -q "^rawload: prog 'count_egress': attached with BPF_PROG_ATTACH .*, which 
 [ ! -e "$dir/maps" ] && [ ! -e "$dir/progs" ] || fail "pin-pa: pinned $(ls -R "$dir" | tr '\n' ' ')"
 retry 50 cg_empty || fail "pin-pa: bpftool cgroup show $CG: $(bpftool cgroup show "$CG")"
 note "pin with BPF_PROG_ATTACH refused, nothing pinned: $(tail -n 1 "$TMP/pin-pa.err")"
+
+# ---- a --cgroup that is no cgroup v2 directory: refused by name, nothing attached or left loaded
+remember_ids count_egress
+for bad in "$TMP" "$CG/nosuch"; do
+	rl_run bad "$OBJ" --cgroup "$bad"
+	[ "$RL_RC" -eq 1 ] || fail "bad ($bad): exit status $RL_RC, expected 1: $(cat "$TMP/bad.err")"
+	grep -q "^rawload: prog 'count_egress': \($bad is not a cgroup v2 directory\|cgroup $bad: ENOENT\)\$" "$TMP/bad.err" ||
+		fail "bad ($bad): message '$(cat "$TMP/bad.err")'"
+	retry 50 no_new_ids count_egress || fail "bad ($bad): count_egress programs $(new_ids count_egress | tr '\n' ' ')remain"
+done
+retry 50 cg_empty || fail "bad: bpftool cgroup show $CG: $(bpftool cgroup show "$CG")"
+note "not a cgroup: $(cat "$TMP/bad.err")"
 
 # ---- no --cgroup: the cgroup2 root. rawload runs as a process of our cgroup, in a cgroup
 # namespace rooted there (so the cgroup2 root it sees is our cgroup) and a private mount namespace
