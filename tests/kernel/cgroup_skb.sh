@@ -4,9 +4,10 @@
 # (cgroup_skb/egress: N packets) from one socket (cgroup/sock_create: 1). Through cgroup links (the
 # default: bpftool lists the links) and through BPF_PROG_ATTACH (--prog-attach, the path of kernels
 # before 5.7: no link, BPF_PROG_DETACH at exit); `bpftool cgroup show` lists both programs while
-# rawload runs and nothing after SIGINT. --pin leaves the links attached, a second --pin run swaps
-# its programs into them, unpin detaches; --pin with BPF_PROG_ATTACH is refused before pinning, and
-# a --cgroup that is not a cgroup v2 directory is refused by name.
+# rawload runs and nothing after SIGINT (nor, for links, after SIGKILL). --pin leaves the links
+# attached, a second --pin run swaps its programs into them, unpin detaches; --pin with
+# BPF_PROG_ATTACH is refused before pinning, and a --cgroup that is not a cgroup v2 directory is
+# refused by name.
 # Without --cgroup the root of the cgroup2 mount is used: checked inside a cgroup namespace rooted
 # at the test's cgroup and a private mount namespace, with cgroup2 mounted elsewhere (found in
 # mountinfo) and not mounted at all (rawload mounts it). The "cgroup/skb" section is reported.
@@ -93,6 +94,16 @@ one_run() {
 
 one_run link "cgroup link"
 one_run prog-attach BPF_PROG_ATTACH --prog-attach
+
+# ---- SIGKILL: cgroup links go with rawload's fds
+rl_start kill "$OBJ" --cgroup "$CG" -i 0.2
+rl_wait_line kill 'count_socks: attached to'
+k_e=$(rl_prog_id count_egress) k_s=$(rl_prog_id count_socks)
+[ "$(cg_progs | wc -l)" -eq 2 ] || fail "kill: bpftool cgroup show $CG: $(bpftool cgroup show "$CG")"
+rl_stop KILL
+retry 50 cg_empty || fail "kill: bpftool cgroup show $CG after SIGKILL: $(bpftool cgroup show "$CG")"
+wait_gone "$k_e" "$k_s"
+note "SIGKILL: cgroup links gone with rawload, $CG empty"
 
 # ---- --pin: links stay; a second run swaps its programs in; unpin detaches
 dir=$PIN_BASE-cg

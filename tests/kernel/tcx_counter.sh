@@ -2,7 +2,8 @@
 # tcx: tcx_count's two programs attach to the receiving veth through tcx links, one per direction,
 # and count exactly the UDP datagrams that cross it each way; the links really are on that
 # interface and direction (their fdinfo, read from rawload's fds) and `bpftool link show` lists
-# them while rawload runs and not after SIGINT. Two runs share the interface (tcx keeps a list).
+# them while rawload runs and not after SIGINT (nor after SIGKILL). Two runs share the interface
+# (tcx keeps a list).
 # The plain "tc" section is reported with how to give it a direction. Without IFACE the default
 # route's interface is used, and said. --pin leaves the links attached after exit, a second --pin
 # run swaps its programs into the same links, and `rawload unpin` detaches them.
@@ -102,6 +103,15 @@ rl_stop INT
 [ "$RL_RC" -eq 0 ] || fail "two-a: exit status $RL_RC"
 wait_gone "$a_id" "$b_id"
 note "two runs on $DEV_RX: each counted $N of $N"
+
+# ---- SIGKILL: the kernel closes rawload's link fds, and the links go with them
+rl_start kill "$OBJ" "$DEV_RX" -i 0.2
+rl_wait_line kill 'count_egress: attached to'
+k_in=$(rl_prog_id count_ingress) k_out=$(rl_prog_id count_egress)
+[ -n "$(our_links "$k_in")" ] && [ -n "$(our_links "$k_out")" ] || fail "kill: no links for $k_in $k_out"
+rl_stop KILL
+wait_gone "$k_in" "$k_out"
+note "SIGKILL: programs $k_in $k_out and their links gone"
 
 # ---- --pin: the links stay after exit; a second run swaps its programs into them; unpin detaches
 dir=$PIN_BASE-tcx
