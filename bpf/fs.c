@@ -1,12 +1,16 @@
-/* bpf/fs.c — finding (and if need be mounting) tracefs and bpffs; see fs.h.
- * Owns: statfs checks, mount(2) of tracefs/bpffs, mkdir -p inside a bpffs. Doesn't own: what gets
- * pinned or read there. Mounts are left in place: other tools expect them too. */
+/* bpf/fs.c — finding (and if need be mounting) tracefs, bpffs and cgroup2; see fs.h.
+ * Owns: statfs checks, reading /proc/self/mountinfo, mount(2) of tracefs/bpffs/cgroup2, mkdir -p
+ * inside a bpffs. Doesn't own: what gets pinned, read or attached there. Mounts are left in place:
+ * other tools expect them too. */
 #include "bpf/fs.h"
 #include "bpf/sys.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <linux/magic.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -163,4 +167,137 @@ int fs_bpffs_ensure(const char *dir, struct diag *d)
 	if (fs_is_bpffs(dir) != 1)
 		return diag_set(d, -EINVAL, "bpffs: %s is not on a bpffs", dir);
 	return 0;
+}
+
+/* ---- cgroup2 ----------------------------------------------------------------------------------- */
+
+#define CGROUP2_HYBRID_DIR "/sys/fs/cgroup/unified"
+#define CGROUP2_DIR "/sys/fs/cgroup"
+
+int fs_is_cgroup2(const char *path)
+{
+	return fs_magic_is(path, CGROUP2_SUPER_MAGIC);
+}
+
+/* Decode mountinfo's octal escapes ("\040" for ' ', "\011", "\012", "\134") in place. */
+static void unescape(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
+		    r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') << 6 | (r[2] - '0') << 3 | (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* The next space-separated field of *p, NUL-terminated in place; NULL when there is none. */
+static char *next_field(char **p)
+{
+	char *f = *p;
+	if (!f || !*f)
+		return NULL;
+	char *sp = strchr(f, ' ');
+	if (sp) {
+		*sp = '\0';
+		*p = sp + 1;
+	} else {
+		*p = NULL;
+	}
+	return *f ? f : NULL; /* two spaces in a row: not mountinfo */
+}
+
+int fs_mountinfo_parse(char *line, struct fs_mountinfo *m)
+{
+	size_t len = strlen(line);
+	if (len && line[len - 1] == '\n')
+		line[len - 1] = '\0';
+	char *p = line, *f[6];
+	for (int i = 0; i < 6; i++) /* ID PARENT MAJ:MIN ROOT POINT OPTIONS */
+		if (!(f[i] = next_field(&p)))
+			return -EINVAL;
+	char *opt;
+	while ((opt = next_field(&p)) && strcmp(opt, "-") != 0) /* optional fields, up to "-" */
+		;
+	if (!opt || !(m->fstype = next_field(&p)))
+		return -EINVAL;
+	if (f[4][0] != '/') /* a mount point is absolute; ROOT need not be ("net:[4026531840]" of nsfs) */
+		return -EINVAL;
+	unescape(f[3]);
+	unescape(f[4]);
+	m->root = f[3];
+	m->point = f[4];
+	return 0;
+}
+
+/* The cgroup2 mount to use, from /proc/self/mountinfo: 1 found (out filled), 0 none, -errno. */
+static int find_cgroup2(char *out, size_t n, struct diag *d)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return diag_set(d, -errno, "cgroup2: /proc/self/mountinfo: %s", sys_errno_name(-errno));
+	char *line = NULL;
+	size_t cap = 0;
+	int found = 0; /* 2: a mount of the whole hierarchy, 1: of a part of it */
+	while (found < 2 && getline(&line, &cap, f) > 0) {
+		struct fs_mountinfo m;
+		if (fs_mountinfo_parse(line, &m) || strcmp(m.fstype, "cgroup2") != 0)
+			continue;
+		int rank = strcmp(m.root, "/") == 0 ? 2 : 1;
+		if (rank <= found)
+			continue;
+		if (strlen(m.point) + 1 > n) {
+			free(line);
+			fclose(f);
+			return diag_set(d, -ERANGE, "cgroup2: buffer of %zu bytes too small for %s", n, m.point);
+		}
+		memcpy(out, m.point, strlen(m.point) + 1);
+		found = rank;
+	}
+	free(line);
+	fclose(f);
+	return found > 0;
+}
+
+/* dir exists, is a directory and holds nothing: a place to mount on. */
+static int empty_dir(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return 0;
+	struct dirent *e;
+	int empty = 1;
+	while (empty && (e = readdir(dp)))
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+	closedir(dp);
+	return empty;
+}
+
+int fs_cgroup2_dir(char *out, size_t n, struct diag *d)
+{
+	int r = find_cgroup2(out, n, d);
+	if (r)
+		return r < 0 ? r : 0;
+	static const char *const places[] = {CGROUP2_HYBRID_DIR, CGROUP2_DIR};
+	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+		if (!empty_dir(places[i]))
+			continue;
+		if (mount("cgroup2", places[i], "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+			int err = -errno;
+			if ((r = find_cgroup2(out, n, d)) != 0) /* someone else was faster */
+				return r < 0 ? r : 0;
+			return diag_set(d, err, "cgroup2: not mounted, and mounting it at %s failed (%s)", places[i],
+					sys_errno_name(err));
+		}
+		if (strlen(places[i]) + 1 > n)
+			return diag_set(d, -ERANGE, "cgroup2: buffer of %zu bytes too small for %s", n, places[i]);
+		memcpy(out, places[i], strlen(places[i]) + 1);
+		return 1;
+	}
+	return diag_set(d, -ENOENT, "cgroup2: not mounted, and neither %s nor %s is an empty directory to mount it on",
+			CGROUP2_HYBRID_DIR, CGROUP2_DIR);
 }

@@ -1,9 +1,10 @@
-/* bpf/fs.h — the two special file systems a loader needs: tracefs (tracepoint ids) and bpffs
- * (pins). Owns finding them and mounting them when absent. Doesn't own reading tracepoint ids
- * (perf.h) or pinning objects (sys.h). */
+/* bpf/fs.h — the special file systems a loader needs: tracefs (tracepoint ids), bpffs (pins) and
+ * cgroup2 (cgroup attach targets). Owns finding them (statfs, /proc/self/mountinfo) and mounting
+ * them when absent. Doesn't own reading tracepoint ids (perf.h), pinning (sys.h) or attaching. */
 #ifndef RAWLOAD_FS_H
 #define RAWLOAD_FS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/diag.h"
@@ -22,5 +23,27 @@ int fs_bpffs_ensure(const char *dir, struct diag *d);
 
 /* 1 when path lies on a bpffs, 0 when on something else, a negative errno when statfs fails. */
 int fs_is_bpffs(const char *path);
+
+/* 1 when path lies on a cgroup v2 file system, 0 when on something else, -errno when statfs fails. */
+int fs_is_cgroup2(const char *path);
+
+/* Where the cgroup v2 hierarchy is mounted: the first cgroup2 mount of its whole hierarchy (root
+ * "/") in /proc/self/mountinfo, else the first cgroup2 mount at all. When there is none, cgroup2
+ * is mounted on the first of /sys/fs/cgroup/unified (the hybrid layout) and /sys/fs/cgroup that
+ * is an empty directory, and left mounted. Writes the directory into out[n]. Returns 0 (found),
+ * 1 (mounted now) or a negative errno with d set ("cgroup2: ..."); -ERANGE when out is too small. */
+int fs_cgroup2_dir(char *out, size_t n, struct diag *d);
+
+/* One line of /proc/self/mountinfo, split in place. Pure: no I/O, no allocation. */
+struct fs_mountinfo {
+	const char *root;   /* the directory of the file system that is mounted ("/": all of it) */
+	const char *point;  /* where it is mounted */
+	const char *fstype; /* "cgroup2", "bpf", "tmpfs", ... */
+};
+/* Split line (proc(5): ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER)
+ * by writing NULs into it, decoding the octal escapes (\040 for a space, ...) of ROOT and POINT in
+ * place; a trailing newline is ignored. Returns 0, or -EINVAL when the line lacks that shape (m
+ * is then unspecified). */
+int fs_mountinfo_parse(char *line, struct fs_mountinfo *m);
 
 #endif

@@ -1,5 +1,6 @@
-/* loader/attach.c — which program attaches where (see attach.h), pinning links, detaching, and
- * the two clean-up commands: `rawload detach IFACE` and `rawload unpin DIR`. */
+/* loader/attach.c — which program attaches where (see attach.h), pinning links and reusing them
+ * on a second --pin run, detaching, and the two clean-up commands: `rawload detach IFACE` and
+ * `rawload unpin DIR`. */
 #include "loader/attach.h"
 
 #include <dirent.h>
@@ -40,7 +41,8 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		struct attachment *a = &out->a[out->n++];
 		const char *via;
 		int err = 0;
-		*a = (struct attachment){.prog = i, .link_fd = -1, .perf_fd = -1, .state = ATT_ATTACHED};
+		*a = (struct attachment){.prog = i, .link_fd = -1, .perf_fd = -1, .target_fd = -1,
+					 .state = ATT_ATTACHED};
 
 		if ((via = tail_call_array(o, i))) {
 			a->state = ATT_SKIPPED;
@@ -65,6 +67,29 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 			if (!err)
 				xdp_owner = (int)i;
 			break;
+		case ATTACH_TCX:
+			if (!opts->ifindex) {
+				a->state = ATT_SKIPPED;
+				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
+				continue;
+			}
+			err = attach_tcx(o, l, opts, a, d); /* several per interface are fine: tcx keeps a list */
+			break;
+		case ATTACH_CGROUP:
+			if (!opts->cgroup) {
+				a->state = ATT_SKIPPED;
+				snprintf(a->note, sizeof(a->note), "not attached: no cgroup given");
+				continue;
+			}
+			err = attach_cgroup(o, l, opts, a, d);
+			break;
+		case ATTACH_TC:
+			/* "tc"/"classifier" say nothing of the direction, which a tcx link needs. */
+			a->state = ATT_UNSUPPORTED;
+			snprintf(a->note, sizeof(a->note), "not attached: attach kind tc not supported yet%s",
+				 p->def->prog_type == BPF_PROG_TYPE_SCHED_CLS
+					 ? " (no direction: use SEC(\"tc/ingress\") or tc/egress for a tcx link)" : "");
+			continue;
 		case ATTACH_TRACEPOINT:
 			err = attach_tracepoint(o, l, opts, a, d);
 			break;
@@ -91,17 +116,33 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 	return 0;
 }
 
+int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d)
+{
+	for (uint32_t i = 0; i < set->n; i++) {
+		const struct attachment *a = &set->a[i];
+		if (a->state != ATT_ATTACHED)
+			continue;
+		if (a->link_fd < 0 && a->perf_fd >= 0)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
+					o->progs[a->prog].name);
+		if (a->target_fd >= 0)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with BPF_PROG_ATTACH (no cgroup link: kernel < 5.7, or --prog-attach), which leaves no link to pin",
+					o->progs[a->prog].name);
+	}
+	return 0;
+}
+
 int attach_pin(const struct obj *o, const struct attach_set *set, const char *dir,
 	       const struct narrator *say, struct diag *d)
 {
 	char path[4096];
-	for (uint32_t i = 0; i < set->n; i++) /* refuse before pinning anything */
-		if (set->a[i].state == ATT_ATTACHED && set->a[i].link_fd < 0 && set->a[i].perf_fd >= 0)
-			return diag_set(d, -EOPNOTSUPP,
-					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
-					o->progs[set->a[i].prog].name);
+	int err = attach_pinnable(o, set, d); /* refuse before pinning anything */
+	if (err)
+		return err;
 	snprintf(path, sizeof(path), "%s/links", dir);
-	int err = fs_bpffs_ensure(path, d);
+	err = fs_bpffs_ensure(path, d);
 	if (err)
 		return err;
 	for (uint32_t i = 0; i < set->n; i++) {
@@ -137,6 +178,10 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 				detach_xdp(l, a, say);
 			continue;
 		}
+		if (o->progs[a->prog].def->attach == ATTACH_CGROUP) {
+			detach_cgroup(o, l, a, say);
+			continue;
+		}
 		if (a->link_fd >= 0) {
 			narrate(say, "%s: closing link fd %d of '%s'%s", a->how, a->link_fd, o->progs[a->prog].name,
 				a->pinned ? " (pinned: stays attached)" : "");
@@ -149,6 +194,86 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 	free(set->a);
 	set->a = NULL;
 	set->n = 0;
+}
+
+/* ---- links pinned by an earlier --pin run ------------------------------------------------------ */
+
+/* struct bpf_link_info up to its union, laid out as the 6.6 UAPI does (tcx's member is newer than
+ * the 6.1 headers this builds against; the union starts at offset 16, aligned for its u64s). */
+struct link_info_head {
+	uint32_t type, id, prog_id, pad;
+	union {
+		struct { uint64_t cgroup_id; uint32_t attach_type; } cgroup;
+		struct { uint32_t ifindex; } xdp;
+		struct { uint32_t ifindex, attach_type; } tcx;
+	} u;
+};
+
+/* NULL when the link behind fd is attached where want says; else what it is, in why[n]. */
+static const char *link_differs(int fd, const struct attach_link_want *want, char *why, size_t n)
+{
+	struct link_info_head info;
+	uint32_t len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	int err = sys_obj_info(fd, &info, &len);
+	if (err) {
+		snprintf(why, n, "unreadable (%s)", sys_errno_name(err));
+		return why;
+	}
+	if (info.type != want->link_type) {
+		snprintf(why, n, "a link of type %u, not %u", info.type, want->link_type);
+		return why;
+	}
+	switch (info.type) {
+	case BPF_LINK_TYPE_XDP:
+		if (info.u.xdp.ifindex == want->ifindex)
+			return NULL;
+		snprintf(why, n, "attached to ifindex %u, not %u", info.u.xdp.ifindex, want->ifindex);
+		return why;
+	case BPF_LINK_TYPE_CGROUP:
+		if (info.u.cgroup.cgroup_id == want->cgroup_id && info.u.cgroup.attach_type == want->attach_type)
+			return NULL;
+		snprintf(why, n, "attached to cgroup id %llu as %s, not %llu as %s",
+			 (unsigned long long)info.u.cgroup.cgroup_id, secdef_attach_type_name(info.u.cgroup.attach_type),
+			 (unsigned long long)want->cgroup_id, secdef_attach_type_name(want->attach_type));
+		return why;
+	case ATTACH_LINK_TYPE_TCX:
+		if (info.u.tcx.ifindex == want->ifindex && info.u.tcx.attach_type == want->attach_type)
+			return NULL;
+		snprintf(why, n, "attached to ifindex %u as %s, not %u as %s", info.u.tcx.ifindex,
+			 secdef_attach_type_name(info.u.tcx.attach_type), want->ifindex,
+			 secdef_attach_type_name(want->attach_type));
+		return why;
+	default:
+		return NULL; /* nothing to compare */
+	}
+}
+
+int attach_reuse_link(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attachment *a, const char *kind, const struct attach_link_want *want)
+{
+	char path[4096], why[160];
+	snprintf(path, sizeof(path), "%s/links/%s", opts->pin_dir, o->progs[a->prog].name);
+	int fd = sys_obj_get(path, 0);
+	if (fd < 0)
+		return fd;
+	const char *differs = link_differs(fd, want, why, sizeof(why));
+	int err = differs ? -ESTALE : sys_link_update(fd, l->prog_fds[a->prog], -1);
+	if (err) {
+		if (differs)
+			narrate(opts->say, "%s: pinned link %s is %s; replacing the link", kind, path, differs);
+		else
+			narrate(opts->say, "%s: pinned link %s refuses the new program (%s); replacing the link", kind,
+				path, sys_errno_name(err));
+		sys_link_detach(fd);
+		close(fd);
+		unlink(path);
+		return err;
+	}
+	a->link_fd = fd;
+	a->pinned = true;
+	narrate(opts->say, "%s: BPF_LINK_UPDATE on the link pinned at %s -> program swapped", kind, path);
+	return 0;
 }
 
 /* ---- rawload unpin DIR ------------------------------------------------------------------------- */

@@ -1,8 +1,9 @@
 /* loader/attach.h — attaching loaded programs by their section, and detaching them.
- * One file per attach kind: attach_xdp.c (bpf_link, netlink fallback), attach_tp.c (tracepoints
- * through perf_event_open with a perf link or the ioctl fallback; raw tracepoints). This file's
- * driver (attach.c) decides which programs attach where and reports those it cannot attach, by
- * name and reason, rather than skipping them silently. */
+ * One file per attach kind: attach_xdp.c (bpf_link, netlink fallback), attach_tcx.c (tcx links on
+ * an interface), attach_cgroup.c (cgroup links, BPF_PROG_ATTACH fallback), attach_tp.c
+ * (tracepoints through perf_event_open with a perf link or the ioctl fallback; raw tracepoints).
+ * This file's driver (attach.c) decides which programs attach where and reports those it cannot
+ * attach, by name and reason, rather than skipping them silently. */
 #ifndef RAWLOAD_ATTACH_H
 #define RAWLOAD_ATTACH_H
 
@@ -15,8 +16,10 @@
 
 struct attach_opts {
 	const struct narrator *say;
-	int ifindex;            /* XDP target; 0 when none was given */
+	int ifindex;            /* XDP and tcx target; 0 when none was given */
 	const char *ifname;
+	const char *cgroup;     /* cgroup programs' target, a cgroup v2 directory; NULL when none */
+	bool cgroup_prog_attach; /* cgroup programs through BPF_PROG_ATTACH even where links work */
 	uint32_t xdp_mode;      /* 0 (kernel chooses), XDP_FLAGS_SKB_MODE, _DRV_MODE or _HW_MODE */
 	bool force_netlink;     /* XDP through rtnetlink even where bpf_link works */
 	bool replace;           /* allow replacing an XDP program someone else attached (netlink) */
@@ -33,9 +36,11 @@ enum attach_state {
 struct attachment {
 	uint32_t prog;          /* index into obj.progs */
 	enum attach_state state;
-	const char *how;        /* "bpf_link", "netlink", "perf link", "perf ioctl", "raw_tracepoint" */
-	int link_fd;            /* a bpf_link (XDP, perf, raw tracepoint), -1 when none */
+	const char *how;        /* "bpf_link", "netlink", "tcx link", "cgroup link", "BPF_PROG_ATTACH",
+				   "perf link", "perf ioctl", "raw_tracepoint" */
+	int link_fd;            /* a bpf_link (XDP, tcx, cgroup, perf, raw tracepoint), -1 when none */
 	int perf_fd;            /* the perf event of a tracepoint, -1 when none */
+	int target_fd;          /* cgroup through BPF_PROG_ATTACH: the cgroup's fd, to detach; else -1 */
 	int ifindex;            /* XDP: the interface */
 	uint32_t xdp_flags;     /* XDP netlink: the mode flags used, needed to detach */
 	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
@@ -54,17 +59,47 @@ struct attach_set {
 int attach_all(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 	       struct attach_set *out, struct diag *d);
 /* Pin every bpf_link under DIR/links/<prog>. Attachments without a link (netlink XDP stays by
- * itself; perf ioctl cannot stay) are reported: -EOPNOTSUPP for a perf ioctl attachment. */
+ * itself; perf ioctl and cgroup BPF_PROG_ATTACH attachments `rawload unpin` could not find again)
+ * are reported: -EOPNOTSUPP for a perf ioctl or BPF_PROG_ATTACH attachment, before any pin. */
 int attach_pin(const struct obj *o, const struct attach_set *set, const char *dir,
 	       const struct narrator *say, struct diag *d);
-/* Detach and close everything (netlink XDP programs are removed only if still ours). */
+/* attach_pin's refusal alone: 0 when every attachment can be pinned or stays by itself, else
+ * -EOPNOTSUPP with d set. Lets the CLI refuse before the maps and programs are pinned. */
+int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d);
+/* Detach and close everything (netlink XDP programs are removed only if still ours; cgroup
+ * BPF_PROG_ATTACH attachments by BPF_PROG_DETACH of our program). */
 void attach_close(const struct obj *o, const struct loaded *l, struct attach_set *set,
 		  const struct narrator *say);
 
-/* Per-kind functions, used by attach.c. Fill a->link_fd/perf_fd/how/note. */
+/* Per-kind functions, used by attach.c. Fill a->link_fd/perf_fd/target_fd/how/note. A kind the
+ * kernel turns out not to have (tcx before 6.6) sets a->state = ATT_UNSUPPORTED with a note and
+ * returns 0: reported like the kinds rawload does not support yet, not a failure. */
 int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 	       struct attachment *a, struct diag *d);
 void detach_xdp(const struct loaded *l, struct attachment *a, const struct narrator *say);
+int attach_tcx(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+	       struct attachment *a, struct diag *d);
+int attach_cgroup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		  struct attachment *a, struct diag *d);
+void detach_cgroup(const struct obj *o, const struct loaded *l, struct attachment *a,
+		   const struct narrator *say);
+
+enum { ATTACH_LINK_TYPE_TCX = 11 }; /* BPF_LINK_TYPE_TCX, kernel 6.6: newer than the 6.1 headers */
+
+/* What a link pinned by an earlier --pin run must still be attached to for this run to reuse it. */
+struct attach_link_want {
+	uint32_t link_type;   /* BPF_LINK_TYPE_*: XDP, CGROUP or TCX (11, kernel 6.6) */
+	uint32_t ifindex;     /* XDP, tcx: the interface */
+	uint32_t attach_type; /* tcx, cgroup: BPF_TCX_INGRESS, BPF_CGROUP_INET_EGRESS, ... */
+	uint64_t cgroup_id;   /* cgroup: the cgroup's id (its directory's inode number) */
+};
+/* The link pinned at DIR/links/<prog> (opts->pin_dir): when it is still attached where want says,
+ * swap this run's program into it (BPF_LINK_UPDATE: no gap in service), set a->link_fd and
+ * a->pinned and return 0. Otherwise (no pin: -ENOENT; attached elsewhere or the update refused)
+ * the old link is detached and its pin removed, and a negative errno returned: the caller makes a
+ * new link. kind ("xdp", "tcx", "cgroup") starts the -v lines. */
+int attach_reuse_link(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attachment *a, const char *kind, const struct attach_link_want *want);
 int attach_tracepoint(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		      struct attachment *a, struct diag *d);
 int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,

@@ -43,30 +43,6 @@ static void describe(int ifindex, char *buf, size_t n)
 		snprintf(buf, n, "nothing attached");
 }
 
-/* A link pinned by an earlier `--pin` run: swap in the new program (no gap in service). */
-static int reuse_link(const struct loaded *l, const struct attach_opts *opts, struct attachment *a,
-		      const char *name)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/links/%s", opts->pin_dir, name);
-	int fd = sys_obj_get(path, 0);
-	if (fd < 0)
-		return fd;
-	int err = sys_link_update(fd, l->prog_fds[a->prog], -1);
-	if (err) {
-		narrate(opts->say, "xdp: pinned link %s refuses the new program (%s); replacing the link", path,
-			sys_errno_name(err));
-		sys_link_detach(fd);
-		close(fd);
-		unlink(path);
-		return err;
-	}
-	a->link_fd = fd;
-	a->pinned = true;
-	narrate(opts->say, "xdp: BPF_LINK_UPDATE on the link pinned at %s -> program swapped", path);
-	return 0;
-}
-
 int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 	       struct attachment *a, struct diag *d)
 {
@@ -75,7 +51,8 @@ int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_
 	char now[96], rb[24];
 
 	a->ifindex = opts->ifindex;
-	if (opts->pin_dir && !opts->force_netlink && reuse_link(l, opts, a, name) == 0) {
+	const struct attach_link_want want = {.link_type = BPF_LINK_TYPE_XDP, .ifindex = (uint32_t)opts->ifindex};
+	if (opts->pin_dir && !opts->force_netlink && attach_reuse_link(o, l, opts, a, "xdp", &want) == 0) {
 		a->how = "bpf_link";
 		goto attached;
 	}

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bpf/fs.h"
 #include "bpf/netlink.h"
 #include "bpf/sys.h"
 #include "loader/attach.h"
@@ -39,9 +40,16 @@ static const char usage[] =
 	"      --mode MODE      XDP mode: skb, native or hw (default: the kernel chooses)\n"
 	"      --netlink        attach XDP through rtnetlink instead of a bpf_link\n"
 	"      --replace        replace an XDP program already on the interface\n"
+	"      --cgroup PATH    the cgroup v2 directory cgroup programs attach to (default: the root of\n"
+	"                       the cgroup2 mount, found in /proc/self/mountinfo)\n"
+	"      --prog-attach    attach cgroup programs with BPF_PROG_ATTACH instead of a bpf_link\n"
 	"      --pin DIR        attach, pin links and maps under DIR (bpffs) and exit; a second run\n"
 	"                       reuses the pinned maps (counters survive)\n"
-	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n";
+	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n"
+	"\n"
+	"XDP and tcx programs (SEC \"xdp\", \"tc/ingress\", \"tcx/egress\", ...) attach to IFACE, by default\n"
+	"the default route's interface; cgroup programs (SEC \"cgroup_skb/egress\", \"cgroup/connect4\",\n"
+	"...) to the --cgroup directory; tracepoints to their event.\n";
 
 static int verbose;
 
@@ -300,10 +308,10 @@ static int parse_ms(const char *s)
 }
 
 struct run_args {
-	const char *path, *ifname, *pin_dir;
+	const char *path, *ifname, *pin_dir, *cgroup;
 	struct show_opts show;
 	uint32_t xdp_mode;
-	bool force_netlink, replace;
+	bool force_netlink, replace, prog_attach;
 	const char *progs[64];
 	int nprogs;
 	const char *bad; /* the argument parse_run could not take */
@@ -327,6 +335,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->force_netlink = true, takes = false;
 		else if (!strcmp(o, "--replace"))
 			a->replace = true, takes = false;
+		else if (!strcmp(o, "--prog-attach"))
+			a->prog_attach = true, takes = false;
 		else if (o[0] != '-') {
 			if (!a->path)
 				a->path = o;
@@ -357,6 +367,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 				return a->bad = o, -1;
 		} else if (!strcmp(o, "--pin")) {
 			a->pin_dir = v;
+		} else if (!strcmp(o, "--cgroup")) {
+			a->cgroup = v;
 		} else if (!strcmp(o, "--prog")) {
 			if (a->nprogs == 64)
 				return a->bad = o, -1;
@@ -373,7 +385,7 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 	return a->path ? 0 : -1;
 }
 
-/* Which interface XDP programs go to: the one named, else the default route's. */
+/* Which interface XDP and tcx programs go to: the one named, else the default route's. */
 static int pick_interface(struct run_args *a, char *name, int *ifindex)
 {
 	if (a->ifname) {
@@ -393,6 +405,23 @@ static int pick_interface(struct run_args *a, char *name, int *ifindex)
 	}
 	a->ifname = name;
 	fprintf(stderr, "rawload: no interface given; using %s (the default route's)\n", name);
+	return 0;
+}
+
+/* Which cgroup cgroup programs go to: the one named, else the root of the cgroup2 mount. */
+static int pick_cgroup(struct run_args *a, char *dir, size_t n)
+{
+	if (a->cgroup)
+		return 0;
+	struct diag d = {{0}};
+	int r = fs_cgroup2_dir(dir, n, &d);
+	if (r < 0) {
+		fprintf(stderr, "rawload: no --cgroup given and no cgroup2 mount to take the root of (%s)\n", d.msg);
+		return r;
+	}
+	a->cgroup = dir;
+	fprintf(stderr, "rawload: no --cgroup given; using %s (the cgroup v2 root%s)\n", dir,
+		r == 1 ? ", mounted there now" : "");
 	return 0;
 }
 
@@ -425,7 +454,7 @@ static int cmd_run(int argc, char **argv)
 	if (open_object(a.path, &fm, &o))
 		return 1;
 
-	bool only[o.nprogs + 1], wants_xdp = false;
+	bool only[o.nprogs + 1], wants_iface = false, wants_cgroup = false;
 	for (uint32_t i = 0; i < o.nprogs; i++)
 		only[i] = a.nprogs == 0;
 	for (int k = 0; k < a.nprogs; k++) {
@@ -438,23 +467,29 @@ static int cmd_run(int argc, char **argv)
 		}
 		only[p] = true;
 	}
-	for (uint32_t i = 0; i < o.nprogs; i++)
-		wants_xdp |= only[i] && o.progs[i].def && o.progs[i].def->attach == ATTACH_XDP;
+	for (uint32_t i = 0; i < o.nprogs; i++) {
+		enum attach_kind k = only[i] && o.progs[i].def ? o.progs[i].def->attach : ATTACH_NONE;
+		wants_iface |= k == ATTACH_XDP || k == ATTACH_TCX;
+		wants_cgroup |= k == ATTACH_CGROUP;
+	}
 
-	char ifbuf[IF_NAMESIZE] = "";
+	char ifbuf[IF_NAMESIZE] = "", cgbuf[4096];
 	int ifindex = 0, rc = 1;
-	if (wants_xdp && pick_interface(&a, ifbuf, &ifindex)) {
+	if ((wants_iface && pick_interface(&a, ifbuf, &ifindex)) ||
+	    (wants_cgroup && pick_cgroup(&a, cgbuf, sizeof(cgbuf)))) {
 		obj_close(&o);
 		unmap_file(&fm);
 		return 1;
 	}
-	if (!wants_xdp && a.ifname)
-		fprintf(stderr, "rawload: note: %s has no XDP program to attach to %s\n", a.path, a.ifname);
+	if (!wants_iface && a.ifname)
+		fprintf(stderr, "rawload: note: %s has no XDP or tcx program to attach to %s\n", a.path, a.ifname);
+	if (!wants_cgroup && a.cgroup)
+		fprintf(stderr, "rawload: note: %s has no cgroup program to attach to %s\n", a.path, a.cgroup);
 
 	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir, .defer_pin = true};
 	struct attach_opts ao = {.say = lo.say, .ifindex = ifindex, .ifname = a.ifname, .xdp_mode = a.xdp_mode,
 				 .force_netlink = a.force_netlink, .replace = a.replace, .pin_dir = a.pin_dir,
-				 .only = only};
+				 .cgroup = a.cgroup, .cgroup_prog_attach = a.prog_attach, .only = only};
 	struct loaded l;
 	struct attach_set set = {0};
 	struct diag d = {{0}};
@@ -470,7 +505,7 @@ static int cmd_run(int argc, char **argv)
 
 	if (a.pin_dir) {
 		/* Only a run whose attach worked changes the pins: maps and programs, then links. */
-		if (load_pin(&l, &lo, &d) || attach_pin(&o, &set, a.pin_dir, lo.say, &d)) {
+		if (attach_pinnable(&o, &set, &d) || load_pin(&l, &lo, &d) || attach_pin(&o, &set, a.pin_dir, lo.say, &d)) {
 			fprintf(stderr, "rawload: %s\n", d.msg);
 			attach_close(&o, &l, &set, lo.say);
 			goto out_load;

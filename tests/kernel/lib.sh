@@ -1,7 +1,8 @@
 # tests/kernel/lib.sh — sourced by the shell kernel tests (tests/kernel/*.sh, run as root by
-# tests/run): two network namespaces of the test's own joined by a veth pair, rawload started and
-# stopped inside the receiving one, bounded traffic from the sending one, kernel state read through
-# ip and bpftool (independent witnesses), and a clean-up that runs on every exit.
+# tests/run): two network namespaces of the test's own joined by a veth pair (or one with only
+# loopback), cgroups of the test's own, rawload started and stopped inside the receiving namespace,
+# bounded traffic from the sending one, kernel state read through ip and bpftool (independent
+# witnesses), and a clean-up that runs on every exit.
 # Doesn't own any assertion: the tests decide what they check. POSIX sh (dash). Run by itself (as
 # tests/run does with every tests/kernel/*.sh), it checks the world it makes (see its end).
 #
@@ -55,12 +56,16 @@ RX_ADDR=$NET.2
 PIN_BASE=/sys/fs/bpf/rawload-$T-$$   # pin directories are "$PIN_BASE-something"
 TMP=$(mktemp -d "/tmp/rawload-$T.XXXXXX") || fail "mktemp"
 NETNS_MADE=""
+CGROUPS_MADE=""                  # cgroup directories the test made, removed by the clean-up
 RL_PIDS=""                       # timeout's pid for every run started in the background
+RL_WRAP=""                       # words run before nsenter in rl_run/rl_start (a wrapper that execs
+                                 # its arguments in the same process); empty: none
 
 # ---- clean-up ------------------------------------------------------------------------------------
 
 # Stops what is still running (SIGTERM, rawload's clean detach; SIGKILL after 3 s), unpins and
-# removes our pins, deletes our namespaces (their veths and whatever is attached to them go too).
+# removes our pins, deletes our namespaces (their veths and whatever is attached to them go too)
+# and our cgroups (their BPF programs go with them).
 cleanup() {
 	for cl_t in $RL_PIDS; do
 		cl_r=$(cat "/proc/$cl_t/task/$cl_t/children" 2>/dev/null)
@@ -86,6 +91,16 @@ cleanup() {
 		ip netns del "$cl_n" 2>/dev/null
 	done
 	NETNS_MADE=""
+	# Only processes of this test ever join these cgroups, each bounded by timeout: wait for them.
+	for cl_c in $CGROUPS_MADE; do
+		cl_i=0
+		while ! rmdir "$cl_c" 2>/dev/null && [ -d "$cl_c" ] && [ $cl_i -lt 50 ]; do
+			sleep 0.1
+			cl_i=$((cl_i + 1))
+		done
+		[ ! -d "$cl_c" ] || echo "$T: clean-up could not remove cgroup $cl_c: $(cat "$cl_c/cgroup.procs" 2>&1)"
+	done
+	CGROUPS_MADE=""
 	rm -rf "$TMP"
 }
 trap 'rc=$?; trap - EXIT; cleanup; exit $rc' EXIT
@@ -118,6 +133,15 @@ setup_net() {
 		[ "$(nsenter --net="/run/netns/$sn_n" sysctl -n net.ipv6.conf.all.disable_ipv6)" = 1 ] ||
 			fail "$sn_n: IPv6 still on"
 	done
+}
+
+# NS_RX alone, with loopback up and IPv6 off: for tests whose traffic never leaves one namespace.
+setup_lo() {
+	ip netns add "$NS_RX" || fail "ip netns add $NS_RX"
+	NETNS_MADE="$NETNS_MADE $NS_RX"
+	nsenter --net="/run/netns/$NS_RX" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 || fail "$NS_RX: cannot disable IPv6"
+	ip -n "$NS_RX" link set lo up || fail "$NS_RX: lo up"
 }
 
 mac_of() {
@@ -155,7 +179,7 @@ rl_where() {
 rl_run() {
 	rr_name=$1
 	shift
-	timeout -s INT -k 5 "$RL_LIMIT" nsenter "$(rl_where)" "$RAWLOAD" "$@" \
+	timeout -s INT -k 5 "$RL_LIMIT" $RL_WRAP nsenter "$(rl_where)" "$RAWLOAD" "$@" \
 		>"$TMP/$rr_name.out" 2>"$TMP/$rr_name.err"
 	RL_RC=$?
 }
@@ -166,7 +190,7 @@ rl_start() {
 	rs_name=$1
 	shift
 	rs_where=$(rl_where) # expanded here: a $(...) in the background command would be a child too
-	timeout -s INT -k 5 "$RL_LIMIT" nsenter "$rs_where" "$RAWLOAD" "$@" \
+	timeout -s INT -k 5 "$RL_LIMIT" $RL_WRAP nsenter "$rs_where" "$RAWLOAD" "$@" \
 		>"$TMP/$rs_name.out" 2>"$TMP/$rs_name.err" &
 	RL_TPID=$!
 	RL_PIDS="$RL_PIDS $RL_TPID"
@@ -232,6 +256,32 @@ retry() {
 		rt_i=$((rt_i + 1))
 	done
 	return 0
+}
+
+# ---- cgroups -------------------------------------------------------------------------------------
+
+# The first cgroup v2 mount point in /proc/self/mountinfo (fields after " - ": type, source, ...).
+cgroup2_mount() {
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") print $5; break } }' \
+		/proc/self/mountinfo | head -n 1
+}
+
+# make_cgroup NAME: a cgroup of this test's own under the cgroup2 mount, removed by the clean-up.
+# Its path in CG.
+make_cgroup() {
+	mc_m=$(cgroup2_mount)
+	[ -n "$mc_m" ] || fail "no cgroup2 mount in /proc/self/mountinfo"
+	CG=$mc_m/rawload-$T-$$-$1
+	mkdir "$CG" || fail "mkdir $CG"
+	CGROUPS_MADE="$CGROUPS_MADE $CG"
+}
+
+# in_cgroup DIR CMD...: CMD as a process of cgroup DIR (the shell moves itself there, then execs),
+# bounded by 10 s.
+in_cgroup() {
+	ic_cg=$1
+	shift
+	timeout -s KILL 10 sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$ic_cg" "$@"
 }
 
 # ---- kernel state, through ip and bpftool --------------------------------------------------------
