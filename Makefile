@@ -73,10 +73,25 @@ KTEST_SRCS := $(wildcard tests/kernel/*.c)
 $(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS) tests/unit/check.c
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $(KTEST_SRCS) tests/unit/check.c $(LIB_OBJS)
 
-TOOLS := $(BUILD)/udpsend
 $(BUILD)/udpsend: tests/tools/udpsend.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
+
+# The uprobe target, three ways: a PIE (ET_DYN), a fixed-address executable (ET_EXEC, addresses !=
+# file offsets) and a PIE with only .dynsym (stripped, symbols exported). Built with clang and fixed
+# flags whatever CC/CFLAGS say: the ELF unit tests hold offsets transcribed from readelf for them.
+UPROBE_TARGETS := $(BUILD)/uprobe_target $(BUILD)/uprobe_target_nopie $(BUILD)/uprobe_target_dynsym
+TOOLS := $(BUILD)/udpsend $(UPROBE_TARGETS)
+TOOL_FLAGS := -std=c17 -O2 -Wall -Wextra -Werror
+$(BUILD)/uprobe_target: tests/tools/uprobe_target.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(TOOL_FLAGS) -o $@ $<
+$(BUILD)/uprobe_target_nopie: tests/tools/uprobe_target.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(TOOL_FLAGS) -fno-pie -no-pie -o $@ $<
+$(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
 test: deps all test-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
 	@sh tests/run
@@ -89,7 +104,7 @@ deps:
 $(BUILD)/unit-tests-asan: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS)
 	$(CC) -std=c17 -D_GNU_SOURCE -I. -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $(UNIT_SRCS) $(LIB_SRCS)
-asan: examples test-progs $(BUILD)/unit-tests-asan
+asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 	RAWLOAD_ROOT=$(CURDIR) $(BUILD)/unit-tests-asan
 
 # ---- fuzzing (libFuzzer, clang's libclang-rt): not part of `make test`; FUZZ_SECONDS per target ----
