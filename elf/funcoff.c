@@ -64,18 +64,20 @@ static int search_table(const struct elf_file *f, uint32_t idx, const char *name
 int elf_sym_file_offset(const struct elf_file *f, const char *name, struct elf_func_loc *out, struct diag *d)
 {
 	static const uint32_t types[] = {ELF_SHT_SYMTAB, ELF_SHT_DYNSYM};
+	static const char *const type_names[] = {".symtab", ".dynsym"};
 	struct match m = {0};
-	const struct elf_section *table = NULL;
+	const char *table = NULL;
 	bool any_table = false, ifunc = false;
 
 	if (!name || !*name)
 		return diag_set(d, -EINVAL, "elf: no function name given");
 	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]) && !m.found; t++) {
-		table = elf_find_section_type(f, types[t]);
-		if (!table)
+		const struct elf_section *sec = elf_find_section_type(f, types[t]);
+		if (!sec)
 			continue;
 		any_table = true;
-		int err = search_table(f, elf_section_index(f, table), name, &m, d);
+		table = type_names[t];
+		int err = search_table(f, elf_section_index(f, sec), name, &m, d);
 		if (err)
 			return err;
 		ifunc |= m.ifunc;
@@ -102,7 +104,7 @@ int elf_sym_file_offset(const struct elf_file *f, const char *name, struct elf_f
 			.addr = addr,
 			.offset = s->offset + (addr - s->vaddr), /* < offset + filesz <= file size: checked at parse */
 			.size = m.sym.size,
-			.table = table->name,
+			.table = table,
 			.segment = i,
 			.weak = m.sym.bind == ELF_STB_WEAK,
 		};

@@ -14,7 +14,8 @@ struct elf_func_loc {
 	uint64_t addr;          /* the symbol's value: its virtual address in the file's own terms */
 	uint64_t offset;        /* where its first byte is in the file (offset < file size) */
 	uint64_t size;          /* the symbol's size (0 when the file does not say) */
-	const char *table;      /* the section the symbol came from (".symtab" or ".dynsym") */
+	const char *table;      /* the table the symbol came from: ".symtab" or ".dynsym" (static
+	                         * strings, by section type: valid after the file is gone) */
 	uint32_t segment;       /* index of the PT_LOAD program header that maps it */
 	bool weak;
 };
