@@ -488,6 +488,7 @@ static int cmd_run(int argc, char **argv)
 	a.show.say = lo.say;
 	a.show.wait_mask = &old;
 	a.show.emit = emit_stdout;
+	a.show.attached = &set;
 	rc = show_run(&o, &l, &a.show, &stop, &d) ? 1 : 0;
 	if (rc)
 		fprintf(stderr, "rawload: %s\n", d.msg);
