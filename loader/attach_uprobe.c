@@ -129,7 +129,7 @@ int attach_uprobe(const struct obj *o, const struct loaded *l, const struct atta
 
 	uint64_t offset = u.offset;
 	if (*func) {
-		struct elf_func_loc loc;
+		struct elf_func_loc loc = {0};
 		if ((err = func_offset(path, func, &loc, d)))
 			return diag_wrap(d, err, "prog '%s': ", p->name);
 		narrate(opts->say, "uprobe: '%s' in %s at %#llx, program header %u -> file offset %#llx%s", func, loc.table,

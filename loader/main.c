@@ -41,7 +41,12 @@ static const char usage[] =
 	"      --replace        replace an XDP program already on the interface\n"
 	"      --pin DIR        attach, pin links and maps under DIR (bpffs) and exit; a second run\n"
 	"                       reuses the pinned maps (counters survive)\n"
-	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n";
+	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n"
+	"\n"
+	"attached by section: xdp (IFACE, else the default route's), tracepoint, raw_tp, tp_btf,\n"
+	"fentry/fexit/fmod_ret, lsm, uprobe/uretprobe (PATH:FUNC[+OFF]; a PATH with a '/' is taken from\n"
+	"the current directory, a bare name like libc.so.6 is looked up as libbpf does) and iter (its\n"
+	"text is shown at every snapshot); other kinds load and are reported as not attached\n";
 
 static int verbose;
 
