@@ -109,15 +109,16 @@ asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 
 # ---- fuzzing (libFuzzer, clang's libclang-rt): not part of `make test`; FUZZ_SECONDS per target ----
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := obj btf netlink
+FUZZ_TARGETS := obj btf netlink elfbin
 FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS)
 
-fuzz: examples test-progs $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
-	@mkdir -p $(BUILD)/corpus/obj $(BUILD)/corpus/btf $(BUILD)/corpus/netlink
+fuzz: examples test-progs $(UPROBE_TARGETS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+	@mkdir -p $(BUILD)/corpus/obj $(BUILD)/corpus/btf $(BUILD)/corpus/netlink $(BUILD)/corpus/elfbin
 	@cp examples/*.o $(BUILD)/progs/*.o $(BUILD)/corpus/obj/
+	@cp $(UPROBE_TARGETS) $(BUILD)/corpus/elfbin/
 	@for f in examples/*.o; do llvm-objcopy --dump-section .BTF=$(BUILD)/corpus/btf/$$(basename $$f).btf $$f; done
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $$t: $(FUZZ_SECONDS) s"; \

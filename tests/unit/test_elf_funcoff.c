@@ -470,3 +470,67 @@ TEST(elf_funcoff_program_header_rejections)
 		expect_func(&m, "f_local", -EINVAL, 0, NULL, "'f_local' at 0x10100 is in no loadable segment");
 	}
 }
+
+/* ---- every byte of a real executable, damaged ---------------------------------------------------- */
+
+/* Parse and look up rl_target_func in buf[size]: success must give an offset inside the file,
+ * failure one "elf: " line; under ASan (make asan, and make test's sanitizer run) any read outside
+ * the buffer is a finding too. Returns false and reports when the outcome breaks those rules. */
+static unsigned found, refused; /* outcomes of judge(), to see both kinds happen */
+
+static bool judge(const uint8_t *buf, size_t size, const char *what)
+{
+	struct elf_file f;
+	struct diag d = {""};
+	int err = elf_parse_binary(&f, buf, size, &d);
+	if (!err) {
+		struct elf_func_loc loc;
+		err = elf_sym_file_offset(&f, "rl_target_func", &loc, &d);
+		elf_close(&f);
+		if (!err && loc.offset >= size) {
+			CHECK(0, "%s: offset %#llx past the file (%zu bytes)", what, (unsigned long long)loc.offset, size);
+			return false;
+		}
+	}
+	if (err && (strncmp(d.msg, "elf: ", 5) != 0 || (err != -EINVAL && err != -ENOENT && err != -ENOMEM))) {
+		CHECK(0, "%s: %d '%s'", what, err, d.msg);
+		return false;
+	}
+	err ? refused++ : found++;
+	return true;
+}
+
+/* Each byte set to 0x00, 0xff and flipped in its top bit, then every length cut at 8-byte steps:
+ * all of it from a copy of the exact size, so ASan sees reads past the end. */
+TEST(elf_funcoff_damaged_bytes)
+{
+	size_t size;
+	uint8_t *orig = slurp("build/uprobe_target", &size);
+	REQUIRE(orig, "cannot read build/uprobe_target");
+	uint8_t *buf = malloc(size);
+	REQUIRE(buf, "out of memory");
+	memcpy(buf, orig, size);
+	char what[64];
+	int reported = 0;
+	for (size_t i = 0; i < size && reported < 5; i++) {
+		static const int how[3] = {0x00, 0xff, -0x80};
+		for (int h = 0; h < 3 && reported < 5; h++) {
+			buf[i] = (uint8_t)(how[h] < 0 ? orig[i] ^ 0x80 : how[h]);
+			snprintf(what, sizeof(what), "byte %#zx set to %#x", i, buf[i]);
+			reported += !judge(buf, size, what);
+		}
+		buf[i] = orig[i];
+	}
+	for (size_t cut = 0; cut < size && reported < 5; cut += 8) {
+		uint8_t *part = malloc(cut ? cut : 1);
+		REQUIRE(part, "out of memory");
+		memcpy(part, orig, cut);
+		snprintf(what, sizeof(what), "cut to %zu bytes", cut);
+		reported += !judge(part, cut, what);
+		free(part);
+	}
+	/* most damage misses what the lookup reads (code, data, debug sections); some of it hits */
+	CHECK(found > size && refused > 1000, "%u mutants found the function, %u were refused", found, refused);
+	free(buf);
+	free(orig);
+}
