@@ -29,8 +29,10 @@ int attach_tracing(const struct obj *o, const struct loaded *l, const struct att
 		return 0;
 	}
 	int fd = sys_link_create(l->prog_fds[a->prog], 0, type, 0);
+	/* freplace (BPF_PROG_TYPE_EXT) has no attach type: the kernel takes its target from the load */
 	narrate(opts->say, "%.*s: BPF_LINK_CREATE %s prog '%s' (target %s, by BTF id) -> %s", kind_len, p->sec_name,
-		secdef_attach_type_name(type), p->name, p->target, narrate_result(fd, rb));
+		p->def->prog_type == BPF_PROG_TYPE_EXT ? "(freplace)" : secdef_attach_type_name(type), p->name,
+		p->target, narrate_result(fd, rb));
 	if (fd >= 0) {
 		a->how = "bpf_link";
 	} else {

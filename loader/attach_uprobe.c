@@ -107,7 +107,7 @@ int attach_uprobe(const struct obj *o, const struct loaded *l, const struct atta
 {
 	const struct obj_prog *p = &o->progs[a->prog];
 	struct secdef_uprobe u;
-	char rel[PATH_MAX], path[PATH_MAX], func[256] = "";
+	char rel[PATH_MAX], path[PATH_MAX], func[PATH_MAX] = ""; /* C++ names can be long */
 
 	if (!*p->target) { /* SEC("uprobe"): libbpf leaves these to the program's user too */
 		a->state = ATT_SKIPPED;

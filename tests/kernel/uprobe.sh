@@ -6,7 +6,8 @@
 # are exactly what the test's own runs of uprobe_target did: N calls with arguments 1..N, N returns
 # of 2x+1, N arrivals at the ret instruction (+0x4), G getppid() calls. SIGINT leaves nothing.
 # The same counts in JSON; a bare SEC("uprobe") is reported, not attached; from another directory
-# the relative path is refused with a message that says so. (x86-64: the object reads registers by
+# the relative path is refused with a message that says so; with --pin the links outlive rawload
+# (bpftool reads the counts) until `rawload unpin`. (x86-64: the object reads registers by
 # their x86-64 names, and +0x4 is an instruction boundary only in uprobe_target's x86-64 code.)
 . "$(dirname "$0")/lib.sh"
 
@@ -122,3 +123,23 @@ rc=$?
 grep -qxF "rawload: prog 'on_call': uprobe: build/uprobe_target: No such file or directory (a relative path is taken from the current directory, $TMP)" "$TMP/cwd.err" ||
 	fail "cwd: unexpected message: $(cat "$TMP/cwd.err")"
 note "cwd: $(cat "$TMP/cwd.err")"
+
+# ---- --pin: the four perf links outlive rawload and keep counting; unpin takes them away
+PIN=$PIN_BASE-pin
+rl_run pin "$OBJ" --pin "$PIN"
+[ "$RL_RC" -eq 0 ] || fail "pin: exit status $RL_RC: $(cat "$TMP/pin.err")"
+[ "$(ls "$PIN/links" | wc -l)" -eq 4 ] || fail "pin: links pinned: $(ls "$PIN/links" | tr '\n' ' ')"
+ids=""
+for f in "$PIN"/progs/*; do
+	ids="$ids $(bpftool prog show pinned "$f" | sed -n 's/^\([0-9]*\): kprobe .*/\1/p')"
+done
+run_target p 2 1
+pid=$(cat "$TMP/p.pid")
+want="{\"key\":$pid,\"value\":{\"calls\":2,\"arg_sum\":3,\"returns\":2,\"ret_sum\":8,\"at_ret\":2,\"at_ret_sum\":8,\"getppid\":1}"
+bpftool -j map dump pinned "$PIN/maps/stats" | grep -qF "$want" ||
+	fail "pin: bpftool does not show $want after rawload exited"
+rl_run unpin unpin "$PIN"
+[ "$RL_RC" -eq 0 ] && [ ! -e "$PIN" ] || fail "unpin: exit status $RL_RC: $(cat "$TMP/unpin.err")"
+# shellcheck disable=SC2086
+wait_gone $ids
+note "pin: counted after rawload exited ($want), gone after unpin"
