@@ -1,10 +1,11 @@
-/* loader/attach_tracing.c — BTF-typed tracing programs: tp_btf (BPF_TRACE_RAW_TP), fentry, fexit,
- * fmod_ret (BPF_PROG_TYPE_TRACING) and lsm (BPF_LSM_MAC). The program already names its target by
- * BTF id (given at load), so attaching needs nothing more: BPF_LINK_CREATE with the program's
- * expected attach type (kernel >= 5.13 for tracing links), else BPF_RAW_TRACEPOINT_OPEN with no
- * name (5.5+), which takes the target from the program too. Either fd is the attachment.
- * Only tp_btf is exercised by the tests here: on this kernel (lockdown) fentry/fexit/fmod_ret and
- * lsm programs fail to load with EPERM before they reach this file. */
+/* loader/attach_tracing.c — programs whose target is a kernel BTF id given at load: tp_btf,
+ * fentry/fexit/fmod_ret and lsm. A tracing bpf_link with the program's expected attach type, else
+ * BPF_RAW_TRACEPOINT_OPEN without a name. Doesn't own: lsm_cgroup (needs a cgroup), freplace targets. */
+
+/* Kernel facts: tracing links through BPF_LINK_CREATE came with 5.13; BPF_RAW_TRACEPOINT_OPEN with
+ * a NULL name attaches tp_btf, fentry/fexit and lsm programs since 5.5, taking the target from the
+ * program too. Only tp_btf is exercised by the tests here: under this kernel's lockdown fentry,
+ * fexit, fmod_ret and lsm programs fail to load (EPERM) before they reach this file. */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
-/* loader/secdef.c — SEC() name table. Facts (names, types, which attach types libbpf passes at
- * load) follow libbpf's documented section names (libbpf docs, "Program types and ELF sections");
- * attach-type numbers newer than the 6.1 UAPI headers are spelled out with their kernel version. */
+/* loader/secdef.c — SEC() name table and uprobe targets. Facts (names, types, which attach types
+ * libbpf passes at load, the uprobe target forms) follow libbpf's documented section names (libbpf
+ * docs, "Program types and ELF sections"); attach-type numbers newer than the 6.1 UAPI headers are
+ * spelled out with their kernel version. */
 #include "loader/secdef.h"
 
 #include <errno.h>

@@ -1,7 +1,8 @@
 /* loader/secdef.h — the one table mapping libbpf's SEC() names to program type, expected attach
- * type, load flags and how rawload attaches the program. Pure data plus a matcher; the matching
- * rules are libbpf's: "name" matches exactly, "name/" needs a "/target", "name+" matches exactly or
- * with "/target". Unknown names are not an error here: the caller keeps the program and says so. */
+ * type, load flags and how rawload attaches the program. Pure data plus a matcher (and the splitting
+ * of a uprobe target); the matching rules are libbpf's: "name" matches exactly, "name/" needs a
+ * "/target", "name+" matches exactly or with "/target". Unknown names are not an error here: the
+ * caller keeps the program and says so. */
 #ifndef RAWLOAD_SECDEF_H
 #define RAWLOAD_SECDEF_H
 

@@ -1,8 +1,9 @@
-/* tests/unit/test_elf_funcoff.c — elf_parse_binary and elf_sym_file_offset: on the uprobe target
- * the Makefile builds three ways (expectations transcribed from `readelf -lW`, `nm -S` and
- * `readelf --dyn-syms` of this toolchain's build, clang 14 and GNU ld 2.40; on x86-64 the bytes at
- * the offset are checked too, which holds for any toolchain), and on an executable built here byte
- * by byte, with one program header or symbol broken at a time. */
+/* tests/unit/test_elf_funcoff.c — elf_parse_binary and elf_sym_file_offset on the uprobe target
+ * the Makefile builds three ways (values transcribed from readelf and nm), on an executable built
+ * here byte by byte with one field broken at a time, and on every byte of a real one damaged. */
+
+/* The transcribed values hold for this toolchain's build (clang 14, GNU ld 2.40); on x86-64 the
+ * bytes found at the offset are checked as well, which holds for any toolchain. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
