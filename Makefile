@@ -73,10 +73,25 @@ KTEST_SRCS := $(wildcard tests/kernel/*.c)
 $(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS) tests/unit/check.c
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $(KTEST_SRCS) tests/unit/check.c $(LIB_OBJS)
 
-TOOLS := $(BUILD)/udpsend
 $(BUILD)/udpsend: tests/tools/udpsend.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
+
+# The uprobe target, three ways: a PIE (ET_DYN), a fixed-address executable (ET_EXEC, addresses !=
+# file offsets) and a PIE with only .dynsym (stripped, symbols exported). Built with clang and fixed
+# flags whatever CC/CFLAGS say: the ELF unit tests hold offsets transcribed from readelf for them.
+UPROBE_TARGETS := $(BUILD)/uprobe_target $(BUILD)/uprobe_target_nopie $(BUILD)/uprobe_target_dynsym
+TOOLS := $(BUILD)/udpsend $(UPROBE_TARGETS)
+TOOL_FLAGS := -std=c17 -O2 -Wall -Wextra -Werror
+$(BUILD)/uprobe_target: tests/tools/uprobe_target.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(TOOL_FLAGS) -o $@ $<
+$(BUILD)/uprobe_target_nopie: tests/tools/uprobe_target.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(TOOL_FLAGS) -fno-pie -no-pie -o $@ $<
+$(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
 test: deps all test-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
 	@sh tests/run
@@ -89,22 +104,23 @@ deps:
 $(BUILD)/unit-tests-asan: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS)
 	$(CC) -std=c17 -D_GNU_SOURCE -I. -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $(UNIT_SRCS) $(LIB_SRCS)
-asan: examples test-progs $(BUILD)/unit-tests-asan
+asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 	RAWLOAD_ROOT=$(CURDIR) $(BUILD)/unit-tests-asan
 
 # ---- fuzzing (libFuzzer, clang's libclang-rt): not part of `make test`; FUZZ_SECONDS per target ----
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := obj btf netlink kfacts mountinfo
+FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin
 FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS)
 
-fuzz: examples test-progs $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+fuzz: examples test-progs $(UPROBE_TARGETS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 	@mkdir -p $(BUILD)/corpus/obj $(BUILD)/corpus/btf $(BUILD)/corpus/netlink $(BUILD)/corpus/kfacts \
-		$(BUILD)/corpus/mountinfo
+		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin
 	@head -n 200 /proc/self/mountinfo | split -l 1 - $(BUILD)/corpus/mountinfo/self-
 	@cp examples/*.o $(BUILD)/progs/*.o $(BUILD)/corpus/obj/
+	@cp $(UPROBE_TARGETS) $(BUILD)/corpus/elfbin/
 	@for f in examples/*.o $(BUILD)/progs/core_reloc.bpfel.o; do llvm-objcopy --dump-section .BTF=$(BUILD)/corpus/btf/$$(basename $$f).btf $$f; done
 	@printf 'CONFIG_HZ=250\nCONFIG_BPF=y\n# CONFIG_X is not set\nCONFIG_DEFAULT_HOSTNAME="(none)"\n' | gzip -n >$(BUILD)/corpus/kfacts/config.gz
 	@printf 'ffffffff81000000 T _stext\nffffffff81000010 t A\t[m]\n' >$(BUILD)/corpus/kfacts/kallsyms

@@ -1,6 +1,7 @@
-/* bpf/perf.c — perf_event_open(2) for tracepoints and for perf buffers; see perf.h.
- * Owns: tracepoint ids from tracefs, the ioctl attach, the per-CPU BPF output rings and reading
- * their records. Doesn't own: BPF link attach (sys.c) or what the samples mean. */
+/* bpf/perf.c — perf_event_open(2) for tracepoints, probes and perf buffers; see perf.h.
+ * Owns: tracepoint ids from tracefs, PMU types and format bits from sysfs, the ioctl attach, the
+ * per-CPU BPF output rings and reading their records. Doesn't own: BPF link attach (sys.c) or what
+ * the samples mean. */
 #include "bpf/perf.h"
 #include "bpf/fs.h"
 #include "bpf/sys.h"
@@ -107,6 +108,72 @@ int perf_attach_ioctl(int perf_fd, int prog_fd)
 	if (ioctl(perf_fd, PERF_EVENT_IOC_ENABLE, 0) < 0)
 		return -errno;
 	return 0;
+}
+
+/* ---- dynamic PMUs: uprobe (and kprobe) events ------------------------------------------------- */
+
+#define PMU_DIR "/sys/bus/event_source/devices"
+
+int perf_pmu_type(const char *pmu, struct diag *d)
+{
+	char path[256], text[32];
+	if (!valid_component(pmu))
+		return diag_set(d, -EINVAL, "perf: PMU '%s': bad name", pmu);
+	snprintf(path, sizeof(path), PMU_DIR "/%s/type", pmu);
+	int len = read_small_file(path, text, sizeof(text));
+	if (len < 0)
+		return diag_set(d, len, "perf: %s: %s%s", path, sys_errno_name(len),
+				len == -ENOENT ? " (the kernel has no such PMU)" : "");
+	int type = 0, i = 0;
+	for (; i < len && text[i] >= '0' && text[i] <= '9' && type <= 0xffffff; i++)
+		type = type * 10 + (text[i] - '0');
+	if (i == 0 || type > 0xffffff || (i < len && text[i] != '\n'))
+		return diag_set(d, -EINVAL, "perf: %s does not hold a number", path);
+	return type;
+}
+
+int perf_parse_config_bit(const char *s, size_t len)
+{
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\0'))
+		len--;
+	if (len < 8 || memcmp(s, "config:", 7) != 0)
+		return -EINVAL;
+	int bit = 0;
+	for (size_t i = 7; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' || i > 8) /* two digits at most: 0..63 */
+			return -EINVAL;
+		bit = bit * 10 + (s[i] - '0');
+	}
+	return bit < 64 ? bit : -EINVAL;
+}
+
+int perf_pmu_config_bit(const char *pmu, const char *field, struct diag *d)
+{
+	char path[256], text[64];
+	if (!valid_component(pmu) || !valid_component(field))
+		return diag_set(d, -EINVAL, "perf: PMU '%s' format '%s': bad name", pmu, field);
+	snprintf(path, sizeof(path), PMU_DIR "/%s/format/%s", pmu, field);
+	int len = read_small_file(path, text, sizeof(text));
+	if (len < 0)
+		return diag_set(d, len, "perf: %s: %s", path, sys_errno_name(len));
+	int bit = perf_parse_config_bit(text, (size_t)len);
+	if (bit < 0)
+		return diag_set(d, bit, "perf: %s: '%.20s' is not config:BIT", path, text);
+	return bit;
+}
+
+int perf_probe_open(uint32_t type, uint64_t config, const char *name, uint64_t offset)
+{
+	struct perf_event_attr attr;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = type;
+	attr.config = config;
+	attr.config1 = (uint64_t)(uintptr_t)name; /* uprobe_path / kprobe_func */
+	attr.config2 = offset;                    /* probe_offset */
+	/* pid -1 needs a CPU; the event then filters on nothing, and an attached program runs for the
+	 * probe on every CPU (kernel/trace/trace_uprobe.c: a system-wide event passes the filter). */
+	return perf_event_open(&attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
 /* Reads a decimal number at s[*i]; -1 when there is none or it is above MAX_CPU_NUMBER. */

@@ -1,5 +1,6 @@
-/* bpf/perf.h — perf_event_open(2): tracepoint events (ids from tracefs, attaching a program by
- * ioctl) and perf buffers, the per-CPU rings behind BPF_MAP_TYPE_PERF_EVENT_ARRAY.
+/* bpf/perf.h — perf_event_open(2): tracepoint and probe events (ids from tracefs, dynamic PMU
+ * types from sysfs, attaching a program by ioctl) and perf buffers, the per-CPU rings behind
+ * BPF_MAP_TYPE_PERF_EVENT_ARRAY.
  * Doesn't own: BPF_LINK_CREATE for perf events (sys.h), finding tracefs (fs.h), rendering. */
 #ifndef RAWLOAD_PERF_H
 #define RAWLOAD_PERF_H
@@ -22,6 +23,22 @@ int perf_tracepoint_open(uint64_t id, int cpu);
 /* Attaches prog_fd to the perf event the pre-5.15 way: PERF_EVENT_IOC_SET_BPF, then
  * PERF_EVENT_IOC_ENABLE. The program stays attached until perf_fd is closed. 0 or -errno. */
 int perf_attach_ioctl(int perf_fd, int prog_fd);
+
+/* The type number of a dynamic PMU ("uprobe", "kprobe") from
+ * /sys/bus/event_source/devices/<pmu>/type. Returns it (>= 0) or a negative errno with d set:
+ * -ENOENT when the kernel has no such PMU (kernels before 4.17 have no uprobe PMU). */
+int perf_pmu_type(const char *pmu, struct diag *d);
+/* The bit a one-bit field takes in a PMU's config, from .../<pmu>/format/<field> (uprobe's
+ * "retprobe" holds "config:0"). Returns the bit (0..63) or a negative errno with d set. */
+int perf_pmu_config_bit(const char *pmu, const char *field, struct diag *d);
+/* Parses that file's text, "config:N" with an optional newline, from s[len] (need not be
+ * NUL-terminated). Returns N (0..63) or -EINVAL, also for ranges ("config:32-63"). Pure. */
+int perf_parse_config_bit(const char *s, size_t len);
+/* A probe event of a dynamic PMU for every process (pid -1, CPU 0): config as given (the retprobe
+ * bit), config1 = name (uprobe: the file's path; kprobe: the function), config2 = offset (uprobe:
+ * in the file; kprobe: from the function). name must stay valid during the call only.
+ * Returns an fd (O_CLOEXEC) or a negative errno. Attach with a perf link or perf_attach_ioctl. */
+int perf_probe_open(uint32_t type, uint64_t config, const char *name, uint64_t offset);
 
 /* Parses a CPU list as in /sys/devices/system/cpu/online ("0-3,8,10-11\n") from s[len] (need not
  * be NUL-terminated). Stores up to cap CPU numbers in cpus (may be NULL when cap is 0) and returns

@@ -236,6 +236,14 @@ int sys_raw_tracepoint_open(const char *name, int prog_fd)
 	return sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &a, ATTR_SIZE(raw_tracepoint));
 }
 
+int sys_iter_create(int link_fd)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.iter_create.link_fd = (uint32_t)link_fd;
+	return sys_bpf(BPF_ITER_CREATE, &a, ATTR_SIZE(iter_create));
+}
+
 int sys_prog_test_run(struct sys_test_run *t)
 {
 	union bpf_attr a;

@@ -63,7 +63,10 @@ int sys_link_detach(int link_fd);
 /* BPF_LINK_UPDATE: swap the link's program for new_prog_fd; old_prog_fd >= 0 makes it conditional
  * (BPF_F_REPLACE: only if that program is the one attached). */
 int sys_link_update(int link_fd, int new_prog_fd, int old_prog_fd);
+/* name NULL: a tp_btf, fentry/fexit/fmod_ret or lsm program, attached where its BTF id says. */
 int sys_raw_tracepoint_open(const char *name, int prog_fd);
+/* BPF_ITER_CREATE: a new readable fd on an iterator link; each one reads the iteration once. */
+int sys_iter_create(int link_fd);
 
 struct sys_test_run {
 	int prog_fd;

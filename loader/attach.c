@@ -96,6 +96,17 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_RAW_TP:
 			err = attach_raw_tp(o, l, opts, a, d);
 			break;
+		case ATTACH_UPROBE:
+			err = attach_uprobe(o, l, opts, a, d);
+			break;
+		case ATTACH_TP_BTF:
+		case ATTACH_TRACING:
+		case ATTACH_LSM:
+			err = attach_tracing(o, l, opts, a, d);
+			break;
+		case ATTACH_ITER:
+			err = attach_iter(o, l, opts, a, d);
+			break;
 		case ATTACH_NONE:
 			a->state = ATT_SKIPPED;
 			snprintf(a->note, sizeof(a->note), "not attached: %s programs have nothing to attach to",

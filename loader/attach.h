@@ -1,9 +1,13 @@
 /* loader/attach.h — attaching loaded programs by their section, and detaching them.
  * One file per attach kind: attach_xdp.c (bpf_link, netlink fallback), attach_tcx.c (tcx links on
  * an interface), attach_cgroup.c (cgroup links, BPF_PROG_ATTACH fallback), attach_tp.c
- * (tracepoints through perf_event_open with a perf link or the ioctl fallback; raw tracepoints).
- * This file's driver (attach.c) decides which programs attach where and reports those it cannot
- * attach, by name and reason, rather than skipping them silently. */
+ * (tracepoints through perf_event_open with a perf link or the ioctl fallback; raw tracepoints),
+ * attach_uprobe.c (uprobes and uretprobes: a file offset from the target's ELF, then a uprobe perf
+ * event attached as a tracepoint's), attach_tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a
+ * tracing bpf_link, or BPF_RAW_TRACEPOINT_OPEN on older kernels), attach_iter.c (iterators: a
+ * bpf_link the display reads through BPF_ITER_CREATE). The driver (attach.c) decides which
+ * programs attach where and reports those it cannot attach, by name and reason, rather than
+ * skipping them silently. */
 #ifndef RAWLOAD_ATTACH_H
 #define RAWLOAD_ATTACH_H
 
@@ -37,9 +41,10 @@ struct attachment {
 	uint32_t prog;          /* index into obj.progs */
 	enum attach_state state;
 	const char *how;        /* "bpf_link", "netlink", "tcx link", "cgroup link", "BPF_PROG_ATTACH",
-				   "perf link", "perf ioctl", "raw_tracepoint" */
-	int link_fd;            /* a bpf_link (XDP, tcx, cgroup, perf, raw tracepoint), -1 when none */
-	int perf_fd;            /* the perf event of a tracepoint, -1 when none */
+				   "perf link", "perf ioctl", "raw_tracepoint", "raw_tracepoint_open" */
+	int link_fd;            /* a bpf_link (XDP, tcx, cgroup, perf, raw tracepoint, tracing, iter),
+				   -1 when none */
+	int perf_fd;            /* the perf event of a tracepoint or uprobe, -1 when none */
 	int target_fd;          /* cgroup through BPF_PROG_ATTACH: the cgroup's fd, to detach; else -1 */
 	int ifindex;            /* XDP: the interface */
 	uint32_t xdp_flags;     /* XDP netlink: the mode flags used, needed to detach */
@@ -72,8 +77,9 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 		  const struct narrator *say);
 
 /* Per-kind functions, used by attach.c. Fill a->link_fd/perf_fd/target_fd/how/note. A kind the
- * kernel turns out not to have (tcx before 6.6) sets a->state = ATT_UNSUPPORTED with a note and
- * returns 0: reported like the kinds rawload does not support yet, not a failure. */
+ * kernel turns out not to have (tcx before 6.6), or a program the kind cannot attach yet (an
+ * iterator that needs a map, ...), gets state ATT_UNSUPPORTED or ATT_SKIPPED with its note, and 0
+ * is returned: reported like the kinds rawload does not support yet, not a failure. */
 int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 	       struct attachment *a, struct diag *d);
 void detach_xdp(const struct loaded *l, struct attachment *a, const struct narrator *say);
@@ -104,6 +110,17 @@ int attach_tracepoint(const struct obj *o, const struct loaded *l, const struct 
 		      struct attachment *a, struct diag *d);
 int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
+int attach_uprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		  struct attachment *a, struct diag *d);
+int attach_tracing(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		   struct attachment *a, struct diag *d);
+int attach_iter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		struct attachment *a, struct diag *d);
+/* The program of a to the perf event pfd (taken over: on failure it is closed): a perf link, else
+ * PERF_EVENT_IOC_SET_BPF + ENABLE. Sets a->perf_fd, a->link_fd and a->how; `what` names the event
+ * in the diagnostic ("tracepoint syscalls/sys_enter_execve"). */
+int attach_perf_event(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attachment *a, int pfd, const char *what, struct diag *d);
 
 /* `rawload detach IFACE`: remove an XDP program left by a netlink attach. */
 int attach_detach_iface(int ifindex, const char *ifname, const struct narrator *say, struct diag *d);

@@ -1,7 +1,8 @@
 /* loader/attach_tp.c — tracepoints: the event id from tracefs, perf_event_open(PERF_TYPE_TRACEPOINT)
  * on one CPU (once a program is attached it runs on every CPU), then a perf link (BPF_LINK_CREATE
- * with BPF_PERF_EVENT, kernel >= 5.15) or the older PERF_EVENT_IOC_SET_BPF + ENABLE. Raw
- * tracepoints: BPF_RAW_TRACEPOINT_OPEN, whose fd is the attachment. */
+ * with BPF_PERF_EVENT, kernel >= 5.15) or the older PERF_EVENT_IOC_SET_BPF + ENABLE; that second
+ * step (attach_perf_event) serves uprobes too. Raw tracepoints: BPF_RAW_TRACEPOINT_OPEN, whose fd
+ * is the attachment. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,7 @@ int attach_tracepoint(const struct obj *o, const struct loaded *l, const struct 
 		      struct attachment *a, struct diag *d)
 {
 	const struct obj_prog *p = &o->progs[a->prog];
-	char cat[128], *name, rb[24];
+	char cat[128], *name;
 
 	/* "syscalls/sys_enter_execve": category, then event. */
 	if (snprintf(cat, sizeof(cat), "%s", p->target) >= (int)sizeof(cat) || !(name = strchr(cat, '/')))
@@ -30,27 +31,40 @@ int attach_tracepoint(const struct obj *o, const struct loaded *l, const struct 
 		return diag_set(d, pfd, "prog '%s': perf_event_open tracepoint %s/%s (id %d): %s", p->name, cat, name,
 				id, sys_errno_name(pfd));
 	narrate(opts->say, "tracepoint: %s/%s id %d, perf_event_open -> fd %d", cat, name, id, pfd);
+	char what[300];
+	snprintf(what, sizeof(what), "tracepoint %s/%s", cat, name);
+	int err = attach_perf_event(o, l, opts, a, pfd, what, d);
+	if (err)
+		return err;
+	snprintf(a->note, sizeof(a->note), "tracepoint %s/%s via %s", cat, name, a->how);
+	return 0;
+}
+
+int attach_perf_event(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attachment *a, int pfd, const char *what, struct diag *d)
+{
+	const struct obj_prog *p = &o->progs[a->prog];
+	const char *kind = secdef_attach_kind_name(p->def->attach);
+	char rb[24];
 	a->perf_fd = pfd;
 
 	int fd = sys_link_create(l->prog_fds[a->prog], pfd, BPF_PERF_EVENT, 0);
-	narrate(opts->say, "tracepoint: BPF_LINK_CREATE BPF_PERF_EVENT prog '%s' -> %s", p->name,
+	narrate(opts->say, "%s: BPF_LINK_CREATE BPF_PERF_EVENT prog '%s' -> %s", kind, p->name,
 		narrate_result(fd, rb));
 	if (fd >= 0) {
 		a->link_fd = fd;
 		a->how = "perf link";
-	} else {
-		int err = perf_attach_ioctl(pfd, l->prog_fds[a->prog]);
-		narrate(opts->say, "tracepoint: no perf link (%s); PERF_EVENT_IOC_SET_BPF + ENABLE -> %s",
-			sys_errno_name(fd), err ? sys_errno_name(err) : "ok");
-		if (err) {
-			close(pfd);
-			a->perf_fd = -1;
-			return diag_set(d, err, "prog '%s': attaching to tracepoint %s/%s: %s", p->name, cat, name,
-					sys_errno_name(err));
-		}
-		a->how = "perf ioctl";
+		return 0;
 	}
-	snprintf(a->note, sizeof(a->note), "tracepoint %s/%s via %s", cat, name, a->how);
+	int err = perf_attach_ioctl(pfd, l->prog_fds[a->prog]);
+	narrate(opts->say, "%s: no perf link (%s); PERF_EVENT_IOC_SET_BPF + ENABLE -> %s", kind, sys_errno_name(fd),
+		err ? sys_errno_name(err) : "ok");
+	if (err) {
+		close(pfd);
+		a->perf_fd = -1;
+		return diag_set(d, err, "prog '%s': attaching to %s: %s", p->name, what, sys_errno_name(err));
+	}
+	a->how = "perf ioctl";
 	return 0;
 }
 

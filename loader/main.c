@@ -47,9 +47,12 @@ static const char usage[] =
 	"                       reuses the pinned maps (counters survive)\n"
 	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n"
 	"\n"
-	"XDP and tcx programs (SEC \"xdp\", \"tc/ingress\", \"tcx/egress\", ...) attach to IFACE, by default\n"
-	"the default route's interface; cgroup programs (SEC \"cgroup_skb/egress\", \"cgroup/connect4\",\n"
-	"...) to the --cgroup directory; tracepoints to their event.\n";
+	"attached by section: xdp and tcx (tc/ingress, tcx/egress, ...) to IFACE, else the default\n"
+	"route's interface; cgroup (cgroup_skb/egress, cgroup/connect4, ...) to the --cgroup directory;\n"
+	"tracepoint, raw_tp, tp_btf, fentry/fexit/fmod_ret, lsm; uprobe/uretprobe (PATH:FUNC[+OFF]; a\n"
+	"PATH with a '/' is taken from the current directory, a bare name like libc.so.6 is looked up as\n"
+	"libbpf does) and iter (its text is shown at every snapshot); other kinds load and are reported\n"
+	"as not attached\n";
 
 static int verbose;
 
@@ -523,6 +526,7 @@ static int cmd_run(int argc, char **argv)
 	a.show.say = lo.say;
 	a.show.wait_mask = &old;
 	a.show.emit = emit_stdout;
+	a.show.attached = &set;
 	rc = show_run(&o, &l, &a.show, &stop, &d) ? 1 : 0;
 	if (rc)
 		fprintf(stderr, "rawload: %s\n", d.msg);

@@ -1,8 +1,10 @@
-/* loader/secdef.c — SEC() name table. Facts (names, types, which attach types libbpf passes at
- * load) follow libbpf's documented section names (libbpf docs, "Program types and ELF sections");
- * attach-type numbers newer than the 6.1 UAPI headers are spelled out with their kernel version. */
+/* loader/secdef.c — SEC() name table and uprobe targets. Facts (names, types, which attach types
+ * libbpf passes at load, the uprobe target forms) follow libbpf's documented section names (libbpf
+ * docs, "Program types and ELF sections"); attach-type numbers newer than the 6.1 UAPI headers are
+ * spelled out with their kernel version. */
 #include "loader/secdef.h"
 
+#include <errno.h>
 #include <linux/bpf.h>
 #include <stdbool.h>
 #include <string.h>
@@ -34,7 +36,7 @@ static const struct secdef table[] = {
 	{"kretprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, LOAD, ATTACH_KPROBE},
 	{"ksyscall+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_KPROBE},
 	{"kretsyscall+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_KPROBE},
-	{"usdt+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_UPROBE},
+	{"usdt+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_USDT},
 	{"tc/ingress", BPF_PROG_TYPE_SCHED_CLS, AT_TCX_INGRESS, 0, ATTACH_TCX},
 	{"tc/egress", BPF_PROG_TYPE_SCHED_CLS, AT_TCX_EGRESS, 0, ATTACH_TCX},
 	{"tcx/ingress", BPF_PROG_TYPE_SCHED_CLS, AT_TCX_INGRESS, 0, ATTACH_TCX},
@@ -141,6 +143,59 @@ const struct secdef *secdef_find(const char *sec_name, const char **target)
 	return NULL;
 }
 
+/* A whole unsigned number, decimal or 0x-hexadecimal, of len bytes at s. */
+static bool parse_offset(const char *s, size_t len, uint64_t *out)
+{
+	unsigned base = 10;
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		len -= 2;
+	}
+	if (len == 0)
+		return false;
+	uint64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		unsigned digit = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+				 : base == 16 && c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+				 : base == 16 && c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 99;
+		if (digit >= base || v > (UINT64_MAX - digit) / base)
+			return false;
+		v = v * base + digit;
+	}
+	*out = v;
+	return true;
+}
+
+int secdef_uprobe_parse(const struct secdef *def, const char *target, struct secdef_uprobe *out,
+			struct diag *d)
+{
+	const char *colon = strrchr(target, ':');
+	*out = (struct secdef_uprobe){.retprobe = strncmp(def->sec, "uretprobe", 9) == 0};
+	if (!colon)
+		return diag_set(d, -EINVAL, "uprobe target '%s': not PATH:FUNCTION (no ':')", target);
+	out->path = target;
+	out->path_len = (size_t)(colon - target);
+	if (out->path_len == 0)
+		return diag_set(d, -EINVAL, "uprobe target '%s': no path before the ':'", target);
+	const char *spec = colon + 1, *plus = strchr(spec, '+');
+	if (!*spec)
+		return diag_set(d, -EINVAL, "uprobe target '%s': no function after the ':'", target);
+	if (spec[0] >= '0' && spec[0] <= '9') { /* a bare file offset */
+		if (!parse_offset(spec, strlen(spec), &out->offset))
+			return diag_set(d, -EINVAL, "uprobe target '%s': '%s' is not an offset", target, spec);
+		return 0;
+	}
+	out->func = spec;
+	out->func_len = plus ? (size_t)(plus - spec) : strlen(spec);
+	if (plus && !parse_offset(plus + 1, strlen(plus + 1), &out->offset))
+		return diag_set(d, -EINVAL, "uprobe target '%s': '+%s' is not an offset", target, plus + 1);
+	if (out->func_len == 0)
+		return diag_set(d, -EINVAL, "uprobe target '%s': no function before the '+'", target);
+	return 0;
+}
+
 const char *secdef_prog_type_name(uint32_t t)
 {
 	static const char *const names[] = {
@@ -162,7 +217,7 @@ const char *secdef_attach_kind_name(enum attach_kind k)
 		[ATTACH_UPROBE] = "uprobe", [ATTACH_TC] = "tc", [ATTACH_TCX] = "tcx",
 		[ATTACH_CGROUP] = "cgroup", [ATTACH_PERF_EVENT] = "perf_event",
 		[ATTACH_TRACING] = "tracing", [ATTACH_LSM] = "lsm", [ATTACH_ITER] = "iter",
-		[ATTACH_SK_LOOKUP] = "sk_lookup", [ATTACH_SOCKET] = "socket",
+		[ATTACH_SK_LOOKUP] = "sk_lookup", [ATTACH_SOCKET] = "socket", [ATTACH_USDT] = "usdt",
 	};
 	return (unsigned)k < ATTACH_KINDS ? names[k] : "?";
 }

@@ -1,6 +1,7 @@
 /* loader/show.c — the display loop (see show.h): one epoll over every ring buffer, perf buffer and
- * trace_pipe, woken for records as they arrive and at each snapshot time. Signals the caller
- * blocked are let in only while waiting (epoll_pwait), so a stop request is never missed. */
+ * trace_pipe, woken for records as they arrive and at each snapshot time, when maps are rendered
+ * and iterators read. Signals the caller blocked are let in only while waiting (epoll_pwait), so a
+ * stop request is never missed. */
 #include "loader/show.h"
 
 #include <errno.h>
@@ -16,7 +17,8 @@
 #include "bpf/ringbuf.h"
 #include "btf/render.h"
 
-enum { PERF_PAGES = 8, TRACE_BUF = 8192 };
+/* An iterator walking something huge is cut at ITER_MAX bytes per snapshot. */
+enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20 };
 
 enum source_kind { SRC_RINGBUF, SRC_PERF, SRC_TRACE };
 
@@ -39,6 +41,7 @@ struct show {
 	char trace_buf[TRACE_BUF];
 	size_t trace_len;
 	struct show_map_state **states; /* per obj.maps */
+	struct strbuf iter;             /* one iterator's output, while it is read */
 };
 
 static void flush(struct show *s)
@@ -148,6 +151,60 @@ static void read_trace(struct show *s)
 	}
 }
 
+/* An iterator's output at this snapshot: a fresh fd from its link, read to the end (the kernel runs
+ * the program as we read), shown as "prog: line" lines or one JSON object. */
+static void show_iter(struct show *s, const char *name, int link_fd)
+{
+	bool json = s->opts->json, cut = false;
+	int fd = sys_iter_create(link_fd), err = fd < 0 ? fd : 0;
+	sb_reset(&s->iter);
+	while (!err) {
+		if (s->iter.len >= ITER_MAX) {
+			cut = true;
+			break;
+		}
+		if (!sb_reserve(&s->iter, 65536)) {
+			err = -ENOMEM;
+			break;
+		}
+		ssize_t n = read(fd, s->iter.buf + s->iter.len, 65536);
+		if (n == 0)
+			break;
+		if (n < 0 && errno != EINTR)
+			err = -errno;
+		else if (n > 0)
+			s->iter.len += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	narrate(s->opts->say, "show: iterator '%s': %zu bytes%s%s", name, s->iter.len, err ? ", then " : "",
+		err ? sys_errno_name(err) : "");
+	if (json) {
+		sb_putc(&s->out, '{');
+		timestamp(&s->out, true);
+		sb_puts(&s->out, ",\"iter\":");
+		sb_json_str(&s->out, name);
+		sb_puts(&s->out, ",\"text\":");
+		sb_json_strn(&s->out, s->iter.buf ? s->iter.buf : "", s->iter.len);
+		if (cut)
+			sb_printf(&s->out, ",\"cut_at\":%d", ITER_MAX);
+		if (err)
+			sb_printf(&s->out, ",\"error\":\"%s\"", sys_errno_name(err));
+		sb_puts(&s->out, "}\n");
+		return;
+	}
+	for (size_t at = 0; at < s->iter.len;) {
+		const char *line = s->iter.buf + at, *nl = memchr(line, '\n', s->iter.len - at);
+		size_t len = nl ? (size_t)(nl - line) : s->iter.len - at;
+		sb_printf(&s->out, "%s: %.*s\n", name, (int)len, line);
+		at += len + 1;
+	}
+	if (cut)
+		sb_printf(&s->out, "%s: (cut at %d bytes)\n", name, ITER_MAX);
+	if (err)
+		sb_printf(&s->out, "%s: cannot read: %s\n", name, sys_errno_name(err));
+}
+
 static void snapshot(struct show *s)
 {
 	const struct obj *o = s->o;
@@ -183,6 +240,10 @@ static void snapshot(struct show *s)
 		}
 	}
 	sb_puts(&s->out, json ? "}}\n" : "");
+	const struct attach_set *set = s->opts->attached;
+	for (uint32_t i = 0; set && i < set->n; i++)
+		if (set->a[i].state == ATT_ATTACHED && o->progs[set->a[i].prog].def->attach == ATTACH_ITER)
+			show_iter(s, o->progs[set->a[i].prog].name, set->a[i].link_fd);
 	flush(s);
 }
 
@@ -335,5 +396,6 @@ out:
 	if (s.epoll_fd >= 0)
 		close(s.epoll_fd);
 	sb_free(&s.out);
+	sb_free(&s.iter);
 	return err;
 }

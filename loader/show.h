@@ -1,5 +1,6 @@
-/* loader/show.h — the display: every interval, each map the object declares rendered with BTF;
- * ring buffer and perf buffer records as they arrive; trace_pipe lines with --trace. Runs until
+/* loader/show.h — the display: every interval, each map the object declares rendered with BTF and
+ * each attached iterator's text output; ring buffer and perf buffer records as they arrive;
+ * trace_pipe lines with --trace. Runs until
  * the stop flag is set (a signal), a number of snapshots or a duration. Output goes to a sink the
  * CLI provides, as text lines or one JSON object per line. */
 #ifndef RAWLOAD_SHOW_H
@@ -11,6 +12,7 @@
 
 #include "common/diag.h"
 #include "common/strbuf.h"
+#include "loader/attach.h"
 #include "loader/load.h"
 #include "loader/narrate.h"
 
@@ -23,6 +25,8 @@ struct show_opts {
 	bool all_maps;             /* internal maps (.data, .rodata, .bss, ...) too */
 	bool trace;                /* follow <tracefs>/trace_pipe (bpf_printk) */
 	const sigset_t *wait_mask; /* signal mask while waiting (signals the caller blocked arrive then) */
+	const struct attach_set *attached; /* iterator links among them are read at every snapshot;
+	                                    * may be NULL */
 	void (*emit)(void *ctx, const char *text, size_t len); /* one or more complete lines */
 	void *emit_ctx;
 };

@@ -1,7 +1,9 @@
 /* tests/unit/test_secdef.c — secdef_find against libbpf's matching rules, written by hand from
  * libbpf's "Program types and ELF sections" table: "name" matches exactly, "name/" needs a target,
  * "name+" matches the bare name or "name/target"; the target is what follows the first '/'. */
+#include <errno.h>
 #include <linux/bpf.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "check.h"
@@ -62,7 +64,7 @@ static const struct sec_case cases[] = {
 	{"uprobe/bin/bash:readline", "uprobe+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_UPROBE, "bin/bash:readline"},
 	{"uretprobe", "uretprobe+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_UPROBE, ""},
 	{"uprobe.s", "uprobe.s+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_UPROBE, ""},
-	{"usdt/libc:probe", "usdt+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_UPROBE, "libc:probe"},
+	{"usdt/libc:probe", "usdt+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_USDT, "libc:probe"},
 	{"tracepoint/syscalls/sys_enter_openat", "tracepoint+", BPF_PROG_TYPE_TRACEPOINT, 0,
 	 ATTACH_TRACEPOINT, "syscalls/sys_enter_openat"},
 	{"tp/sched/sched_process_exec", "tp+", BPF_PROG_TYPE_TRACEPOINT, 0, ATTACH_TRACEPOINT,
@@ -198,4 +200,70 @@ TEST(secdef_names)
 	CHECK(strcmp(secdef_attach_type_name(BPF_LSM_CGROUP), "lsm_cgroup") == 0, "at lsm_cgroup");
 	CHECK(strcmp(secdef_attach_type_name(T_TCX_EGRESS), "tcx_egress") == 0, "at tcx_egress");
 	CHECK(strcmp(secdef_attach_type_name(5000), "?") == 0, "at out of range");
+}
+
+/* uprobe targets, libbpf's forms: PATH:FUNC, PATH:FUNC+OFFSET, PATH:OFFSET; the path runs to the
+ * last ':' ("uprobe//bin/bash:readline" gives the absolute path /bin/bash). */
+TEST(secdef_uprobe_targets)
+{
+	static const struct {
+		const char *sec, *path, *func;
+		uint64_t offset;
+		bool ret;
+	} ok[] = {
+		{"uprobe//bin/bash:readline", "/bin/bash", "readline", 0, false},
+		{"uretprobe/build/uprobe_target:rl_target_func", "build/uprobe_target", "rl_target_func", 0, true},
+		{"uretprobe.s//lib/libc.so.6:malloc", "/lib/libc.so.6", "malloc", 0, true},
+		{"uprobe.s/libc.so.6:getppid", "libc.so.6", "getppid", 0, false},
+		{"uprobe/build/uprobe_target:rl_target_func+0x4", "build/uprobe_target", "rl_target_func", 4, false},
+		{"uprobe/x:f+16", "x", "f", 16, false},
+		{"uprobe/x:f+0XfF", "x", "f", 255, false},
+		{"uprobe/x:f@@GLIBC_2.2.5", "x", "f@@GLIBC_2.2.5", 0, false},
+		{"uprobe//a:b/c:f", "/a:b/c", "f", 0, false},
+		{"uprobe//bin/true:0x1190", "/bin/true", "", 0x1190, false},
+		{"uprobe/x:4096", "x", "", 4096, false},
+		{"uprobe/x:f+18446744073709551615", "x", "f", UINT64_MAX, false},
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		const char *t;
+		const struct secdef *def = secdef_find(ok[i].sec, &t);
+		REQUIRE(def && def->attach == ATTACH_UPROBE, "'%s' is no uprobe section", ok[i].sec);
+		struct secdef_uprobe u;
+		struct diag d = {""};
+		int err = secdef_uprobe_parse(def, t, &u, &d);
+		CHECK(err == 0, "'%s': %d %s", ok[i].sec, err, d.msg);
+		if (err)
+			continue;
+		CHECK(u.path_len == strlen(ok[i].path) && !memcmp(u.path, ok[i].path, u.path_len), "'%s': path '%.*s'",
+		      ok[i].sec, (int)u.path_len, u.path);
+		CHECK(u.func_len == strlen(ok[i].func) && (!u.func_len || !memcmp(u.func, ok[i].func, u.func_len)),
+		      "'%s': function '%.*s'", ok[i].sec, (int)u.func_len, u.func_len ? u.func : "");
+		CHECK(u.offset == ok[i].offset && u.retprobe == ok[i].ret, "'%s': offset %llu, retprobe %d", ok[i].sec,
+		      (unsigned long long)u.offset, u.retprobe);
+	}
+	static const struct {
+		const char *sec, *needle;
+	} bad[] = {
+		{"uprobe/bin/bash", "no ':'"},
+		{"uprobe/:f", "no path"},
+		{"uprobe/x:", "no function after"},
+		{"uprobe/x:+4", "no function before"},
+		{"uprobe/x:f+", "'+' is not an offset"},
+		{"uprobe/x:f+0x", "'+0x' is not an offset"},
+		{"uprobe/x:f+12a", "not an offset"},
+		{"uprobe/x:f+-1", "not an offset"},
+		{"uprobe/x:f+18446744073709551616", "not an offset"},
+		{"uprobe/x:0x", "'0x' is not an offset"},
+		{"uprobe/x:1f", "not an offset"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *t;
+		const struct secdef *def = secdef_find(bad[i].sec, &t);
+		REQUIRE(def, "'%s' matches nothing", bad[i].sec);
+		struct secdef_uprobe u;
+		struct diag d = {""};
+		int err = secdef_uprobe_parse(def, t, &u, &d);
+		CHECK(err == -EINVAL && strncmp(d.msg, "uprobe target '", 15) == 0 && strstr(d.msg, bad[i].needle),
+		      "'%s': %d '%s' (want '%s')", bad[i].sec, err, d.msg, bad[i].needle);
+	}
 }
