@@ -6,7 +6,7 @@ set -u
 
 # command -> Debian package
 need="cc:gcc make:make clang:clang llvm-strip:llvm llvm-readelf:llvm musl-gcc:musl-tools
-bpftool:bpftool ip:iproute2 nsenter:util-linux"
+bpftool:bpftool ip:iproute2 nsenter:util-linux nm:binutils readelf:binutils gzip:gzip"
 [ -f /usr/include/linux/bpf.h ] || need="$need /usr/include/linux/bpf.h:linux-libc-dev"
 
 missing=""
