@@ -9,6 +9,7 @@
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -379,15 +380,18 @@ typedef int (*nl_step_fn)(const void *buf, size_t len, void *state, char *msg, s
 static int nl_exchange(const void *req, size_t len, nl_step_fn step, void *state, char *msg,
 		       size_t cap)
 {
-	union {
-		struct nlmsghdr align; /* receive into a suitably aligned buffer */
-		unsigned char bytes[NL_RX_SIZE];
-	} rx;
+	/* On the heap, not the stack: pages are touched only as far as a reply fills them (a 32 KiB
+	 * frame would be probed page by page, and count in the resident memory of every run). */
+	unsigned char *rx = malloc(NL_RX_SIZE);
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	msg[0] = '\0';
+	if (!rx)
+		return -ENOMEM;
 	int fd = nl_open();
-	if (fd < 0)
+	if (fd < 0) {
+		free(rx);
 		return fd;
+	}
 	int r = 0;
 	if (sendto(fd, req, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
 		r = errno == EAGAIN ? -ETIMEDOUT : -errno;
@@ -395,17 +399,18 @@ static int nl_exchange(const void *req, size_t len, nl_step_fn step, void *state
 	}
 	r = NL_MORE;
 	for (long i = 0; i < NL_MAX_DATAGRAMS && r == NL_MORE; i++) {
-		int n = nl_recv(fd, rx.bytes, sizeof(rx.bytes));
+		int n = nl_recv(fd, rx, NL_RX_SIZE);
 		if (n < 0) {
 			r = n;
 			break;
 		}
-		r = step(rx.bytes, (size_t)n, state, msg, cap);
+		r = step(rx, (size_t)n, state, msg, cap);
 	}
 	if (r == NL_MORE)
 		r = -EPROTO;
 close_fd:
 	close(fd);
+	free(rx);
 	return r;
 }
 

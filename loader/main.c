@@ -476,7 +476,8 @@ static int cmd_run(int argc, char **argv)
 		wants_cgroup |= k == ATTACH_CGROUP;
 	}
 
-	char ifbuf[IF_NAMESIZE] = "", cgbuf[4096];
+	char ifbuf[IF_NAMESIZE] = "";
+	static char cgbuf[4096]; /* the cgroup path, when cgroup programs need one (not on the stack: 4 KiB) */
 	int ifindex = 0, rc = 1;
 	if ((wants_iface && pick_interface(&a, ifbuf, &ifindex)) ||
 	    (wants_cgroup && pick_cgroup(&a, cgbuf, sizeof(cgbuf)))) {

@@ -38,7 +38,8 @@ struct show {
 	uint32_t nsrc;
 	int epoll_fd;
 	int trace_fd;
-	char trace_buf[TRACE_BUF];
+	char *trace_buf;                /* TRACE_BUF bytes while following trace_pipe (heap: a
+	                                 * small system's stack is not for buffers) */
 	size_t trace_len;
 	struct show_map_state **states; /* per obj.maps */
 	struct strbuf iter;             /* one iterator's output, while it is read */
@@ -127,7 +128,7 @@ static void on_lost(void *ctx, int cpu, uint64_t lost)
 static void read_trace(struct show *s)
 {
 	for (;;) {
-		ssize_t n = read(s->trace_fd, s->trace_buf + s->trace_len, sizeof(s->trace_buf) - 1 - s->trace_len);
+		ssize_t n = read(s->trace_fd, s->trace_buf + s->trace_len, TRACE_BUF - 1 - s->trace_len);
 		if (n <= 0)
 			return;
 		s->trace_len += (size_t)n;
@@ -146,7 +147,7 @@ static void read_trace(struct show *s)
 		}
 		s->trace_len = (size_t)(s->trace_buf + s->trace_len - line);
 		memmove(s->trace_buf, line, s->trace_len);
-		if (s->trace_len == sizeof(s->trace_buf) - 1)
+		if (s->trace_len == TRACE_BUF - 1)
 			s->trace_len = 0; /* a line longer than the buffer: drop it */
 	}
 }
@@ -300,11 +301,14 @@ static int open_sources(struct show *s, struct diag *d)
 		if (err)
 			return err;
 		snprintf(path, sizeof(path), "%s/trace_pipe", dir);
+		s->trace_buf = malloc(TRACE_BUF);
+		if (!s->trace_buf)
+			return diag_set(d, -ENOMEM, "show: out of memory");
 		s->trace_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (s->trace_fd < 0)
 			return diag_set(d, -errno, "show: %s: %s", path, strerror(errno));
 		/* What the pipe already holds was written before this run: skip it. */
-		while (read(s->trace_fd, s->trace_buf, sizeof(s->trace_buf)) > 0)
+		while (read(s->trace_fd, s->trace_buf, TRACE_BUF) > 0)
 			;
 		narrate(s->opts->say, "show: following %s", path);
 		return add_source(s, s->trace_fd, UINT32_MAX, d);
@@ -323,6 +327,7 @@ static void close_sources(struct show *s)
 	free(s->src);
 	if (s->trace_fd >= 0)
 		close(s->trace_fd);
+	free(s->trace_buf);
 }
 
 static void drain(struct show *s, uint32_t idx)
