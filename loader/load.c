@@ -668,6 +668,23 @@ int load_pin(struct loaded *l, const struct load_opts *opts, struct diag *d)
 
 /* ---- driver ------------------------------------------------------------------------------------ */
 
+static void drop_kernel_btf(struct loaded *l)
+{
+	if (l->vmlinux) {
+		btf_close(l->vmlinux);
+		free(l->vmlinux);
+	}
+	if (l->vmlinux_mapped)
+		munmap(l->vmlinux_data, l->vmlinux_size);
+	else
+		free(l->vmlinux_data);
+	l->vmlinux = NULL;
+	l->vmlinux_data = NULL;
+	l->vmlinux_size = 0;
+	l->vmlinux_mapped = false;
+	core_cache_free(&l->core_cache);
+}
+
 int load_object(const struct obj *o, const struct load_opts *opts, struct loaded *l, struct diag *d)
 {
 	static const struct load_opts none = {0};
@@ -717,6 +734,9 @@ int load_object(const struct obj *o, const struct load_opts *opts, struct loaded
 			return err;
 		}
 	}
+	/* The kernel's BTF (its index is 4 bytes a type: 600 KB for 150,000 types) served the load
+	 * only; a long run need not keep it. */
+	drop_kernel_btf(l);
 	return 0;
 }
 
@@ -732,15 +752,7 @@ void load_close(struct loaded *l)
 				close(l->prog_fds[i]);
 	if (l->btf_fd >= 0)
 		close(l->btf_fd);
-	if (l->vmlinux) {
-		btf_close(l->vmlinux);
-		free(l->vmlinux);
-	}
-	if (l->vmlinux_mapped)
-		munmap(l->vmlinux_data, l->vmlinux_size);
-	else
-		free(l->vmlinux_data);
-	core_cache_free(&l->core_cache);
+	drop_kernel_btf(l);
 	free(l->ext_vals);
 	free(l->kconfig_image);
 	free(l->map_fds);

@@ -36,7 +36,7 @@ struct loaded {
 	int failed_prog;             /* index into obj.progs, -1 */
 	char *verifier_log;          /* owned, NUL-terminated, may be NULL */
 	/* Kernel BTF, read once when a program needs an attach_btf_id (tp_btf/, fentry/, lsm/, ...)
-	 * or has CO-RE relocations. */
+	 * or has CO-RE relocations or externs; dropped when the load is done. */
 	struct btf_spec *vmlinux;
 	void *vmlinux_data;
 	size_t vmlinux_size;
