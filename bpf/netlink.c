@@ -380,18 +380,19 @@ typedef int (*nl_step_fn)(const void *buf, size_t len, void *state, char *msg, s
 static int nl_exchange(const void *req, size_t len, nl_step_fn step, void *state, char *msg,
 		       size_t cap)
 {
-	/* On the heap, not the stack: pages are touched only as far as a reply fills them (a 32 KiB
-	 * frame would be probed page by page, and count in the resident memory of every run). */
-	unsigned char *rx = malloc(NL_RX_SIZE);
+	/* Static, not on the stack or the heap: pages are touched only as far as a reply fills them
+	 * (a 32 KiB frame would be probed page by page; a 32 KiB malloc is an mmap and a munmap per
+	 * exchange). rawload is single-threaded and exchanges do not nest. */
+	static union {
+		struct nlmsghdr align; /* receive into a suitably aligned buffer */
+		unsigned char bytes[NL_RX_SIZE];
+	} rx_buf;
+	unsigned char *rx = rx_buf.bytes;
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	msg[0] = '\0';
-	if (!rx)
-		return -ENOMEM;
 	int fd = nl_open();
-	if (fd < 0) {
-		free(rx);
+	if (fd < 0)
 		return fd;
-	}
 	int r = 0;
 	if (sendto(fd, req, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
 		r = errno == EAGAIN ? -ETIMEDOUT : -errno;
@@ -410,7 +411,6 @@ static int nl_exchange(const void *req, size_t len, nl_step_fn step, void *state
 		r = -EPROTO;
 close_fd:
 	close(fd);
-	free(rx);
 	return r;
 }
 
