@@ -33,7 +33,10 @@ $(BUILD)/%.o: %.c
 BPF_INC     := examples/include
 HELPER_DEFS := $(BPF_INC)/bpf/bpf_helper_defs.h
 BPF_HDRS    := $(wildcard $(BPF_INC)/bpf/*.h) $(HELPER_DEFS)
-BPF_CFLAGS  := -O2 -g -Wall -Werror -fdebug-prefix-map=$(CURDIR)=. -I$(BPF_INC) -idirafter $(UAPI_ARCH)
+# libbpf's convention: the target architecture for bpf_tracing.h's register names.
+BPF_ARCH    := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/; s/s390x/s390/; s/riscv64/riscv/')
+BPF_CFLAGS  := -O2 -g -Wall -Werror -fdebug-prefix-map=$(CURDIR)=. -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_INC) \
+               -idirafter $(UAPI_ARCH)
 
 # Helper prototypes are generated from the doc comments of the installed UAPI linux/bpf.h.
 $(HELPER_DEFS): $(BPF_INC)/gen-helper-defs.sh /usr/include/linux/bpf.h

@@ -87,6 +87,35 @@ struct ext_state {
 	int config_err;
 };
 
+/* libbpf's LINUX_HAS_* values, read off the kernel's BTF rather than probed:
+ *  - LINUX_HAS_SYSCALL_WRAPPER: system calls enter through __<arch>_sys_<name>(struct pt_regs *)
+ *    (x86-64 since 4.17, arm64 since 4.19, s390, riscv): BPF_KSYSCALL reads arguments from there;
+ *  - LINUX_HAS_BPF_COOKIE: the kernel knows the helper bpf_get_attach_cookie (5.15). */
+static int kernel_feature(struct loaded *l, const struct load_opts *opts, struct ext_state *st,
+			  const struct obj_extern *e, struct diag *d)
+{
+	int err = load_vmlinux_btf(l, opts, d);
+	if (err)
+		return diag_wrap(d, err, "extern '%s': ", e->name);
+	uint64_t v = 0;
+	if (strcmp(e->name, "LINUX_HAS_SYSCALL_WRAPPER") == 0) {
+		static const struct { const char *machine, *prefix; } arch[] = {
+			{"x86_64", "__x64_sys_close"}, {"aarch64", "__arm64_sys_close"},
+			{"s390x", "__s390x_sys_close"}, {"riscv64", "__riscv_sys_close"},
+		};
+		for (size_t i = 0; i < sizeof(arch) / sizeof(arch[0]); i++)
+			if (strcmp(st->uts.machine, arch[i].machine) == 0)
+				v = btf_find(l->vmlinux, BTF_KIND_FUNC, arch[i].prefix) != 0;
+	} else {
+		uint32_t id = btf_find(l->vmlinux, BTF_KIND_ENUM, "bpf_func_id");
+		const struct btf_type *t = id ? btf_type(l->vmlinux, id) : NULL;
+		for (uint32_t i = 0; t && i < btf_vlen(t) && !v; i++)
+			v = strcmp(btf_str(l->vmlinux, btf_enums(t)[i].name_off), "BPF_FUNC_get_attach_cookie") == 0;
+	}
+	narrate(opts->say, "externs: %s = %llu (from the kernel's BTF)", e->name, (unsigned long long)v);
+	return kfacts_set_int(e, v, l->kconfig_image, d);
+}
+
 static int resolve_kconfig(struct loaded *l, const struct load_opts *opts, struct ext_state *st,
 			   const struct obj_extern *e, struct diag *d)
 {
@@ -96,13 +125,16 @@ static int resolve_kconfig(struct loaded *l, const struct load_opts *opts, struc
 		narrate(opts->say, "externs: %s = %#x (uname release %s)", e->name, v, st->uts.release);
 		return kfacts_set_int(e, v, image, d);
 	}
+	if (strcmp(e->name, "LINUX_HAS_SYSCALL_WRAPPER") == 0 || strcmp(e->name, "LINUX_HAS_BPF_COOKIE") == 0)
+		return kernel_feature(l, opts, st, e, d);
 	if (strncmp(e->name, "CONFIG_", 7) != 0) {
 		if (e->weak) {
 			narrate(opts->say, "externs: %s is not known to rawload: 0 (weak)", e->name);
 			return 0;
 		}
-		return diag_set(d, -ENOTSUP, "extern '%s': __kconfig values other than CONFIG_* and "
-				"LINUX_KERNEL_VERSION not supported yet", e->name);
+		return diag_set(d, -ENOTSUP, "extern '%s': __kconfig values other than CONFIG_*, "
+				"LINUX_KERNEL_VERSION, LINUX_HAS_SYSCALL_WRAPPER and LINUX_HAS_BPF_COOKIE not "
+				"supported yet", e->name);
 	}
 	if (!st->config && !st->config_err) {
 		struct diag cd = {""};

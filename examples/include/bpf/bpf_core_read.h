@@ -121,8 +121,10 @@ enum bpf_enum_value_kind {
 /* Pointer chains: s->a->b->c reads s->a, then (that)->b, then (that)->c, each through `rd`; the
  * last step with `last` into dst. The n-th step's temporary is named after n, so no step's
  * declaration shadows the one it reads from. A step may itself be a member path (a.b). */
-#define ___rl_into1(rd, last, dst, s, a) last((dst), sizeof(*(dst)), &((s)->a))
-#define ___rl_step(n, rd, s, a) typeof((s)->a) ___rl_t##n; rd(&___rl_t##n, sizeof(___rl_t##n), &((s)->a))
+/* (void *): the destination may be typed const (typeof a const member); it is written all the same. */
+#define ___rl_into1(rd, last, dst, s, a) last((void *)(dst), sizeof(*(dst)), &((s)->a))
+#define ___rl_step(n, rd, s, a) \
+	typeof((s)->a) ___rl_t##n; rd((void *)&___rl_t##n, sizeof(___rl_t##n), &((s)->a))
 #define ___rl_into2(rd, last, dst, s, a, ...) ({ ___rl_step(2, rd, s, a); ___rl_into1(rd, last, dst, ___rl_t2, __VA_ARGS__); })
 #define ___rl_into3(rd, last, dst, s, a, ...) ({ ___rl_step(3, rd, s, a); ___rl_into2(rd, last, dst, ___rl_t3, __VA_ARGS__); })
 #define ___rl_into4(rd, last, dst, s, a, ...) ({ ___rl_step(4, rd, s, a); ___rl_into3(rd, last, dst, ___rl_t4, __VA_ARGS__); })
