@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h)
 
-.PHONY: all clean test static demo examples test-progs deps asan fuzz bench
+.PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz bench
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -66,6 +66,22 @@ $(BUILD)/progs/%.bpfeb.o: examples/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -target bpfeb -c -o $@ $<
 
+# Programs written against the running kernel's vmlinux.h (bpftool makes it), the way most libbpf
+# programs are. Kept apart from build/progs: each object carries the kernel's types it uses.
+VMLINUX_H := $(BUILD)/vmlinux/vmlinux.h
+$(VMLINUX_H):
+	@mkdir -p $(dir $@)
+	bpftool btf dump file /sys/kernel/btf/vmlinux format c >$@.tmp && mv $@.tmp $@
+VMLINUX_PROGS := $(patsubst tests/progs-vmlinux/%.bpf.c,$(BUILD)/vmlinux/%.o,$(wildcard tests/progs-vmlinux/*.bpf.c))
+# Without bpftool or kernel BTF (a normal user's machine, where kernel tests do not run) there is
+# no vmlinux.h to build them with: said, not failed.
+vmlinux-progs:
+	@if command -v bpftool >/dev/null 2>&1 && [ -r /sys/kernel/btf/vmlinux ]; then \
+		$(MAKE) --no-print-directory $(VMLINUX_PROGS); \
+	else echo "vmlinux-progs: no bpftool or no /sys/kernel/btf/vmlinux: not built"; fi
+$(BUILD)/vmlinux/%.o: tests/progs-vmlinux/%.bpf.c $(VMLINUX_H) $(BPF_HDRS)
+	$(CLANG) $(BPF_CFLAGS) -I$(BUILD)/vmlinux -target bpfel -c -o $@ $<
+
 # ---- tests ---------------------------------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 TEST_HDRS := $(wildcard tests/unit/*.h tests/kernel/*.h)
@@ -96,7 +112,7 @@ $(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
-test: deps all test-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
+test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
 	@sh tests/run
 
 deps:
