@@ -109,8 +109,12 @@ check_objects() {
 		fi
 		case $n in
 		bad_verifier.bpfel.o)
-			if [ $rc -ne 0 ] && grep -q "bad_access" "$T/o.err" && grep -q "invalid access to packet" "$T/o.err"; then
-				pass "load $n: refused by the verifier (exit $rc): $(grep -m1 'invalid access to packet' "$T/o.err")"
+			# the source line comes from the object's line_info, through the kernel's log
+			if [ $rc -ne 0 ] && grep -q "bad_access" "$T/o.err" && grep -q "invalid access to packet" "$T/o.err" &&
+				grep -q '^; .*/\* BAD LINE \*/' "$T/o.err"; then
+				pass "load $n: refused by the verifier (exit $rc), source line quoted: $(grep -m1 'BAD LINE' "$T/o.err")"
+				grep -q 'bad_verifier\.bpf\.c:[0-9]' "$T/o.err" ||
+					note "load $n: this kernel's log quotes the line without ' @ file:line' (newer kernels add it; rawload shows what the kernel gives)"
 			else
 				fail "load $n: exit $rc, expected the verifier's 'invalid access to packet' for bad_access"
 				show "$T/o.err"

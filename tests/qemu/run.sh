@@ -8,7 +8,8 @@
 # /boot/config-KVER), the qemu process (killed by its pid on timeout), the log in build/qemu/.
 # Doesn't own: the checks (guest.sh), the packages (deps.sh), building (the Makefile).
 # Settings: KVER (default: the newest /boot/vmlinuz-6.1.*-amd64), QEMU_MODULES (default: veth),
-# QEMU_LIMIT, QEMU_SMP (default 2), QEMU_ACCEL (default tcg).
+# QEMU_LIMIT, QEMU_SMP (default 2), QEMU_ACCEL (default tcg), QEMU_GUEST (the script run inside,
+# default tests/qemu/guest.sh: another one explores by hand; it must end with "N passed, N failed").
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 OUT=build/qemu
@@ -25,7 +26,8 @@ die() {
 [ -n "$KVER" ] && [ -f "/boot/vmlinuz-$KVER" ] && [ -d "$MODDIR" ] ||
 	die "no 6.1 kernel in /boot with modules in /lib/modules (apt-get install linux-image-amd64)"
 [ -f "/boot/config-$KVER" ] || die "no /boot/config-$KVER"
-for f in rawload-static $OUT/btfmember $OUT/kquery $OUT/udpsend tests/qemu/init tests/qemu/guest.sh; do
+GUEST=${QEMU_GUEST:-tests/qemu/guest.sh}
+for f in rawload-static $OUT/btfmember $OUT/kquery $OUT/udpsend tests/qemu/init "$GUEST"; do
 	[ -f "$f" ] || die "$f is missing (make test-old-kernel builds it)"
 done
 command -v qemu-system-x86_64 >/dev/null 2>&1 && command -v cpio >/dev/null 2>&1 ||
@@ -56,7 +58,7 @@ STAGE=$(mktemp -d "$OUT/initramfs.XXXXXX") || die "mktemp"
 mkdir -p "$STAGE/bin" "$STAGE/proc" "$STAGE/sys" "$STAGE/dev" "$STAGE/tmp" "$STAGE/boot" "$STAGE/rl/bin" \
 	"$STAGE/rl/examples" "$STAGE/rl/build/progs" || die "mkdir in $STAGE"
 cp /bin/busybox "$STAGE/bin/busybox" && ln -s busybox "$STAGE/bin/sh" &&
-	cp tests/qemu/init "$STAGE/init" && chmod 755 "$STAGE/init" && cp tests/qemu/guest.sh "$STAGE/guest.sh" &&
+	cp tests/qemu/init "$STAGE/init" && chmod 755 "$STAGE/init" && cp "$GUEST" "$STAGE/guest.sh" &&
 	cp rawload-static "$STAGE/rl/" && cp $OUT/btfmember $OUT/kquery $OUT/udpsend "$STAGE/rl/bin/" &&
 	cp examples/*.o "$STAGE/rl/examples/" && cp build/progs/*.bpfel.o "$STAGE/rl/build/progs/" &&
 	cp "/boot/config-$KVER" "$STAGE/boot/" || die "cannot fill $STAGE"
@@ -88,7 +90,7 @@ done
 
 (cd "$STAGE" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$OUT/initramfs.cpio.gz" ||
 	die "cannot pack the initramfs"
-echo "test-old-kernel: kernel $KVER, initramfs $(wc -c <"$OUT/initramfs.cpio.gz") bytes (modules: $(tr '\n' ' ' <"$STAGE/modules.list")), limit ${LIMIT}s"
+echo "test-old-kernel: kernel $KVER, initramfs $(wc -c <"$OUT/initramfs.cpio.gz") bytes (modules: $(echo $(cat "$STAGE/modules.list"))), limit ${LIMIT}s"
 
 # ---- the VM: serial console on stdout (into the log), no network device, no reboot -----------------
 # ipv6.disable=1: the veth must carry only the datagrams the guest sends (no router solicitations).
@@ -103,7 +105,7 @@ shown=0
 print_new() {
 	pn_n=$(wc -l <"$LOG")
 	[ "$pn_n" -gt "$shown" ] || return 0
-	sed -n "$((shown + 1)),${pn_n}p" "$LOG" | tr -d '\r' |
+	sed -n "$((shown + 1)),${pn_n}p" "$LOG" | tr -d '\r' | sed -e 's/\x1bc//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' |
 		grep -E '^(PASS|FAIL|NOTE|guest:|    \||[0-9]+ passed, [0-9]+ failed$)|Kernel panic|BUG:|Oops|qemu'
 	shown=$pn_n
 }
@@ -125,7 +127,7 @@ QPID=""
 print_new
 took=$(($(date +%s) - start))
 
-summary=$(tr -d '\r' <"$LOG" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+summary=$(tr -d '\r' <"$LOG" | sed 's/\x1b[^A-Za-z]*[A-Za-z]//g' | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
 if [ $timed_out -eq 1 ]; then
 	echo "test-old-kernel: FAIL: no end after ${LIMIT}s; qemu killed (serial log: $LOG)"
 	exit 1
