@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h)
 
-.PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz bench
+.PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz bench test-old-kernel
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -209,6 +209,23 @@ bench: deps all static $(BENCH_BINS)
 	@$(MAKE) --no-print-directory $(BENCH)/libbpf-load >$(BENCH)/libbpf-load.log 2>&1 || \
 		echo "bench: the libbpf loader did not build (see $(BENCH)/libbpf-load.log)"
 	@sh bench/run.sh
+
+# ---- the kernel tests' old-kernel counterpart: not part of `make test` --------------------------------
+# Debian 12's 6.1 kernel under qemu-system-x86_64 (TCG), an initramfs of busybox-static,
+# rawload-static, the objects and the static helpers below; tests/qemu/guest.sh runs inside, and
+# tests/qemu/run.sh judges by the serial console. See README, "Older kernels".
+QEMU_TOOLS := $(BUILD)/qemu/btfmember $(BUILD)/qemu/kquery $(BUILD)/qemu/udpsend
+$(BUILD)/qemu/%: tests/qemu/%.c $(MUSL_INC)/.stamp
+	@mkdir -p $(dir $@)
+	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(MUSL_INC) -Os -static -s -o $@ $<
+$(BUILD)/qemu/udpsend: tests/tools/udpsend.c $(MUSL_INC)/.stamp
+	@mkdir -p $(dir $@)
+	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(MUSL_INC) -Os -static -s -o $@ $<
+
+test-old-kernel: deps
+	@sh tests/qemu/deps.sh
+	@$(MAKE) --no-print-directory rawload-static examples test-progs $(QEMU_TOOLS)
+	@sh tests/qemu/run.sh
 
 demo: deps all
 	@sh tests/demo.sh

@@ -1,0 +1,661 @@
+#!/bin/sh
+# tests/qemu/guest.sh — the checks run inside the old-kernel VM (tests/qemu/run.sh), with
+# rawload-static and busybox only. Each check compares with a truth the kernel or the object gives
+# (the kernel's BTF read by our own btfmember, the kernel's config file, uname, netlink and
+# BPF_PROG_QUERY through our own kquery, packet counts we sent, pids we made), not with rawload's
+# exit status alone. Prints "PASS name: ..." / "FAIL name: ..." per check, "NOTE ..." for what is
+# reported rather than judged, and ends with "N passed, N failed".
+# Layout (made by run.sh): /rl/rawload-static, /rl/bin/{btfmember,kquery,udpsend}, the objects under
+# /rl/examples and /rl/build/progs, /rl/host-facts (the host's release and task_struct offsets).
+# POSIX sh, run by busybox ash. The VM is ours: one veth pair, one extra network namespace.
+set -u
+RL=/rl/rawload-static
+BIN=/rl/bin
+PROGS=/rl/build/progs
+T=/tmp/guest
+mkdir -p "$T"
+passed=0 failed=0
+
+pass() {
+	passed=$((passed + 1))
+	echo "PASS $*"
+}
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL $*"
+}
+note() {
+	echo "NOTE $*"
+}
+# show FILE [N]: the last N (30) lines of FILE ("-": standard input), indented: a failure's context
+show() {
+	if [ "$1" = - ]; then
+		tail -n "${2:-30}"
+	else
+		tail -n "${2:-30}" "$1"
+	fi | sed 's/^/    | /'
+}
+
+# retry N CMD...: CMD up to N times, 0.1 s apart, until it succeeds.
+retry() {
+	rt_n=$1
+	shift
+	rt_i=1
+	while ! "$@"; do
+		[ $rt_i -lt "$rt_n" ] || return 1
+		sleep 0.1
+		rt_i=$((rt_i + 1))
+	done
+}
+
+# rl_start NAME ARGS...: rawload in the background, bounded (busybox timeout execs the command in
+# its own pid, so RL_PID is rawload's); stdout in $T/NAME.out, stderr in $T/NAME.err.
+rl_start() {
+	rs_name=$1
+	shift
+	timeout -s INT 120 "$RL" "$@" >"$T/$rs_name.out" 2>"$T/$rs_name.err" &
+	RL_PID=$!
+}
+# rl_stop SIG: signal the background rawload, wait; exit status in RL_RC.
+rl_stop() {
+	kill -s "$1" "$RL_PID" 2>/dev/null
+	wait "$RL_PID"
+	RL_RC=$?
+}
+# wait_line NAME PATTERN: until $T/NAME.err matches PATTERN (grep -E), 60 s at most (TCG is slow);
+# fails early when rawload exited.
+wait_line() {
+	wl_i=0
+	while ! grep -Eq -- "$2" "$T/$1.err" 2>/dev/null; do
+		kill -0 "$RL_PID" 2>/dev/null || return 1
+		[ $wl_i -lt 600 ] || return 1
+		sleep 0.1
+		wl_i=$((wl_i + 1))
+	done
+}
+# last_value MAP KEY FILE: the last "MAP[KEY] = V" a text snapshot in FILE showed.
+last_value() {
+	grep -F "$1[$2] = " "$3" | tail -n 1 | sed 's/^[^=]*= //'
+}
+value_is() { # MAP KEY FILE V
+	[ "$(last_value "$1" "$2" "$3")" = "$4" ]
+}
+prog_gone() {
+	! "$BIN/kquery" prog "$1" >/dev/null
+}
+# pid_prog_ids PID / pid_link_types PID: the programs, and the kinds of links, a process holds.
+pid_prog_ids() {
+	cat /proc/"$1"/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u
+}
+pid_link_types() {
+	cat /proc/"$1"/fdinfo/* 2>/dev/null | sed -n 's/^link_type:[[:space:]]*//p' | sort | tr '\n' ' '
+}
+
+# ---- 1. every object loads, or fails, as on the development kernel ----------------------------------
+# Truth: the programs the object holds (rawload inspect, pure) each get a kernel id; the objects made
+# to fail fail with their reason. sections.bpfel.o: on the development kernel (6.18, lockdown)
+# p_fentry, p_fexit and p_lsm fail with EPERM; here they may load. p_weird has no program type and
+# must fail, last. Which objects needed the BTF rewrite ladder is reported.
+check_objects() {
+	rewritten=""
+	for obj in /rl/examples/*.o "$PROGS"/*.bpfel.o; do
+		n=${obj##*/}
+		timeout -s KILL 120 "$RL" load -v "$obj" >"$T/o.out" 2>"$T/o.err"
+		rc=$?
+		# every fallback of the load passes says "retrying": BTF kinds rewritten, map BTF ids dropped,
+		# expected_attach_type dropped
+		if grep -q 'retrying' "$T/o.err"; then
+			rewritten="$rewritten $n: $(grep 'retrying' "$T/o.err" | sed 's/^rawload: //' | tr '\n' ';')"
+		fi
+		case $n in
+		bad_verifier.bpfel.o)
+			# the source line comes from the object's line_info, through the kernel's log
+			if [ $rc -ne 0 ] && grep -q "bad_access" "$T/o.err" && grep -q "invalid access to packet" "$T/o.err" &&
+				grep -q '^; .*/\* BAD LINE \*/' "$T/o.err"; then
+				pass "load $n: refused by the verifier (exit $rc), source line quoted: $(grep -m1 'BAD LINE' "$T/o.err")"
+				grep -q 'bad_verifier\.bpf\.c:[0-9]' "$T/o.err" ||
+					note "load $n: this kernel's log quotes the line without ' @ file:line' (newer kernels add it; rawload shows what the kernel gives)"
+			else
+				fail "load $n: exit $rc, expected the verifier's 'invalid access to packet' for bad_access"
+				show "$T/o.err"
+			fi
+			;;
+		externs_missing.bpfel.o)
+			if [ $rc -ne 0 ] && grep -qF "extern 'CONFIG_RAWLOAD_MISSING': not set in the kernel's config" "$T/o.err"; then
+				pass "load $n: refused naming CONFIG_RAWLOAD_MISSING"
+			else
+				fail "load $n: exit $rc, expected \"extern 'CONFIG_RAWLOAD_MISSING': not set in the kernel's config\""
+				show "$T/o.err"
+			fi
+			;;
+		struct_ops.bpfel.o)
+			if [ $rc -ne 0 ] && grep -qF "section .struct_ops: its maps are not supported yet" "$T/o.err"; then
+				pass "load $n: refused (.struct_ops not supported yet)"
+			else
+				fail "load $n: exit $rc, expected '.struct_ops: its maps are not supported yet'"
+				show "$T/o.err"
+			fi
+			;;
+		sections.bpfel.o)
+			check_sections $rc
+			;;
+		externs.bpfel.o)
+			# bpf_task_release (not weak) came in 6.2: without it the load must fail; check 3 judges.
+			cp "$T/o.out" "$T/externs.out"
+			cp "$T/o.err" "$T/externs.err"
+			echo $rc >"$T/externs.rc"
+			if [ "$(strings /sys/kernel/btf/vmlinux | grep -cx bpf_task_release)" -gt 0 ]; then
+				check_loaded "$obj" $rc
+			else
+				note "load $n: exit $rc (this kernel has no kfunc bpf_task_release; judged with the externs below)"
+			fi
+			;;
+		*)
+			check_loaded "$obj" $rc
+			;;
+		esac
+	done
+	if [ -n "$rewritten" ]; then
+		note "load fallbacks taken (BTF rewrite ladder, map BTF ids, expected_attach_type):$rewritten"
+	else
+		note "load fallbacks taken: none (no object needed the BTF rewrite ladder, nor a map or program retried)"
+	fi
+}
+
+# check_loaded OBJ RC: exit 0, and every program of the object has a kernel id in the report.
+check_loaded() {
+	cl_progs=$("$RL" inspect "$1" | sed -n '/^programs (/,/^maps (/{/^  /s/^  \([^ ]*\).*/\1/p}')
+	cl_missing=""
+	for p in $cl_progs; do
+		grep -q "^prog $p  *[a-z_]*  *id [0-9]" "$T/o.out" || cl_missing="$cl_missing $p"
+	done
+	if [ "$2" -eq 0 ] && [ -n "$cl_progs" ] && [ -z "$cl_missing" ]; then
+		pass "load ${1##*/}: $(echo $cl_progs | wc -w) program(s) loaded ($(echo $cl_progs)), $(grep -c '^map ' "$T/o.out") map(s)"
+	else
+		fail "load ${1##*/}: exit $2, programs without a kernel id:${cl_missing:- (none)}"
+		show "$T/o.err"
+		show "$T/o.out"
+	fi
+}
+
+check_sections() {
+	cs_bad=""
+	for p in p_xdp p_xdp_frags p_tracepoint p_tp p_raw_tracepoint p_raw_tp p_tp_btf p_kprobe p_kretprobe \
+		p_uprobe p_uretprobe p_tc p_classifier p_tcx p_socket p_cgroup_skb p_perf_event p_iter p_sk_lookup; do
+		grep -q "^rawload: prog '$p': BPF_PROG_LOAD .* -> fd [0-9]*\$" "$T/o.err" || cs_bad="$cs_bad $p"
+	done
+	# fentry/fexit/lsm: refused under lockdown (6.18 here); this kernel has none, so they load.
+	cs_trampoline=""
+	for p in p_fentry p_fexit p_lsm; do
+		cs_l=$(grep "^rawload: prog '$p': BPF_PROG_LOAD" "$T/o.err" | head -n 1)
+		case $cs_l in
+		*"-> fd "*) cs_trampoline="$cs_trampoline $p:loaded" ;;
+		"") cs_trampoline="$cs_trampoline $p:not-tried"; cs_bad="$cs_bad $p" ;;
+		*) cs_trampoline="$cs_trampoline $p:${cs_l#*BPF_PROG_LOAD}"; cs_bad="$cs_bad $p" ;;
+		esac
+	done
+	grep -q ' securityfs ' /proc/mounts || mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+	cs_lockdown=$(cat /sys/kernel/security/lockdown 2>/dev/null || echo "no securityfs")
+	if [ "$1" -ne 0 ] && [ -z "$cs_bad" ] && grep -q "p_weird" "$T/o.err" && grep -q "weird/thing" "$T/o.err" &&
+		[ "$(grep -c "BPF_PROG_LOAD" "$T/o.err")" -eq 22 ]; then
+		pass "load sections.bpfel.o: 22 programs loaded, then p_weird refused: $(tail -n 1 "$T/o.err")"
+	else
+		fail "load sections.bpfel.o: exit $1, programs not loaded:$cs_bad"
+		grep -E "BPF_PROG_LOAD|weird" "$T/o.err" | show - 40
+	fi
+	note "sections.bpfel.o: fentry/fexit/lsm on this kernel:$cs_trampoline (lockdown: $cs_lockdown; refused with EPERM on the 6.18 development kernel)"
+}
+
+# ---- 2. CO-RE against this kernel's BTF -----------------------------------------------------------
+# Truth: btfmember's walk of /sys/kernel/btf/vmlinux; the offsets must also differ from the host's
+# (6.18) when the host runs another kernel. The kernel BTF is read, not mapped: sysfs BTF gained
+# mmap in 6.16.
+core_got() { # KIND FIELD: the value rawload's -v gave a CO-RE KIND relocation of FIELD
+	sed -n "s/^rawload: prog 'core_task':   insn [0-9]*: CO-RE $1 $2 ([0-9:]*): [0-9]* -> \([0-9]*\)\$/\1/p" \
+		"$T/core.err" | head -n 1
+}
+btf_want() { # FILE MEMBER FIELD: a value from btfmember's output
+	sed -n "s/^member $2 .* $3 \([0-9]*\).*/\1/p" "$1" | head -n 1
+}
+check_core() {
+	obj=$PROGS/core_reloc.bpfel.o
+	timeout -s KILL 120 "$RL" load -v "$obj" >"$T/core.out" 2>"$T/core.err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "core: rawload load -v core_reloc.bpfel.o exit $rc"
+		show "$T/core.err"
+		return
+	fi
+	size=$(stat -c %s /sys/kernel/btf/vmlinux)
+	if grep -qx "rawload: kernel BTF: /sys/kernel/btf/vmlinux, $size bytes, mmap refused, reading it" "$T/core.err"; then
+		pass "core: kernel BTF ($size bytes) read, mmap refused (sysfs BTF mmap is 6.16+)"
+	else
+		fail "core: no 'kernel BTF: /sys/kernel/btf/vmlinux, $size bytes, mmap refused, reading it'"
+		grep 'kernel BTF' "$T/core.err" | show -
+	fi
+	"$BIN/btfmember" /sys/kernel/btf/vmlinux task_struct pid tgid real_parent comm sched_reset_on_fork \
+		>"$T/btf.txt" 2>&1 || {
+		fail "core: btfmember cannot read the kernel's BTF"
+		show "$T/btf.txt"
+		return
+	}
+	bad=""
+	got_all=""
+	for m in pid tgid real_parent comm sched_reset_on_fork; do
+		want=$(btf_want "$T/btf.txt" $m byte_offset)
+		got=$(core_got field_byte_offset "struct task_struct.$m")
+		[ -n "$want" ] && [ "$got" = "$want" ] || bad="$bad $m(rawload '$got', BTF '$want')"
+		got_all="$got_all $m=$got"
+	done
+	# the flavour task_struct___pid_only reads the same field
+	[ "$(core_got field_byte_offset 'struct task_struct___pid_only.pid')" = "$(btf_want "$T/btf.txt" pid byte_offset)" ] ||
+		bad="$bad task_struct___pid_only.pid"
+	want=$(btf_want "$T/btf.txt" sched_reset_on_fork byte_size)
+	[ "$(core_got field_byte_size 'struct task_struct.sched_reset_on_fork')" = "$want" ] || bad="$bad sched_reset_on_fork.size"
+	set -- $(sed -n 's/^struct task_struct id \([0-9]*\) size \([0-9]*\)$/\1 \2/p' "$T/btf.txt")
+	tid=${1:-} tsize=${2:-}
+	[ "$(core_got type_size 'struct task_struct')" = "$tsize" ] || bad="$bad type_size(rawload '$(core_got type_size 'struct task_struct')', BTF '$tsize')"
+	[ "$(core_got type_id_target 'struct task_struct')" = "$tid" ] || bad="$bad type_id_target(rawload '$(core_got type_id_target 'struct task_struct')', BTF '$tid')"
+	if [ -z "$bad" ]; then
+		pass "core: task_struct offsets from this kernel's BTF:$got_all, size $tsize, id $tid"
+	else
+		fail "core: rawload's CO-RE values differ from the kernel's BTF:$bad"
+		grep 'CO-RE' "$T/core.err" | show - 30
+	fi
+	# against the host (the development kernel)
+	host_rel=$(sed -n 's/^release //p' /rl/host-facts 2>/dev/null)
+	host_pid=$(btf_want /rl/host-facts pid byte_offset 2>/dev/null)
+	if [ -z "$host_pid" ]; then
+		note "core: no host BTF facts (the host kernel has no /sys/kernel/btf/vmlinux?): nothing to compare with"
+	elif [ "$host_rel" = "$(uname -r)" ]; then
+		note "core: the host runs this same kernel ($host_rel): offsets cannot differ"
+	else
+		diff_list=""
+		same=0
+		for m in pid tgid real_parent comm sched_reset_on_fork; do
+			h=$(btf_want /rl/host-facts $m byte_offset)
+			g=$(core_got field_byte_offset "struct task_struct.$m")
+			if [ "$h" = "$g" ]; then same=$((same + 1)); fi
+			diff_list="$diff_list $m $h->$g,"
+		done
+		if [ "$host_pid" != "$(core_got field_byte_offset 'struct task_struct.pid')" ]; then
+			pass "core: offsets differ from the host's $host_rel ($same of 5 equal):${diff_list%,}"
+		else
+			fail "core: task_struct.pid at $host_pid on the host ($host_rel) and here: CO-RE changed nothing?"
+		fi
+	fi
+}
+
+# ---- 3. externs: LINUX_KERNEL_VERSION and CONFIG_* from this kernel ------------------------------------
+# Truth: uname -r (libbpf's rule: the release's x.y.z), the config file at /boot/config-$(uname -r)
+# (this kernel has no /proc/config.gz), and the kernel BTF's strings for kfuncs.
+check_externs() {
+	rel=$(uname -r)
+	if [ ! -f "$T/externs.err" ]; then
+		fail "externs: externs.bpfel.o was not loaded by check 1"
+		return
+	fi
+	maj=${rel%%.*} rest=${rel#*.}
+	min=${rest%%.*} rest=${rest#*.}
+	pat=${rest%%[!0-9]*}
+	[ "${pat:-0}" -gt 255 ] && pat=255
+	want=$(printf '0x%x' $(((maj << 16) + (min << 8) + ${pat:-0})))
+	if grep -qx "rawload: externs: LINUX_KERNEL_VERSION = $want (uname release $rel)" "$T/externs.err"; then
+		pass "externs: LINUX_KERNEL_VERSION = $want, from uname -r $rel"
+	else
+		fail "externs: no 'LINUX_KERNEL_VERSION = $want (uname release $rel)'"
+		grep 'externs:' "$T/externs.err" | show -
+	fi
+	# What the kernel was built as: Debian's uname -r keeps x.y.0; the vDSO's note holds the real code.
+	code=$("$BIN/kquery" version | sed -n 's/^LINUX_VERSION_CODE //p')
+	if [ "$code" = "$want" ]; then
+		note "externs: the kernel's own LINUX_VERSION_CODE (vDSO note) is $code too"
+	else
+		note "externs: the kernel's own LINUX_VERSION_CODE (vDSO note) is $code ($(sed -n 's/.* \(Debian [^ ]*\).*/\1/p' /proc/version)), not $want: uname -r hides Debian's sublevel; rawload takes uname -r's x.y.z, as libbpf does outside Ubuntu"
+	fi
+	cfg=/boot/config-$rel
+	if grep -qx "rawload: externs: kernel config from $cfg ([0-9]* bytes)" "$T/externs.err" &&
+		[ "$(sed -n "s|^rawload: externs: kernel config from $cfg (\([0-9]*\) bytes)\$|\1|p" "$T/externs.err")" = "$(stat -c %s "$cfg")" ]; then
+		pass "externs: config read from $cfg ($(stat -c %s "$cfg") bytes; no /proc/config.gz: $([ -e /proc/config.gz ] && echo present || echo absent))"
+	else
+		fail "externs: the config was not read from $cfg"
+		grep 'externs:' "$T/externs.err" | show -
+	fi
+	bad="" vals=""
+	grep "^rawload: externs: CONFIG_[A-Z0-9_]* = " "$T/externs.err" | sed 's/^rawload: externs: //' >"$T/kconfig.txt"
+	while read -r name eq val; do
+		if grep -qx "$name=$val" "$cfg"; then
+			vals="$vals $name=$val"
+		else
+			bad="$bad $name=$val(config: $(grep "^$name=" "$cfg"))"
+		fi
+	done <"$T/kconfig.txt"
+	hz=$(sed -n 's/^CONFIG_HZ=//p' "$cfg")
+	if [ -z "$bad" ] && grep -qx "CONFIG_HZ = $hz" "$T/kconfig.txt"; then
+		pass "externs: every CONFIG_* narrated equals the config:$vals"
+	else
+		fail "externs: CONFIG values differ from $cfg:$bad (CONFIG_HZ there: $hz)"
+		show "$T/kconfig.txt"
+	fi
+	grep -q "CONFIG_RAWLOAD_NO_SUCH_OPTION is not set: 0 (weak)" "$T/externs.err" ||
+		{ fail "externs: the weak CONFIG_RAWLOAD_NO_SUCH_OPTION is not narrated as 0"; }
+	# kfuncs: bpf_task_from_pid is weak, bpf_task_release is not; both came in 6.2.
+	rc=$(cat "$T/externs.rc")
+	has_release=$(strings /sys/kernel/btf/vmlinux | grep -cx bpf_task_release)
+	if [ "$has_release" -eq 0 ]; then
+		if [ "$rc" -ne 0 ] && grep -qF "extern 'bpf_task_release': the kernel's BTF has no func of that name" "$T/externs.err"; then
+			pass "externs: this kernel has no kfunc bpf_task_release (not in its BTF strings); the load is refused naming it"
+		else
+			fail "externs: the kernel has no bpf_task_release; expected a refusal naming it, got exit $rc"
+			tail -n 3 "$T/externs.err" | show -
+		fi
+	elif [ "$rc" -eq 0 ]; then
+		pass "externs: externs.bpfel.o loads (bpf_task_release is in this kernel's BTF)"
+	else
+		fail "externs: externs.bpfel.o failed with bpf_task_release in the kernel's BTF: exit $rc"
+		tail -n 3 "$T/externs.err" | show -
+	fi
+	grep "externs: kfunc\|externs: ksym\|externs: .*weak" "$T/externs.err" | sed 's/^rawload: externs: /NOTE externs: /'
+}
+
+# ---- 4. XDP on a veth pair: bpf_link, then netlink; exact counts; nothing left ----------------------
+# rl-rx stays in this namespace (rawload runs here), rl-tx goes to a namespace of its own held by a
+# sleeping process. Static neighbours both ways (busybox arp -s: PERM) and no IPv6 (ipv6.disable=1
+# on the kernel command line), so the veth carries exactly the datagrams udpsend sends.
+RX_ADDR=10.77.0.2
+TX_ADDR=10.77.0.1
+NS_PID=""
+in_tx() {
+	nsenter -t "$NS_PID" -n "$@"
+}
+setup_veth() {
+	unshare -n sleep 100000 &
+	NS_PID=$!
+	ip link add rl-tx type veth || return 1
+	peer=$(ip -o link show | sed -n 's/^[0-9]*: \([^@:]*\)@rl-tx:.*/\1/p')
+	[ -n "$peer" ] || return 1
+	ip link set "$peer" name rl-rx || return 1
+	mac_rx=$(cat /sys/class/net/rl-rx/address) mac_tx=$(cat /sys/class/net/rl-tx/address)
+	retry 50 test "$(readlink /proc/$NS_PID/ns/net)" != "$(readlink /proc/self/ns/net)" || return 1
+	ip link set rl-tx netns "$NS_PID" || return 1
+	ip addr add $RX_ADDR/24 dev rl-rx && ip link set rl-rx up && arp -s $TX_ADDR "$mac_tx" -i rl-rx || return 1
+	in_tx ip link set lo up && in_tx ip addr add $TX_ADDR/24 dev rl-tx && in_tx ip link set rl-tx up &&
+		in_tx arp -s $RX_ADDR "$mac_rx" -i rl-tx || return 1
+	retry 100 grep -qx up /sys/class/net/rl-rx/operstate
+}
+rx_packets() {
+	cat /sys/class/net/rl-rx/statistics/rx_packets
+}
+send() { # N
+	timeout -s KILL 20 nsenter -t "$NS_PID" -n "$BIN/udpsend" $RX_ADDR 9 "$1"
+}
+
+# xdp_run NAME HOW ARGS...: attach counter.o to rl-rx, count N datagrams, SIGINT, nothing left.
+xdp_run() {
+	name=$1 how=$2 N=$3
+	shift 3
+	rl_start "$name" /rl/examples/counter.o rl-rx -i 0.2 "$@"
+	if ! wait_line "$name" 'count_packets: (attached|not attached)|^rawload: [a-z]'; then
+		fail "xdp $name: rawload did not attach"
+		show "$T/$name.err"
+		rl_stop KILL
+		return
+	fi
+	grep -q "^rawload: count_packets: attached to rl-rx, [a-z]* mode, via $how\$" "$T/$name.err" || {
+		fail "xdp $name: not attached via $how: $(cat "$T/$name.err")"
+		rl_stop INT
+		return
+	}
+	q=$("$BIN/kquery" xdp rl-rx)
+	id=$(echo "$q" | sed -n 's/.* prog_id \([0-9]*\)$/\1/p')
+	links=$(pid_link_types "$RL_PID")
+	ok=1
+	[ -n "$id" ] && [ "$id" != 0 ] && [ "$(pid_prog_ids "$RL_PID")" = "$id" ] || ok=0
+	case $how in
+	bpf_link) [ "$links" = "xdp " ] || ok=0 ;;
+	netlink) [ -z "$links" ] || ok=0 ;;
+	esac
+	if [ $ok -eq 0 ]; then
+		fail "xdp $name: the kernel shows '$q'; rawload holds programs '$(pid_prog_ids "$RL_PID")' and links '$links'"
+		rl_stop INT
+		return
+	fi
+	retry 300 grep -q '^pkt_count' "$T/$name.out" || { fail "xdp $name: no snapshot"; rl_stop INT; return; }
+	before=$(rx_packets)
+	send "$N" || { fail "xdp $name: udpsend failed"; rl_stop INT; return; }
+	retry 300 value_is pkt_count 0 "$T/$name.out" "$N"
+	sleep 1
+	got=$(last_value pkt_count 0 "$T/$name.out")
+	rx=$(($(rx_packets) - before))
+	rl_stop INT
+	gone=0
+	retry 100 prog_gone "$id" && gone=1
+	after=$("$BIN/kquery" xdp rl-rx)
+	if [ "$got" = "$N" ] && [ "$rx" = "$N" ] && [ "$RL_RC" -eq 0 ] && [ "$after" = "xdp rl-rx attached none prog_id 0" ] &&
+		[ $gone -eq 1 ]; then
+		pass "xdp $name: via $how ($(echo "$q" | sed 's/.* attached \([a-z]*\) .*/\1/')), $got of $N datagrams counted (rl-rx received $rx), exit 0 after SIGINT, no XDP left, program $id gone"
+	else
+		fail "xdp $name: counted '$got' of $N (rl-rx received $rx), exit $RL_RC, after: '$after', program $id gone: $gone"
+		show "$T/$name.err"
+		tail -n 3 "$T/$name.out" | show -
+	fi
+}
+
+check_xdp() {
+	if ! setup_veth; then
+		fail "xdp: cannot make the veth pair"
+		ip -o link show | show -
+		return
+	fi
+	note "xdp: rl-rx ($RX_ADDR, here) <-> rl-tx ($TX_ADDR, netns of pid $NS_PID), neighbours: $(arp -an | tr '\n' ' ')"
+	xdp_run link bpf_link 100
+	xdp_run netlink netlink 73 --netlink
+	# A netlink attachment outlives a SIGKILLed rawload; `rawload detach` removes it.
+	rl_start kill /rl/examples/counter.o rl-rx --netlink -i 0.2
+	if wait_line kill 'count_packets: attached'; then
+		rl_stop KILL
+		q=$("$BIN/kquery" xdp rl-rx)
+		timeout -s KILL 60 "$RL" detach rl-rx >"$T/detach.out" 2>&1
+		drc=$?
+		after=$("$BIN/kquery" xdp rl-rx)
+		case $q in
+		*"prog_id 0") fail "xdp detach: nothing attached after SIGKILL of a netlink run: $q" ;;
+		*)
+			if [ $drc -eq 0 ] && [ "$after" = "xdp rl-rx attached none prog_id 0" ]; then
+				pass "xdp detach: after SIGKILL the netlink attachment stays ($q); rawload detach removed it: $(cat "$T/detach.out")"
+			else
+				fail "xdp detach: exit $drc, after: $after"
+				show "$T/detach.out"
+			fi
+			;;
+		esac
+	else
+		fail "xdp kill: not attached"
+		show "$T/kill.err"
+		rl_stop KILL
+	fi
+}
+
+# ---- 5. tcx on a kernel without tcx links ------------------------------------------------------------
+# Before 6.6 BPF_LINK_CREATE knows no tcx attach type (EINVAL): each tcx program is reported not
+# attached, and rawload runs on showing its maps until SIGINT, exit 0. Datagrams sent meanwhile are
+# counted by nothing (array slots that are zero are not shown: "(empty)").
+check_tcx() {
+	rl_start tcx "$PROGS/tcx_count.bpfel.o" rl-rx -i 0.2 -v
+	if ! wait_line tcx 'no_direction: (attached|not attached)'; then
+		fail "tcx: rawload did not get to the attach notes"
+		show "$T/tcx.err"
+		rl_stop KILL
+		return
+	fi
+	retry 300 grep -q '^ingress_udp' "$T/tcx.out"
+	send 10 || fail "tcx: udpsend failed"
+	sleep 1
+	running=0
+	kill -0 "$RL_PID" 2>/dev/null && running=1
+	rl_stop INT
+	bad=""
+	for p in ingress egress; do
+		grep -qx "rawload: count_$p: not attached: tcx links need kernel 6.6+ (BPF_LINK_CREATE on rl-rx: EINVAL); tc (netlink) attach not supported yet" \
+			"$T/tcx.err" || bad="$bad count_$p"
+	done
+	grep -qF 'rawload: no_direction: not attached: attach kind tc not supported yet (no direction' "$T/tcx.err" || bad="$bad no_direction"
+	grep -q '^ingress_udp\[' "$T/tcx.out" && bad="$bad counted($(grep '^ingress_udp' "$T/tcx.out" | tail -n 1))"
+	if [ $running -eq 1 ] && [ "$RL_RC" -eq 0 ] && [ -z "$bad" ] && grep -qx 'ingress_udp: (empty)' "$T/tcx.out"; then
+		pass "tcx: $(grep -m1 'count_ingress: not attached' "$T/tcx.err" | sed 's/^rawload: //'); rawload ran on ($(grep -c '^-- ' "$T/tcx.out") snapshots, 10 datagrams counted by nothing) and exited 0 on SIGINT"
+	else
+		fail "tcx: running $running, exit $RL_RC, wrong or missing:$bad"
+		grep -v ': BPF_\|insn\|linked\|pass:' "$T/tcx.err" | show -
+		show "$T/tcx.out" 6
+	fi
+}
+
+# ---- 6. a tracepoint: execsnoop sees the execs this script makes ----------------------------------
+check_execsnoop() {
+	mounted_before=$(grep -c ' tracefs ' /proc/mounts)
+	printf '#!/bin/sh\nexit 0\n' >/tmp/rltrue
+	chmod 755 /tmp/rltrue
+	rl_start exec /rl/examples/execsnoop.o -i 0.2
+	if ! wait_line exec 'trace_execve: (attached|not attached)'; then
+		fail "execsnoop: rawload did not attach"
+		show "$T/exec.err"
+		rl_stop KILL
+		return
+	fi
+	if ! grep -qx 'rawload: trace_execve: attached to tracepoint syscalls/sys_enter_execve via perf link' "$T/exec.err"; then
+		fail "execsnoop: not attached through a perf link: $(cat "$T/exec.err")"
+		rl_stop INT
+		return
+	fi
+	[ "$mounted_before" -eq 0 ] && grep -q ' tracefs ' /proc/mounts &&
+		note "execsnoop: tracefs was not mounted; rawload mounted it ($(grep ' tracefs ' /proc/mounts | cut -d' ' -f2))"
+	id=$(pid_prog_ids "$RL_PID")
+	links=$(pid_link_types "$RL_PID")
+	K=3 i=1 bad=""
+	# ash (busybox) runs with comm "ash": nothing else here does; it execs /tmp/rltrue
+	while [ $i -le $K ]; do
+		/bin/ash -c "echo \$\$ >$T/pid.$i; echo \$PPID >$T/ppid.$i; exec /tmp/rltrue"
+		i=$((i + 1))
+	done
+	i=1
+	recs=""
+	while [ $i -le $K ]; do
+		pid=$(cat "$T/pid.$i") ppid=$(cat "$T/ppid.$i")
+		rec="events: {pid=$pid, ppid=$ppid, uid=0, comm=\"ash\", filename=\"/tmp/rltrue\"}"
+		retry 300 grep -qxF "$rec" "$T/exec.out" || bad="$bad pid=$pid/ppid=$ppid"
+		recs="$rec"
+		i=$((i + 1))
+	done
+	retry 300 value_is exec_count '"ash"' "$T/exec.out" $K
+	cnt=$(last_value exec_count '"ash"' "$T/exec.out")
+	rl_stop INT
+	gone=0
+	retry 100 prog_gone "$id" && gone=1
+	if [ -z "$bad" ] && [ "$cnt" = $K ] && [ "$RL_RC" -eq 0 ] && [ $gone -eq 1 ] && { [ "$links" = "perf " ] || [ "$links" = "perf_event " ]; }; then
+		pass "execsnoop: perf link (fdinfo link_type ${links% }); $K exec records with our pids and parent pids (last: $recs), exec_count[\"ash\"] = $cnt, exit 0, program $id gone"
+	else
+		fail "execsnoop: records missing for$bad; exec_count[\"ash\"] '$cnt' (want $K); exit $RL_RC; links '$links'; program $id gone: $gone"
+		grep -F 'ash' "$T/exec.out" | head -n 10 | show -
+	fi
+}
+
+# ---- 7. cheap fallbacks and links: cgroup link and BPF_PROG_ATTACH, tp_btf, iterator ----------------
+CG=/sys/fs/cgroup/rl
+cg_count() { # ATTACH_TYPE: how many programs BPF_PROG_QUERY lists on CG
+	"$BIN/kquery" cgroup "$CG" "$1" | sed -n 's/.* count \([0-9]*\) .*/\1/p; s/.* count \([0-9]*\)$/\1/p'
+}
+cgroup_run() { # NAME HOW N ARGS...
+	name=$1 how=$2 N=$3
+	shift 3
+	rl_start "$name" "$PROGS/cgroup_count.bpfel.o" --cgroup "$CG" -i 0.2 -v "$@"
+	if ! wait_line "$name" 'count_socks: (attached|not attached)'; then
+		fail "cgroup $name: rawload did not attach"
+		show "$T/$name.err"
+		rl_stop KILL
+		return
+	fi
+	bad=""
+	grep -qx "rawload: count_egress: attached to cgroup $CG (cgroup_inet_egress), via $how" "$T/$name.err" || bad="$bad egress-note"
+	grep -qx "rawload: count_socks: attached to cgroup $CG (cgroup_inet_sock_create), via $how" "$T/$name.err" || bad="$bad socks-note"
+	# BPF_CGROUP_INET_EGRESS = 1, BPF_CGROUP_INET_SOCK_CREATE = 2 (linux/bpf.h)
+	[ "$(cg_count 1)" = 1 ] && [ "$(cg_count 2)" = 1 ] || bad="$bad query($(cg_count 1),$(cg_count 2))"
+	links=$(pid_link_types "$RL_PID")
+	case $how in
+	"cgroup link") [ "$links" = "cgroup cgroup " ] || bad="$bad links($links)" ;;
+	BPF_PROG_ATTACH) [ -z "$links" ] || bad="$bad links($links)" ;;
+	esac
+	retry 300 grep -q '^egress_pkts' "$T/$name.out" || bad="$bad no-snapshot"
+	timeout -s KILL 20 sh -c "echo \$\$ >$CG/cgroup.procs && exec $BIN/udpsend 127.0.0.1 9 $N" || bad="$bad udpsend"
+	retry 300 value_is egress_pkts 0 "$T/$name.out" "$N"
+	retry 50 value_is sockets 0 "$T/$name.out" 1
+	sleep 0.5
+	e=$(last_value egress_pkts 0 "$T/$name.out") s=$(last_value sockets 0 "$T/$name.out")
+	rl_stop INT
+	after="$(cg_count 1),$(cg_count 2)"
+	if [ -z "$bad" ] && [ "$e" = "$N" ] && [ "$s" = 1 ] && [ "$RL_RC" -eq 0 ] && [ "$after" = "0,0" ]; then
+		pass "cgroup $name: via $how, BPF_PROG_QUERY lists both; egress_pkts $e of $N, sockets $s; exit 0, none left on $CG"
+	else
+		fail "cgroup $name:$bad; egress_pkts '$e' (want $N), sockets '$s' (want 1), exit $RL_RC, left after: $after"
+		show "$T/$name.err"
+	fi
+}
+check_cgroup() {
+	mkdir -p /sys/fs/cgroup
+	if ! mount -t cgroup2 cgroup2 /sys/fs/cgroup || ! mkdir "$CG"; then
+		fail "cgroup: cannot mount cgroup2 or make $CG"
+		return
+	fi
+	cgroup_run link "cgroup link" 57
+	cgroup_run prog-attach BPF_PROG_ATTACH 31 --prog-attach
+	rmdir "$CG" || fail "cgroup: cannot remove $CG"
+}
+
+check_tp_btf() {
+	rl_start tpbtf "$PROGS/tp_btf_count.bpfel.o" -i 0.2
+	if ! wait_line tpbtf 'count_exec: (attached|not attached)'; then
+		fail "tp_btf: rawload did not attach"
+		show "$T/tpbtf.err"
+		rl_stop KILL
+		return
+	fi
+	links=$(pid_link_types "$RL_PID")
+	# one process execs ash, then ash again, then /tmp/rltrue: 3 execs under one pid
+	/bin/ash -c "echo \$\$ >$T/chain.pid; exec /bin/ash -c 'exec /tmp/rltrue'"
+	pid=$(cat "$T/chain.pid")
+	retry 300 value_is execs "$pid" "$T/tpbtf.out" 3
+	got=$(last_value execs "$pid" "$T/tpbtf.out")
+	rl_stop INT
+	if [ "$got" = 3 ] && [ "$RL_RC" -eq 0 ] && { [ "$links" = "tracing tracing " ] || [ "$links" = "raw_tracepoint raw_tracepoint " ]; } &&
+		grep -qx 'rawload: count_exec: attached to tp_btf sched_process_exec via bpf_link' "$T/tpbtf.err"; then
+		pass "tp_btf: two links via BPF_LINK_CREATE (fdinfo link_type: ${links% }...); execs[$pid] = 3 for a chain of 3 execs; exit 0"
+	else
+		fail "tp_btf: execs[$pid] '$got' (want 3), exit $RL_RC, links '$links'"
+		show "$T/tpbtf.err"
+	fi
+}
+
+check_iter() {
+	timeout -s KILL 120 "$RL" "$PROGS/iter_task.bpfel.o" -n 1 -i 0.2 >"$T/iter.out" 2>"$T/iter.err"
+	rc=$?
+	if [ $rc -eq 0 ] && grep -qxF 'rawload: dump_task: attached to iterator task via bpf_link (read at every snapshot)' "$T/iter.err" &&
+		grep -qxF "dump_task: 1 init" "$T/iter.out" && grep -qxF "dump_task: $$ sh" "$T/iter.out"; then
+		pass "iter: task iterator via bpf_link lists 'dump_task: 1 init' and this script ('dump_task: $$ sh') among $(grep -c '^dump_task: ' "$T/iter.out") tasks"
+	else
+		fail "iter: exit $rc"
+		show "$T/iter.err"
+		grep -E "dump_task: (1|$$) " "$T/iter.out" | show -
+	fi
+}
+
+echo "guest: rawload-static $(stat -c %s "$RL") bytes; $(ls /rl/examples/*.o "$PROGS"/*.bpfel.o | wc -l) objects"
+check_objects
+check_core
+check_externs
+check_xdp
+check_tcx
+check_execsnoop
+check_cgroup
+check_tp_btf
+check_iter
+[ -n "$NS_PID" ] && kill "$NS_PID" 2>/dev/null
+echo "$passed passed, $failed failed"
