@@ -34,8 +34,9 @@ ip -n $B neigh replace $ADDR_A lladdr "$(ip netns exec $A cat /sys/class/net/vet
 
 # rawload runs in B's network namespace only (nsenter keeps the host's /sys and bpffs).
 in_b() { nsenter --net=/run/netns/$B "$@"; }
-# 40 datagrams, one every 75 ms, from A to B: bounded in count and time.
-send() { ip netns exec $A build/udpsend $ADDR_B 9 40 75 "$1" & sender=$!; }
+# 40 datagrams, one every 75 ms, from A to B: bounded in count and time. They start half a second
+# after rawload does, once its program is surely attached, so the count shows all 40.
+send() { (sleep 0.5; exec ip netns exec $A build/udpsend $ADDR_B 9 40 75 "$1") & sender=$!; }
 
 echo "== counter: XDP program counting packets on veth-b, 4 s, while A sends 40 UDP datagrams"
 echo "\$ rawload examples/counter.o veth-b -d 4"
