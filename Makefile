@@ -227,7 +227,7 @@ test-old-kernel: deps
 	@$(MAKE) --no-print-directory rawload-static examples test-progs $(QEMU_TOOLS)
 	@sh tests/qemu/run.sh
 
-demo: deps all
+demo: deps all $(BUILD)/udpsend
 	@sh tests/demo.sh
 
 clean:

@@ -5,6 +5,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (sudo make demo)" >&2; exit 1; }
+[ -x build/udpsend ] || { echo "demo: build/udpsend is missing (make demo builds it)" >&2; exit 1; }
 
 A=rawload-demo-a B=rawload-demo-b
 ADDR_A=10.213.7.1 ADDR_B=10.213.7.2
@@ -42,14 +43,16 @@ echo "== counter: XDP program counting packets on veth-b, 4 s, while A sends 40 
 echo "\$ rawload examples/counter.o veth-b -d 4"
 send 64
 in_b ./rawload examples/counter.o veth-b -d 4.2
-wait "$sender"; sender=
+wait "$sender" || { echo "demo: the sender failed" >&2; exit 1; }
+sender=
 
 echo
 echo "== show-ip: the latest IPv4 packet's addresses, TTL and protocol (A sends with TTL 33)"
 echo "\$ rawload examples/show-ip.o veth-b -d 4"
 send 33
 in_b ./rawload examples/show-ip.o veth-b -d 4.2
-wait "$sender"; sender=
+wait "$sender" || { echo "demo: the sender failed" >&2; exit 1; }
+sender=
 
 echo
 echo "== execsnoop: a tracepoint on execve, counts per command and a ring buffer of events"
