@@ -3,7 +3,8 @@
  * an interface), attach_cgroup.c (cgroup links, BPF_PROG_ATTACH fallback), attach_tp.c
  * (tracepoints through perf_event_open with a perf link or the ioctl fallback; raw tracepoints),
  * attach_uprobe.c (uprobes and uretprobes: a file offset from the target's ELF, then a uprobe perf
- * event attached as a tracepoint's), attach_tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a
+ * event attached as a tracepoint's), attach_kprobe.c (kprobes, kretprobes and ksyscall: a kprobe
+ * perf event, likewise), attach_tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a
  * tracing bpf_link, or BPF_RAW_TRACEPOINT_OPEN on older kernels), attach_iter.c (iterators: a
  * bpf_link the display reads through BPF_ITER_CREATE). The driver (attach.c) decides which
  * programs attach where and reports those it cannot attach, by name and reason, rather than
@@ -111,6 +112,8 @@ int attach_tracepoint(const struct obj *o, const struct loaded *l, const struct 
 int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
 int attach_uprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		  struct attachment *a, struct diag *d);
+int attach_kprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
 int attach_tracing(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		   struct attachment *a, struct diag *d);

@@ -19,7 +19,7 @@ rl_wait_line m '^rawload: mc_kill: '
 for want in 'mc_call: attached to uprobe .*/build/uprobe_target:rl_target_func (file offset 0x[0-9a-f]*) via perf link' \
 	'mc_ret: attached to uretprobe .*/build/uprobe_target:rl_target_func (file offset 0x[0-9a-f]*) via perf link' \
 	'mc_exec: attached to tp_btf sched_process_exec' \
-	'mc_kill: not attached: attach kind kprobe not supported yet'; do
+	'mc_kill: not attached: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices)'; do
 	grep -q "^rawload: $want" "$TMP/m.err" || fail "no line 'rawload: $want': $(grep -v '^rawload: \(prog\|map\|btf\|externs\|--\|section\|elf\|program\|relocations\|show\)' "$TMP/m.err")"
 done
 grep -qxF 'rawload: externs: LINUX_HAS_SYSCALL_WRAPPER = 1 (from the kernel'"'"'s BTF)' "$TMP/m.err" ||

@@ -634,6 +634,33 @@ check_tp_btf() {
 	fi
 }
 
+# ---- 8. kprobes (not compiled into the development kernel; Debian's 6.1 has them) --------------------
+# tracing_macros.bpf.c's BPF_KSYSCALL(mc_kill, pid, sig) stores the signal of the last kill(2):
+# attached through the kprobe PMU to __x64_sys_kill (the wrapped entry point), it must read the
+# arguments out of the user's registers (LINUX_HAS_SYSCALL_WRAPPER = 1) and see SIGWINCH (28).
+check_kprobe() {
+	rl_start kprobe "$PROGS/tracing_macros.bpfel.o" --prog mc_kill --all-maps -i 0.2 -v
+	if ! wait_line kprobe 'mc_kill: (attached|not attached)'; then
+		fail "kprobe: rawload did not attach"
+		show "$T/kprobe.err"
+		rl_stop KILL
+		return
+	fi
+	kill -s WINCH $$
+	retry 300 grep -q '^tracing_\.bss\[0\] = .*28' "$T/kprobe.out"
+	got=$(grep '^tracing_\.bss' "$T/kprobe.out" | tail -n 1)
+	links=$(pid_link_types "$RL_PID")
+	rl_stop INT
+	if echo "$got" | grep -q '= .*28' && [ "$RL_RC" -eq 0 ] &&
+		grep -qx 'rawload: mc_kill: attached to kprobe __x64_sys_kill via perf link' "$T/kprobe.err" &&
+		grep -qx 'rawload: externs: LINUX_HAS_SYSCALL_WRAPPER = 1 (from the kernel'"'"'s BTF)' "$T/kprobe.err"; then
+		pass "kprobe: ksyscall/kill attached to __x64_sys_kill via perf link (fdinfo: ${links% }); read sig 28 through the wrapper's registers: '$got'"
+	else
+		fail "kprobe: got '$got', exit $RL_RC, links '$links'"
+		show "$T/kprobe.err"
+	fi
+}
+
 check_iter() {
 	timeout -s KILL 120 "$RL" "$PROGS/iter_task.bpfel.o" -n 1 -i 0.2 >"$T/iter.out" 2>"$T/iter.err"
 	rc=$?
@@ -656,6 +683,7 @@ check_tcx
 check_execsnoop
 check_cgroup
 check_tp_btf
+check_kprobe
 check_iter
 [ -n "$NS_PID" ] && kill "$NS_PID" 2>/dev/null
 echo "$passed passed, $failed failed"
