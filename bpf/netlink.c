@@ -3,6 +3,7 @@
  * (headers are memcpy'd out of the buffer, every length checked against what arrived). Doesn't own:
  * interface names (if_nametoindex is the caller's) or bpf_link attach. */
 #include "bpf/netlink.h"
+#include "bpf/netlink_internal.h"
 #include "bpf/sys.h"
 
 #include <errno.h>
@@ -30,7 +31,7 @@ static uint32_t get_u32(const unsigned char *p)
 
 /* The message at buf[*off]: copies its header into *h, points *body and *blen at its payload and
  * advances *off. Returns 1, 0 at the end of buf, or -EBADMSG. */
-static int next_msg(const unsigned char *buf, size_t len, size_t *off, struct nlmsghdr *h,
+int nl_next_msg(const unsigned char *buf, size_t len, size_t *off, struct nlmsghdr *h,
 		    const unsigned char **body, size_t *blen)
 {
 	if (*off >= len)
@@ -48,7 +49,7 @@ static int next_msg(const unsigned char *buf, size_t len, size_t *off, struct nl
 
 /* The attribute at buf[*off] (attributes run up to end): its type without the nested/byte-order
  * flags, its payload and length; advances *off. Returns 1, 0 at the end, or -EBADMSG. */
-static int next_attr(const unsigned char *buf, size_t end, size_t *off, uint16_t *type,
+int nl_next_attr(const unsigned char *buf, size_t end, size_t *off, uint16_t *type,
 		     const unsigned char **data, size_t *dlen)
 {
 	struct rtattr a;
@@ -79,7 +80,7 @@ static void copy_text(char *msg, size_t cap, const unsigned char *s, size_t n)
 /* The body of an NLMSG_ERROR (struct nlmsgerr: error, the request's header, maybe the request's
  * payload, then extended-ack attributes when NLM_F_ACK_TLVS). Returns the error (0: an ack) and
  * copies NLMSGERR_ATTR_MSG into msg, or -EBADMSG. */
-static int parse_error(const unsigned char *body, size_t blen, uint16_t flags, char *msg, size_t cap)
+int nl_parse_error(const unsigned char *body, size_t blen, uint16_t flags, char *msg, size_t cap)
 {
 	int32_t error;
 	struct nlmsghdr echoed;
@@ -105,7 +106,7 @@ static int parse_error(const unsigned char *body, size_t blen, uint16_t flags, c
 	const unsigned char *data;
 	size_t dlen;
 	int r;
-	while ((r = next_attr(body, blen, &off, &type, &data, &dlen)) == 1)
+	while ((r = nl_next_attr(body, blen, &off, &type, &data, &dlen)) == 1)
 		if (type == NLMSGERR_ATTR_MSG)
 			copy_text(msg, cap, data, dlen);
 	return r < 0 ? r : error;
@@ -119,11 +120,11 @@ int nl_parse_ack(const void *buf, size_t len, uint32_t seq, char *msg, size_t ca
 	int r;
 	if (cap)
 		msg[0] = '\0';
-	while ((r = next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
+	while ((r = nl_next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
 		if (h.nlmsg_seq != seq)
 			continue; /* not an answer to our request */
 		if (h.nlmsg_type == NLMSG_ERROR)
-			return parse_error(body, blen, h.nlmsg_flags, msg, cap);
+			return nl_parse_error(body, blen, h.nlmsg_flags, msg, cap);
 	}
 	return r < 0 ? r : NL_MORE;
 }
@@ -136,7 +137,7 @@ static int parse_xdp_attrs(const unsigned char *p, size_t n, struct nl_xdp_state
 	const unsigned char *data;
 	size_t dlen;
 	int r;
-	while ((r = next_attr(p, n, &off, &type, &data, &dlen)) == 1) {
+	while ((r = nl_next_attr(p, n, &off, &type, &data, &dlen)) == 1) {
 		if (type == IFLA_XDP_ATTACHED && dlen >= 1)
 			out->mode = data[0];
 		else if (dlen < 4)
@@ -162,11 +163,11 @@ int nl_parse_xdp_link(const void *buf, size_t len, uint32_t seq, int ifindex,
 	int r;
 	if (cap)
 		msg[0] = '\0';
-	while ((r = next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
+	while ((r = nl_next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
 		if (h.nlmsg_seq != seq)
 			continue;
 		if (h.nlmsg_type == NLMSG_ERROR) {
-			int err = parse_error(body, blen, h.nlmsg_flags, msg, cap);
+			int err = nl_parse_error(body, blen, h.nlmsg_flags, msg, cap);
 			if (err)
 				return err;
 			continue; /* a plain ack carries no link */
@@ -185,7 +186,7 @@ int nl_parse_xdp_link(const void *buf, size_t len, uint32_t seq, int ifindex,
 		const unsigned char *data;
 		size_t dlen;
 		int ar;
-		while ((ar = next_attr(body, blen, &aoff, &type, &data, &dlen)) == 1) {
+		while ((ar = nl_next_attr(body, blen, &aoff, &type, &data, &dlen)) == 1) {
 			if (type == IFLA_XDP) {
 				ar = parse_xdp_attrs(data, dlen, out);
 				if (ar < 0)
@@ -211,7 +212,7 @@ static int fold_route(const unsigned char *body, size_t blen, struct nl_route_pi
 	const unsigned char *data;
 	size_t dlen;
 	int r;
-	while ((r = next_attr(body, blen, &off, &type, &data, &dlen)) == 1) {
+	while ((r = nl_next_attr(body, blen, &off, &type, &data, &dlen)) == 1) {
 		if (type == RTA_MULTIPATH && oif == 0 && dlen >= sizeof(struct rtnexthop)) {
 			/* The first hop of a multipath route stands for it. */
 			struct rtnexthop nh;
@@ -249,7 +250,7 @@ int nl_parse_default_routes(const void *buf, size_t len, uint32_t seq, struct nl
 	int r;
 	if (cap)
 		msg[0] = '\0';
-	while ((r = next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
+	while ((r = nl_next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
 		if (h.nlmsg_seq != seq)
 			continue;
 		if (h.nlmsg_type == NLMSG_DONE) {
@@ -260,7 +261,7 @@ int nl_parse_default_routes(const void *buf, size_t len, uint32_t seq, struct nl
 			return error < 0 && error >= -4095 ? error : 0;
 		}
 		if (h.nlmsg_type == NLMSG_ERROR) {
-			int err = parse_error(body, blen, h.nlmsg_flags, msg, cap);
+			int err = nl_parse_error(body, blen, h.nlmsg_flags, msg, cap);
 			if (err)
 				return err;
 			continue;
@@ -277,7 +278,7 @@ int nl_parse_default_routes(const void *buf, size_t len, uint32_t seq, struct nl
 /* ---- request building ---------------------------------------------------------------------- */
 
 /* Appends an attribute with data[len] at buf[*off]; the caller made sure it fits. */
-static void put_attr(unsigned char *buf, size_t *off, uint16_t type, const void *data, uint16_t len)
+void nl_put_attr(unsigned char *buf, size_t *off, uint16_t type, const void *data, uint16_t len)
 {
 	struct rtattr a = {.rta_len = (unsigned short)RTA_LENGTH(len), .rta_type = type};
 	memcpy(buf + *off, &a, sizeof(a));
@@ -287,7 +288,7 @@ static void put_attr(unsigned char *buf, size_t *off, uint16_t type, const void 
 }
 
 /* Writes the netlink header at buf[0] once the request's length is known. */
-static void put_header(unsigned char *buf, size_t len, uint16_t type, uint16_t flags, uint32_t seq)
+void nl_put_header(unsigned char *buf, size_t len, uint16_t type, uint16_t flags, uint32_t seq)
 {
 	struct nlmsghdr h = {.nlmsg_len = (uint32_t)len, .nlmsg_type = type, .nlmsg_flags = flags,
 			     .nlmsg_seq = seq};
@@ -309,25 +310,25 @@ int nl_build_xdp_set(void *buf, size_t cap, uint32_t seq, int ifindex, int prog_
 	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ifi));
 
 	size_t nest = off;
-	put_attr(p, &off, IFLA_XDP | NLA_F_NESTED, NULL, 0);
+	nl_put_attr(p, &off, IFLA_XDP | NLA_F_NESTED, NULL, 0);
 	int32_t fd = prog_fd;
-	put_attr(p, &off, IFLA_XDP_FD, &fd, sizeof(fd));
+	nl_put_attr(p, &off, IFLA_XDP_FD, &fd, sizeof(fd));
 	if (expected_fd >= 0) {
 		int32_t efd = expected_fd;
 		xdp_flags |= XDP_FLAGS_REPLACE;
-		put_attr(p, &off, IFLA_XDP_EXPECTED_FD, &efd, sizeof(efd));
+		nl_put_attr(p, &off, IFLA_XDP_EXPECTED_FD, &efd, sizeof(efd));
 	}
-	put_attr(p, &off, IFLA_XDP_FLAGS, &xdp_flags, sizeof(xdp_flags));
+	nl_put_attr(p, &off, IFLA_XDP_FLAGS, &xdp_flags, sizeof(xdp_flags));
 	uint16_t nest_len = (uint16_t)(off - nest); /* the nest's header now covers its children */
 	memcpy(p + nest, &nest_len, sizeof(nest_len));
 
-	put_header(p, off, RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
+	nl_put_header(p, off, RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, seq);
 	return (int)off;
 }
 
 /* ---- socket I/O ---------------------------------------------------------------------------- */
 
-static uint32_t next_seq(void)
+uint32_t nl_next_seq(void)
 {
 	static uint32_t seq;
 	return ++seq;
@@ -373,11 +374,8 @@ static int nl_recv(int fd, void *buf, size_t cap)
 	}
 }
 
-/* One parsing step of an exchange: a datagram in, 0 / NL_MORE / -errno out (as nl_parse_*). */
-typedef int (*nl_step_fn)(const void *buf, size_t len, void *state, char *msg, size_t cap);
-
 /* Sends req[len] and feeds the replies to step until it stops asking for more. */
-static int nl_exchange(const void *req, size_t len, nl_step_fn step, void *state, char *msg,
+int nl_exchange(const void *req, size_t len, nl_step_fn step, void *state, char *msg,
 		       size_t cap)
 {
 	/* Static, not on the stack or the heap: pages are touched only as far as a reply fills them
@@ -417,7 +415,7 @@ close_fd:
 /* ---- the three requests ------------------------------------------------------------------------ */
 
 /* The words after the subject in a diagnostic: the kernel's own message when it gave one. */
-static const char *reason(const char *msg, int err)
+const char *nl_reason(const char *msg, int err)
 {
 	if (msg[0])
 		return msg;
@@ -439,14 +437,14 @@ int nl_xdp_set(int ifindex, int prog_fd, uint32_t xdp_flags, int expected_fd, st
 	const char *what = prog_fd < 0 ? "detach" : expected_fd >= 0 ? "replace" : "attach";
 	unsigned char req[128];
 	char msg[256];
-	struct ack_state s = {.seq = next_seq()};
+	struct ack_state s = {.seq = nl_next_seq()};
 	int len = nl_build_xdp_set(req, sizeof(req), s.seq, ifindex, prog_fd, xdp_flags, expected_fd);
 	if (len < 0)
 		return diag_set(d, len, "netlink: XDP %s on ifindex %d: request too big", what, ifindex);
 	int err = nl_exchange(req, (size_t)len, ack_step, &s, msg, sizeof(msg));
 	if (err)
 		return diag_set(d, err, "netlink: XDP %s on ifindex %d: %s (%s)", what, ifindex,
-				reason(msg, err), sys_errno_name(err));
+				nl_reason(msg, err), sys_errno_name(err));
 	return 0;
 }
 
@@ -466,16 +464,16 @@ int nl_xdp_query(int ifindex, struct nl_xdp_state *out, struct diag *d)
 {
 	unsigned char req[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg))];
 	char msg[256];
-	struct link_state s = {.seq = next_seq(), .ifindex = ifindex, .out = out};
+	struct link_state s = {.seq = nl_next_seq(), .ifindex = ifindex, .out = out};
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
 	memset(req, 0, sizeof(req));
 	memcpy(req + NLMSG_HDRLEN, &ifi, sizeof(ifi));
-	put_header(req, sizeof(req), RTM_GETLINK, NLM_F_REQUEST, s.seq);
+	nl_put_header(req, sizeof(req), RTM_GETLINK, NLM_F_REQUEST, s.seq);
 	memset(out, 0, sizeof(*out));
 	int err = nl_exchange(req, sizeof(req), link_step, &s, msg, sizeof(msg));
 	if (err)
 		return diag_set(d, err, "netlink: XDP query on ifindex %d: %s (%s)", ifindex,
-				reason(msg, err), sys_errno_name(err));
+				nl_reason(msg, err), sys_errno_name(err));
 	return 0;
 }
 
@@ -496,10 +494,10 @@ static int default_route(uint8_t family, struct route_state *s, char *msg, size_
 	unsigned char req[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct rtmsg))];
 	struct rtmsg rt = {.rtm_family = family};
 	memset(s, 0, sizeof(*s));
-	s->seq = next_seq();
+	s->seq = nl_next_seq();
 	memset(req, 0, sizeof(req));
 	memcpy(req + NLMSG_HDRLEN, &rt, sizeof(rt));
-	put_header(req, sizeof(req), RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, s->seq);
+	nl_put_header(req, sizeof(req), RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, s->seq);
 	return nl_exchange(req, sizeof(req), route_step, s, msg, cap);
 }
 
@@ -513,7 +511,7 @@ int nl_default_route_ifindex(int *ifindex, struct diag *d)
 		int err = default_route(families[i], &s, msg, sizeof(msg));
 		if (err)
 			return diag_set(d, err, "netlink: %s route dump: %s (%s)", names[i],
-					reason(msg, err), sys_errno_name(err));
+					nl_reason(msg, err), sys_errno_name(err));
 		if (s.pick.found) {
 			*ifindex = s.pick.ifindex;
 			return 0;

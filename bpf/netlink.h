@@ -1,5 +1,5 @@
-/* bpf/netlink.h — rtnetlink for a loader: XDP attach/detach/query on an interface and the
- * interface of the default route. Owns request building, the socket exchange and parsing replies
+/* bpf/netlink.h — rtnetlink for a loader: XDP attach/detach/query on an interface, tc filters on
+ * a clsact qdisc (kernels without tcx links), and the interface of the default route. Owns request building, the socket exchange and parsing replies
  * (acks with the kernel's extended-ack message). Doesn't own: bpf_link XDP attach (sys.h).
  * The nl_parse_* functions take bytes as received and check every length: they are fuzzed. */
 #ifndef RAWLOAD_NETLINK_H
@@ -43,7 +43,38 @@ int nl_xdp_query(int ifindex, struct nl_xdp_state *out, struct diag *d);
  * no default route). */
 int nl_default_route_ifindex(int *ifindex, struct diag *d);
 
+/* ---- tc through rtnetlink (bpf/netlink_tc.c): kernels without tcx links (before 6.6) ------------ */
+
+/* A bpf filter the kernel added: what deleting it takes. */
+struct nl_tc_filter {
+	int found;            /* the kernel's echo of the new filter was seen */
+	uint32_t handle;
+	uint16_t priority;
+};
+
+/* Adds (add != 0) or removes the clsact qdisc of ifindex. Adding returns 0 when it was made now,
+ * 1 when one was there already (leave it be), or a negative errno with d set. */
+int nl_tc_clsact(int ifindex, int add, struct diag *d);
+/* Adds a direct-action bpf filter for prog_fd on the ingress (ingress != 0) or egress hook of
+ * ifindex's clsact, named name; the kernel's choice of handle and priority in *out. 0 or a
+ * negative errno with d set. */
+int nl_tc_filter_add(int ifindex, int ingress, int prog_fd, const char *name, struct nl_tc_filter *out,
+		     struct diag *d);
+/* Removes that filter. 0 or a negative errno with d set. */
+int nl_tc_filter_del(int ifindex, int ingress, const struct nl_tc_filter *f, struct diag *d);
+
 /* ---- pure parts (no I/O) --------------------------------------------------------------------- */
+
+/* RTM_NEWQDISC (add) or RTM_DELQDISC of clsact on ifindex into buf[cap]: length or -ENOSPC. */
+int nl_build_tc_qdisc(void *buf, size_t cap, uint32_t seq, int ifindex, int add);
+/* RTM_NEWTFILTER with NLM_F_ECHO (del NULL: a bpf filter for prog_fd named name) or
+ * RTM_DELTFILTER of *del, on the ingress or egress hook: length or -ENOSPC. */
+int nl_build_tc_filter(void *buf, size_t cap, uint32_t seq, int ifindex, int ingress, int prog_fd,
+		       const char *name, const struct nl_tc_filter *del);
+/* Reads the echoed RTM_NEWTFILTER (handle, priority) and the ack answering seq. Returns 0 once
+ * both arrived, NL_MORE, the kernel's negative errno (msg as nl_parse_ack), -EPROTO for an ack
+ * without an echo, or -EBADMSG. */
+int nl_parse_tc_echo(const void *buf, size_t len, uint32_t seq, struct nl_tc_filter *out, char *msg, size_t cap);
 
 /* Builds the RTM_SETLINK request of nl_xdp_set into buf[cap]. Returns its length or -ENOSPC. */
 int nl_build_xdp_set(void *buf, size_t cap, uint32_t seq, int ifindex, int prog_fd,

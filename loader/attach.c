@@ -196,6 +196,10 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 			detach_cgroup(o, l, a, say);
 			continue;
 		}
+		if (o->progs[a->prog].def->attach == ATTACH_TCX && a->link_fd < 0) {
+			detach_tc_netlink(a, o->progs[a->prog].name, say);
+			continue;
+		}
 		if (a->link_fd >= 0) {
 			narrate(say, "%s: closing link fd %d of '%s'%s", a->how, a->link_fd, o->progs[a->prog].name,
 				a->pinned ? " (pinned: stays attached)" : "");

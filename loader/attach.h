@@ -26,7 +26,7 @@ struct attach_opts {
 	const char *cgroup;     /* cgroup programs' target, a cgroup v2 directory; NULL when none */
 	bool cgroup_prog_attach; /* cgroup programs through BPF_PROG_ATTACH even where links work */
 	uint32_t xdp_mode;      /* 0 (kernel chooses), XDP_FLAGS_SKB_MODE, _DRV_MODE or _HW_MODE */
-	bool force_netlink;     /* XDP through rtnetlink even where bpf_link works */
+	bool force_netlink;     /* XDP and tc through rtnetlink even where links work */
 	bool replace;           /* allow replacing an XDP program someone else attached (netlink) */
 	const char *pin_dir;    /* --pin DIR: links live in DIR/links; reuse them on a second run */
 	const bool *only;       /* per obj.progs: attach only these (NULL: all) */
@@ -47,7 +47,11 @@ struct attachment {
 				   -1 when none */
 	int perf_fd;            /* the perf event of a tracepoint or uprobe, -1 when none */
 	int target_fd;          /* cgroup through BPF_PROG_ATTACH: the cgroup's fd, to detach; else -1 */
-	int ifindex;            /* XDP: the interface */
+	int ifindex;            /* XDP, tcx, tc netlink: the interface */
+	uint32_t tc_handle;     /* tc through netlink: the filter the kernel added (handle, priority) */
+	uint16_t tc_priority;
+	bool tc_ingress;
+	bool tc_qdisc_made;     /* this attachment made the clsact qdisc: it takes it down at the end */
 	uint32_t xdp_flags;     /* XDP netlink: the mode flags used, needed to detach */
 	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
 	char note[200];         /* where it went or why not ("eth0, native mode", "tail-call target") */
@@ -111,6 +115,8 @@ int attach_tracepoint(const struct obj *o, const struct loaded *l, const struct 
 		      struct attachment *a, struct diag *d);
 int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
+/* Removes a tc filter (and the clsact qdisc it made) attach_tcx added through netlink. */
+void detach_tc_netlink(struct attachment *a, const char *name, const struct narrator *say);
 int attach_uprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
 int attach_kprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,

@@ -38,7 +38,7 @@ static const char usage[] =
 	"      --trace          follow trace_pipe (bpf_printk output)\n"
 	"      --prog NAME      attach only this program (repeatable)\n"
 	"      --mode MODE      XDP mode: skb, native or hw (default: the kernel chooses)\n"
-	"      --netlink        attach XDP through rtnetlink instead of a bpf_link\n"
+	"      --netlink        attach XDP and tc programs through rtnetlink instead of links\n"
 	"      --replace        replace an XDP program already on the interface\n"
 	"      --cgroup PATH    the cgroup v2 directory cgroup programs attach to (default: the root of\n"
 	"                       the cgroup2 mount, found in /proc/self/mountinfo)\n"

@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_netlink.c — libFuzzer target for the rtnetlink reply parsers (bpf/netlink.h):
- * acks with extended-ack messages, RTM_NEWLINK with nested IFLA_XDP, route dumps. The first byte
+ * acks with extended-ack messages, RTM_NEWLINK with nested IFLA_XDP, route dumps, tc filter echoes. The first byte
  * picks the sequence number so matching and non-matching replies are both explored. */
 #include <stdint.h>
 
@@ -18,5 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nl_parse_ack(data + 1, size - 1, seq, msg, sizeof(msg));
 	nl_parse_xdp_link(data + 1, size - 1, seq, 2, &st, msg, sizeof(msg));
 	nl_parse_default_routes(data + 1, size - 1, seq, &pick, msg, sizeof(msg));
+	struct nl_tc_filter f = {0};
+	nl_parse_tc_echo(data + 1, size - 1, seq, &f, msg, sizeof(msg));
 	return 0;
 }

@@ -113,6 +113,34 @@ rl_stop KILL
 wait_gone "$k_in" "$k_out"
 note "SIGKILL: programs $k_in $k_out and their links gone"
 
+# ---- --netlink: the way kernels before 6.6 take tc programs (and take them without tcx): a clsact
+# qdisc and a direct-action bpf filter per direction; tc(8) sees them, the counts are exact, and
+# both filters and the qdisc rawload added are gone after SIGINT.
+need tc
+in_rx_tc() { nsenter --net="/run/netns/$NS_RX" tc "$@"; }
+in_rx_tc qdisc show dev "$DEV_RX" | grep -q clsact && fail "netlink: $DEV_RX has a clsact qdisc before the run"
+rl_start nl "$OBJ" "$DEV_RX" -i 0.2 -v --netlink
+rl_wait_line nl 'count_egress: attached to|count_egress: not attached'
+for p in ingress egress; do
+	grep -Eq "^rawload: count_$p: attached to $DEV_RX $p \(tc filter priority [0-9]+ handle 0x[0-9a-f]+\), via tc netlink\$" "$TMP/nl.err" ||
+		fail "netlink: count_$p not attached through a tc filter: $(grep -v '^rawload: \(prog\|map\|btf\|--\)' "$TMP/nl.err")"
+	in_rx_tc filter show dev "$DEV_RX" "$p" | grep -q "count_$p.* direct-action" ||
+		fail "netlink: tc shows no count_$p filter on $DEV_RX $p: $(in_rx_tc filter show dev "$DEV_RX" "$p")"
+done
+in_rx_tc qdisc show dev "$DEV_RX" | grep -q clsact || fail "netlink: no clsact qdisc on $DEV_RX"
+nl_in=$(rl_prog_id count_ingress) nl_out=$(rl_prog_id count_egress)
+[ -z "$(our_links "$nl_in")$(our_links "$nl_out")" ] || fail "netlink: links exist for $nl_in/$nl_out"
+retry 50 grep -q '^ingress_udp' "$TMP/nl.out" || fail "netlink: no snapshot"
+send $N
+retry 50 shows ingress_udp "$TMP/nl.out" $N || fail "netlink: ingress_udp[0] is '$(last ingress_udp "$TMP/nl.out")', expected $N"
+send_back $M
+retry 50 shows egress_udp "$TMP/nl.out" $M || fail "netlink: egress_udp[0] is '$(last egress_udp "$TMP/nl.out")', expected $M"
+rl_stop INT
+[ "$RL_RC" -eq 0 ] || fail "netlink: exit status $RL_RC after SIGINT: $(cat "$TMP/nl.err")"
+in_rx_tc qdisc show dev "$DEV_RX" | grep -q clsact && fail "netlink: the clsact qdisc rawload added stays: $(in_rx_tc filter show dev "$DEV_RX" ingress)"
+wait_gone "$nl_in" "$nl_out"
+note "netlink: ingress $N of $N, egress $M of $M through tc filters on a clsact qdisc; filters and qdisc gone after SIGINT"
+
 # ---- --pin: the links stay after exit; a second run swaps its programs into them; unpin detaches
 dir=$PIN_BASE-tcx
 rl_run pin1 "$OBJ" "$DEV_RX" --pin "$dir"

@@ -7,7 +7,8 @@
 # in /modules.list with their dependencies from modules.dep, the kernel's config at
 # /boot/config-KVER), the qemu process (killed by its pid on timeout), the log in build/qemu/.
 # Doesn't own: the checks (guest.sh), the packages (deps.sh), building (the Makefile).
-# Settings: KVER (default: the newest /boot/vmlinuz-6.1.*-amd64), QEMU_MODULES (default: veth),
+# Settings: KVER (default: the newest /boot/vmlinuz-6.1.*-amd64), QEMU_MODULES (default: veth, and
+# sch_ingress and cls_bpf for tc programs: the guest has no modprobe to load them on demand),
 # QEMU_LIMIT, QEMU_SMP (default 2), QEMU_ACCEL (default tcg), QEMU_GUEST (the script run inside,
 # default tests/qemu/guest.sh: another one explores by hand; it must end with "N passed, N failed").
 set -u
@@ -16,7 +17,7 @@ OUT=build/qemu
 LOG=$OUT/serial.log
 LIMIT=${QEMU_LIMIT:-600}
 KVER=${KVER:-$(ls /boot/vmlinuz-6.1.*-amd64 2>/dev/null | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)}
-MODULES=${QEMU_MODULES:-veth}
+MODULES=${QEMU_MODULES:-veth sch_ingress cls_bpf}
 MODDIR=/lib/modules/$KVER
 
 die() {
