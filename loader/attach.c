@@ -102,6 +102,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_KPROBE:
 			err = attach_kprobe(o, l, opts, a, d);
 			break;
+		case ATTACH_SK_LOOKUP:
+			err = attach_sk_lookup(o, l, opts, a, d);
+			break;
 		case ATTACH_TP_BTF:
 		case ATTACH_TRACING:
 		case ATTACH_LSM:

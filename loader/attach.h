@@ -6,7 +6,8 @@
  * event attached as a tracepoint's), attach_kprobe.c (kprobes, kretprobes and ksyscall: a kprobe
  * perf event, likewise), attach_tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a
  * tracing bpf_link, or BPF_RAW_TRACEPOINT_OPEN on older kernels), attach_iter.c (iterators: a
- * bpf_link the display reads through BPF_ITER_CREATE). The driver (attach.c) decides which
+ * bpf_link the display reads through BPF_ITER_CREATE), attach_sk_lookup.c (a netns link on
+ * rawload's own network namespace). The driver (attach.c) decides which
  * programs attach where and reports those it cannot attach, by name and reason, rather than
  * skipping them silently. */
 #ifndef RAWLOAD_ATTACH_H
@@ -119,6 +120,8 @@ int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct atta
 void detach_tc_netlink(struct attachment *a, const char *name, const struct narrator *say);
 int attach_uprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
+int attach_sk_lookup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		     struct attachment *a, struct diag *d);
 int attach_kprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
 int attach_tracing(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
