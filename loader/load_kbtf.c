@@ -107,9 +107,11 @@ int load_apply_core(struct loaded *l, const struct load_opts *opts, const struct
 		if (err < 0)
 			return diag_wrap(d, err, "prog '%s': CO-RE record %u (%s %s): ", p->name, k,
 					 core_kind_name(r->kind), core_relo_str(&o->btf, r, what, sizeof(what)));
+		poisoned += err == 1;
+		if (!opts->say)
+			continue; /* the reading of the record is for -v only */
 		core_relo_str(&o->btf, r, what, sizeof(what));
 		if (err == 1) {
-			poisoned++;
 			narrate(opts->say, "prog '%s':   insn %u: CO-RE %s %s: %s, instruction poisoned", p->name,
 				lp->core[k].insn, core_kind_name(r->kind), what,
 				res.poison ? "not in the kernel" : "field size changed incompatibly");
