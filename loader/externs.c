@@ -16,38 +16,16 @@
 #include "common/inflate.h"
 #include "loader/kfacts.h"
 
-/* A whole file into a malloc'ed, NUL-terminated buffer (procfs files report size 0). */
+/* A whole file into a malloc'ed, NUL-terminated buffer; NULL with errno set. */
 static char *read_file(const char *path, size_t max, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1);
-	for (ssize_t r = 1; buf && r > 0;) {
-		if (n == cap) {
-			char *p = cap < max ? realloc(buf, cap * 2 + 1) : NULL;
-			if (!p) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = p;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r > 0)
-			n += (size_t)r;
-		else if (r < 0) {
-			free(buf);
-			buf = NULL;
-		}
-	}
+	char *buf = load_read_fd(fd, 1 << 16, max, len);
+	int e = errno;
 	close(fd);
-	if (buf) {
-		buf[n] = '\0';
-		*len = n;
-	}
+	errno = e;
 	return buf;
 }
 

@@ -7,6 +7,10 @@
 #include "loader/load.h"
 #include "loader/reloc.h"
 
+/* The rest of fd read whole into a malloc'ed buffer with a NUL after its *len bytes: procfs and
+ * sysfs files may report no size, so it starts at hint bytes and doubles, up to max. NULL with
+ * errno set (ENOMEM, EFBIG past max, or read's). (load_kbtf.c) */
+void *load_read_fd(int fd, size_t hint, size_t max, size_t *len);
 /* Read /sys/kernel/btf/vmlinux into l->vmlinux once. Returns 0 or a negative errno with d set. */
 int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag *d);
 /* Pass "CO-RE" for one linked program. */

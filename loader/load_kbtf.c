@@ -13,6 +13,40 @@
 
 #include "btf/core.h"
 
+void *load_read_fd(int fd, size_t hint, size_t max, size_t *len)
+{
+	size_t cap = hint ? hint : 4096, n = 0;
+	char *buf = malloc(cap + 1), extra;
+	int e = ENOMEM;
+	while (buf) {
+		ssize_t r = n < cap ? read(fd, buf + n, cap - n) : read(fd, &extra, 1);
+		if (r == 0) { /* the end: a right-sized hint never grows the buffer */
+			buf[n] = '\0';
+			*len = n;
+			return buf;
+		}
+		if (r < 0) {
+			e = errno;
+			break;
+		}
+		if (n < cap) {
+			n += (size_t)r;
+			continue;
+		}
+		char *p = cap < max ? realloc(buf, cap * 2 + 1) : NULL;
+		if (!p) {
+			e = cap < max ? ENOMEM : EFBIG;
+			break;
+		}
+		buf = p;
+		cap *= 2;
+		buf[n++] = extra;
+	}
+	free(buf);
+	errno = e;
+	return NULL;
+}
+
 /* The kernel's BTF, when a program needs the id of a kernel function or tracepoint, or has CO-RE
  * records. Kernels since 6.16 let /sys/kernel/btf/vmlinux be mapped read-only: no copy of its
  * megabytes, and only the pages a lookup touches become ours. Older ones refuse the mmap; then it
@@ -41,27 +75,12 @@ int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag
 		narrate(opts->say, "kernel BTF: %s, %zu bytes, %s", path, cap,
 			mapped ? "mapped" : "mmap refused, reading it");
 	}
-	if (!mapped) {
-		buf = malloc(cap + 1);
-		for (ssize_t n = 1; buf && n > 0;) {
-			if (len == cap + 1) {
-				uint8_t *q = realloc(buf, cap * 2 + 1);
-				if (!q) {
-					free(buf);
-					buf = NULL;
-					break;
-				}
-				buf = q;
-				cap *= 2;
-			}
-			n = read(fd, buf + len, cap + 1 - len);
-			if (n > 0)
-				len += (size_t)n;
-		}
-	}
+	if (!mapped)
+		buf = load_read_fd(fd, cap, (size_t)1 << 30, &len);
+	int read_err = errno;
 	close(fd);
 	if (!buf)
-		return diag_set(d, -ENOMEM, "%s: out of memory", path);
+		return diag_set(d, -read_err, "%s: %s", path, strerror(read_err));
 	l->vmlinux = calloc(1, sizeof(*l->vmlinux));
 	int err = l->vmlinux ? btf_parse(l->vmlinux, buf, (uint32_t)len, false, d) : -ENOMEM;
 	if (err) {
