@@ -12,22 +12,13 @@
 #include "bpf/perf.h"
 #include "bpf/sys.h"
 #include "loader/attach.h"
+#include "loader/kfacts.h"
 
-/* The prefix system calls' entry points get where the kernel wraps them (x86-64 since 4.17,
- * arm64 since 4.19, s390, riscv): "__x64_sys_" + name. NULL elsewhere. */
+/* The wrapped entry-point prefix of this machine's system calls (see kfacts.h), or NULL. */
 static const char *syscall_prefix(void)
 {
-	static const struct { const char *machine, *prefix; } arch[] = {
-		{"x86_64", "__x64_sys_"}, {"aarch64", "__arm64_sys_"}, {"s390x", "__s390x_sys_"},
-		{"riscv64", "__riscv_sys_"},
-	};
 	struct utsname u;
-	if (uname(&u))
-		return NULL;
-	for (size_t i = 0; i < sizeof(arch) / sizeof(arch[0]); i++)
-		if (strcmp(u.machine, arch[i].machine) == 0)
-			return arch[i].prefix;
-	return NULL;
+	return uname(&u) ? NULL : kfacts_syscall_prefix(u.machine);
 }
 
 /* "FUNC" or "FUNC+OFFSET" (decimal or 0x hex), as libbpf writes kprobe targets. */

@@ -77,13 +77,12 @@ static int kernel_feature(struct loaded *l, const struct load_opts *opts, struct
 		return diag_wrap(d, err, "extern '%s': ", e->name);
 	uint64_t v = 0;
 	if (strcmp(e->name, "LINUX_HAS_SYSCALL_WRAPPER") == 0) {
-		static const struct { const char *machine, *prefix; } arch[] = {
-			{"x86_64", "__x64_sys_close"}, {"aarch64", "__arm64_sys_close"},
-			{"s390x", "__s390x_sys_close"}, {"riscv64", "__riscv_sys_close"},
-		};
-		for (size_t i = 0; i < sizeof(arch) / sizeof(arch[0]); i++)
-			if (strcmp(st->uts.machine, arch[i].machine) == 0)
-				v = btf_find(l->vmlinux, BTF_KIND_FUNC, arch[i].prefix) != 0;
+		const char *prefix = kfacts_syscall_prefix(st->uts.machine);
+		char name[64];
+		if (prefix) {
+			snprintf(name, sizeof(name), "%sclose", prefix);
+			v = btf_find(l->vmlinux, BTF_KIND_FUNC, name) != 0;
+		}
 	} else {
 		uint32_t id = btf_find(l->vmlinux, BTF_KIND_ENUM, "bpf_func_id");
 		const struct btf_type *t = id ? btf_type(l->vmlinux, id) : NULL;

@@ -183,3 +183,15 @@ int kfacts_kallsyms_find(const char *text, size_t len, const char *name, uint64_
 	}
 	return 0;
 }
+
+const char *kfacts_syscall_prefix(const char *machine)
+{
+	static const struct { const char *machine, *prefix; } arch[] = {
+		{"x86_64", "__x64_sys_"}, {"aarch64", "__arm64_sys_"}, {"s390x", "__s390x_sys_"},
+		{"riscv64", "__riscv_sys_"},
+	};
+	for (size_t i = 0; i < sizeof(arch) / sizeof(arch[0]); i++)
+		if (strcmp(machine, arch[i].machine) == 0)
+			return arch[i].prefix;
+	return NULL;
+}

@@ -28,6 +28,11 @@ int kfacts_set_int(const struct obj_extern *e, uint64_t v, uint8_t *image, struc
  * 255, as the kernel's own macro does); 0 when it does not start with N.N. */
 uint32_t kfacts_kernel_version(const char *release);
 
+/* The prefix system calls' entry points carry where the kernel wraps them (x86-64 since 4.17,
+ * arm64 since 4.19, s390, riscv): "__x64_sys_" for uname's machine "x86_64", ...; NULL for other
+ * machines. */
+const char *kfacts_syscall_prefix(const char *machine);
+
 /* The address of `name` in a /proc/kallsyms text (core kernel symbols only: lines with a
  * [module] are skipped). Returns 1 found, 0 not found. */
 int kfacts_kallsyms_find(const char *text, size_t len, const char *name, uint64_t *addr);

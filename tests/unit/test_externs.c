@@ -235,6 +235,9 @@ TEST(kfacts_release_and_kallsyms)
 	CHECK(kfacts_kernel_version("5.10.300") == (5u << 16 | 10u << 8 | 255u), "patch capped");
 	CHECK(kfacts_kernel_version("6.1") == (6u << 16 | 1u << 8), "no patch");
 	CHECK(kfacts_kernel_version("linux") == 0 && kfacts_kernel_version("6") == 0, "garbage");
+	CHECK(strcmp(kfacts_syscall_prefix("x86_64"), "__x64_sys_") == 0 &&
+		      strcmp(kfacts_syscall_prefix("aarch64"), "__arm64_sys_") == 0 && !kfacts_syscall_prefix("mips"),
+	      "syscall prefixes");
 	static const char ks[] = "ffffffff81000000 T _stext\nffffffff81000010 t helper\t[mymod]\n"
 				 "ffffffff81000020 t helper\nzzzz T bad\n0000000000000000 T hidden";
 	uint64_t a = 0;
