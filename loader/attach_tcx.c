@@ -15,9 +15,8 @@
 enum { TCX_INGRESS = 46, TCX_EGRESS = 47 };
 
 /* --pin keeps only what has a link to pin: a netlink filter would have to be found again. */
-static bool pin_refused(const struct attach_opts *opts, struct attachment *a, const char *name)
+static bool pin_refused(const struct attach_opts *opts, struct attachment *a)
 {
-	(void)name;
 	if (!opts->pin_dir)
 		return false;
 	a->state = ATT_UNSUPPORTED;
@@ -95,7 +94,7 @@ int attach_tcx(const struct obj *o, const struct loaded *l, const struct attach_
 	if (fd == -EINVAL || fd == -EOPNOTSUPP || fd == -524 /* ENOTSUPP */) {
 		/* Before 6.6 the kernel knows neither the attach type nor the link: a clsact qdisc and
 		 * a filter, as tc(8) makes them. */
-		if (pin_refused(opts, a, p->name))
+		if (pin_refused(opts, a))
 			return 0;
 		return attach_tc_netlink(l, opts, a, p->name, type == TCX_INGRESS, dir, d);
 	}
