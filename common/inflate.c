@@ -2,6 +2,7 @@
  * one bit at a time from per-length counts: slow next to zlib's tables, but a few hundred lines
  * a student can follow, and a kernel config decompresses in a couple of milliseconds. */
 #include "common/inflate.h"
+#include "common/endian.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -9,6 +10,10 @@
 #include <string.h>
 
 enum { MAX_BITS = 15, MAX_LIT = 288, MAX_DIST = 30 };
+
+/* gzip's numbers are little-endian. */
+static uint32_t le32(const uint8_t *p) { return rd32(p, host_is_big_endian()); }
+static uint16_t le16(const uint8_t *p) { return rd16(p, host_is_big_endian()); }
 
 struct inflater {
 	const uint8_t *in;
@@ -156,8 +161,7 @@ static int stored(struct inflater *z)
 	z->bits = z->nbits = 0; /* to the byte boundary */
 	if (z->n - z->pos < 4)
 		return diag_set(z->d, -EINVAL, "gzip: stored block header cut");
-	uint32_t len = z->in[z->pos] | (uint32_t)z->in[z->pos + 1] << 8;
-	uint32_t nlen = z->in[z->pos + 2] | (uint32_t)z->in[z->pos + 3] << 8;
+	uint32_t len = le16(z->in + z->pos), nlen = le16(z->in + z->pos + 2);
 	z->pos += 4;
 	if (len != (~nlen & 0xffff))
 		return diag_set(z->d, -EINVAL, "gzip: stored block length check");
@@ -266,7 +270,6 @@ static uint32_t crc32_of(const uint8_t *p, size_t n)
 	return crc ^ 0xffffffffu;
 }
 
-static uint32_t le32(const uint8_t *p) { return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 
 /* Past the gzip header: fixed fields, then the optional extra field, name, comment, header CRC. */
 static int header(struct inflater *z)
@@ -281,7 +284,7 @@ static int header(struct inflater *z)
 	if (flg & 4) { /* FEXTRA */
 		if (z->n - pos < 2)
 			return diag_set(z->d, -EINVAL, "gzip: header cut");
-		size_t xlen = p[pos] | (size_t)p[pos + 1] << 8;
+		size_t xlen = le16(p + pos);
 		if (z->n - pos - 2 < xlen)
 			return diag_set(z->d, -EINVAL, "gzip: header cut");
 		pos += 2 + xlen;
