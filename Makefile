@@ -12,10 +12,10 @@ BUILD   := build
 MULTIARCH := $(shell $(CLANG) -print-multiarch 2>/dev/null || gcc -print-multiarch 2>/dev/null)
 UAPI_ARCH := /usr/include/$(MULTIARCH)
 
-CORE_SRCS := $(wildcard common/*.c elf/*.c btf/*.c bpf/*.c loader/*.c)
+CORE_SRCS := $(wildcard common/*.c elf/*.c btf/*.c bpf/*.c loader/*.c loader/*/*.c)
 LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
-HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h)
+HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
 .PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz bench test-old-kernel
 all: rawload examples

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "bpf/sys.h"
-#include "loader/load.h"
-#include "loader/obj.h"
-#include "loader/reloc.h"
+#include "loader/load/load.h"
+#include "loader/obj/obj.h"
+#include "loader/load/reloc.h"
 
 /* Map fds are not known until the baseline runs; this stands in for each one. The baseline
  * overwrites the imm of every site listed, so the value never reaches the kernel. */
@@ -84,7 +84,7 @@ static int emit(const struct obj *o, const char *path, uint32_t prog, const stru
 {
 	const struct obj_prog *p = &o->progs[prog];
 	uint32_t expected = 0, flags = 0;
-	/* The same choices load.c makes for this section (loader/load.c, load_prog). */
+	/* The same choices load.c makes for this section (loader/load/load.c, load_prog). */
 	if (p->def->flags & (SECDEF_LOAD_ATTACH_TYPE | SECDEF_LOAD_ATTACH_OPT))
 		expected = p->def->attach_type;
 	if (p->def->flags & SECDEF_SLEEPABLE)

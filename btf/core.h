@@ -3,8 +3,8 @@
  * into a spec over the local (object's) BTF, finding the target types of the same essential name
  * ("task_struct___old" looks for "task_struct"), matching the spec in each of them, and computing
  * the value the instruction must carry — or that it must be poisoned because the target lacks
- * what it reads. It does not own: rewriting the instruction (loader/reloc.c does, from the result)
- * or reading the kernel's BTF (loader/load.c). The rules follow the UAPI's enum bpf_core_relo_kind
+ * what it reads. It does not own: rewriting the instruction (loader/load/reloc.c does, from the result)
+ * or reading the kernel's BTF (loader/load/load.c). The rules follow the UAPI's enum bpf_core_relo_kind
  * and the semantics libbpf established, which clang's output assumes. */
 #ifndef RAWLOAD_BTF_CORE_H
 #define RAWLOAD_BTF_CORE_H

@@ -15,11 +15,11 @@
 #include "bpf/fs.h"
 #include "bpf/netlink.h"
 #include "bpf/sys.h"
-#include "loader/attach.h"
-#include "loader/inspect.h"
-#include "loader/load.h"
-#include "loader/obj.h"
-#include "loader/show.h"
+#include "loader/attach/attach.h"
+#include "loader/show/inspect.h"
+#include "loader/load/load.h"
+#include "loader/obj/obj.h"
+#include "loader/show/show.h"
 
 static const char usage[] =
 	"usage: rawload OBJECT [IFACE] [options]   load, attach every program, show what they collect\n"

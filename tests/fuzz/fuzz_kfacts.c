@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "common/inflate.h"
-#include "loader/kfacts.h"
+#include "loader/load/kfacts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

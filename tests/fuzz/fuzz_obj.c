@@ -9,9 +9,9 @@
 
 #include "btf/core.h"
 #include "btf/render.h"
-#include "loader/inspect.h"
-#include "loader/obj.h"
-#include "loader/reloc.h"
+#include "loader/show/inspect.h"
+#include "loader/obj/obj.h"
+#include "loader/load/reloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

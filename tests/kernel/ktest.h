@@ -13,8 +13,8 @@
 
 #include "check.h"
 #include "common/diag.h"
-#include "loader/load.h"
-#include "loader/obj.h"
+#include "loader/load/load.h"
+#include "loader/obj/obj.h"
 
 /* SKIP unless root and the bpf() syscall works (an ARRAY map can be created). */
 #define KTEST_NEED_BPF()                                                                           \

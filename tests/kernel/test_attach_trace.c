@@ -1,4 +1,4 @@
-/* tests/kernel/test_attach_trace.c — the attach code of loader/attach_tracing.c and attach_iter.c
+/* tests/kernel/test_attach_trace.c — the attach code of loader/attach/tracing.c and loader/attach/iter.c
  * driven through attach_all on loaded test objects: a tp_btf program counts exactly this process's
  * getppid calls through the tracing bpf_link attach_all makes, then through the fallback rawload
  * takes on kernels without tracing links (BPF_RAW_TRACEPOINT_OPEN without a name, called directly:
@@ -14,7 +14,7 @@
 
 #include "ktest.h"
 #include "bpf/sys.h"
-#include "loader/attach.h"
+#include "loader/attach/attach.h"
 
 static uint64_t calls_of_mine(int map)
 {

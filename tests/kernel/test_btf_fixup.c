@@ -1,4 +1,4 @@
-/* tests/kernel/test_btf_fixup.c — the BTF rewrites for older kernels (loader/btf_fixup.h), checked
+/* tests/kernel/test_btf_fixup.c — the BTF rewrites for older kernels (loader/load/btf_fixup.h), checked
  * on this kernel: every step of the ladder the load pass climbs when a kernel refuses BTF, and each
  * rewrite alone, must give BTF that (1) no longer holds the kinds it replaces, (2) keeps every type
  * id, and (3) this kernel still accepts with BPF_BTF_LOAD. Objects come from clang 14 (DECL_TAG,
@@ -12,7 +12,7 @@
 #include "bpf/sys.h"
 #include "check.h"
 #include "ktest.h"
-#include "loader/btf_fixup.h"
+#include "loader/load/btf_fixup.h"
 
 /* Kinds a rewrite must have removed. */
 static uint32_t kinds_present(const struct btf_spec *b)

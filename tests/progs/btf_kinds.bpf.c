@@ -5,7 +5,7 @@
  *
  * A loader must see: program `kinds` (xdp) calling the static subprogram `helper`; the .data map
  * holding `the_cfg` {a = 1, scale = 2.0f} and the .bss map holding `uptr`. Every rewrite a loader
- * applies for an older kernel (see loader/btf_fixup.h) must still give BTF this kernel accepts, with
+ * applies for an older kernel (see loader/load/btf_fixup.h) must still give BTF this kernel accepts, with
  * the same type ids. Under BPF_PROG_TEST_RUN `kinds` returns XDP_PASS (2) + 1 = 3 while
  * the_cfg.a > 0 (helper() is there to carry func_info and tags; its result is even or odd, both 2).
  */

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "common/diag.h"
-#include "loader/obj.h"
+#include "loader/obj/obj.h"
 
 #define N(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
 

@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "loader/reloc.h"
+#include "loader/load/reloc.h"
 
 /* Leak check: with glibc (and no sanitizer, which counts on its own) the test binary counts live
  * heap blocks by wrapping the allocator; glibc supports replacing malloc and routes its own

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "loader/obj.h"
+#include "loader/obj/obj.h"
 
 /* What was done to the input, formatted only when something is reported. */
 enum desc_kind { D_TRUNC, D_BYTE, D_FIELD, D_INSN, D_NONE };

@@ -13,8 +13,8 @@
 #include "check.h"
 #include "slurp.h"
 #include "btf/core.h"
-#include "loader/obj.h"
-#include "loader/reloc.h"
+#include "loader/obj/obj.h"
+#include "loader/load/reloc.h"
 
 /* ---- clang's values ---------------------------------------------------------------------------- */
 

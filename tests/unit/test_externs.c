@@ -8,10 +8,10 @@
 
 #include "check.h"
 #include "slurp.h"
-#include "loader/btf_fixup.h"
-#include "loader/kfacts.h"
-#include "loader/obj.h"
-#include "loader/reloc.h"
+#include "loader/load/btf_fixup.h"
+#include "loader/load/kfacts.h"
+#include "loader/obj/obj.h"
+#include "loader/load/reloc.h"
 
 struct ext_exp {
 	const char *name;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "loader/obj.h"
+#include "loader/obj/obj.h"
 #include "obj_expect.h"
 #include "slurp.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "loader/obj.h"
+#include "loader/obj/obj.h"
 #include "obj_expect.h"
 
 /* Data images differ between byte orders where they hold integers: compare them after swapping

@@ -10,7 +10,7 @@
 
 #include "check.h"
 #include "common/endian.h"
-#include "loader/obj.h"
+#include "loader/obj/obj.h"
 #include "obj_expect.h"
 #include "slurp.h"
 

@@ -9,8 +9,8 @@
 
 #include "check.h"
 #include "slurp.h"
-#include "loader/obj.h"
-#include "loader/reloc.h"
+#include "loader/obj/obj.h"
+#include "loader/load/reloc.h"
 
 struct lobj {
 	uint8_t *buf;

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "loader/obj.h"
-#include "loader/reloc.h"
+#include "loader/obj/obj.h"
+#include "loader/load/reloc.h"
 #include "robust.h"
 #include "slurp.h"
 
@@ -76,7 +76,7 @@ static bool demo(void) { return getenv("RAWLOAD_ROBUST_DEMO") != NULL; }
 
 /* A legacy map symbol at 2^64 - (2^64 mod record size) passes `value % rec == 0` and
  * `value + rec <= size` (the sum wraps): parse_legacy_maps then reads the record from before
- * the section (loader/obj_maps.c, parse_legacy_maps). */
+ * the section (loader/obj/maps.c, parse_legacy_maps). */
 TEST(robust_finding_legacy_map_value_wraps)
 {
 	static const struct { const char *file, *sym; uint64_t rec; } cases[] = {
@@ -107,7 +107,7 @@ TEST(robust_finding_legacy_map_value_wraps)
 
 /* A function symbol whose size ends between the two halves of a relocated ld_imm64: obj_parse
  * accepts it, reloc_link makes it the program's last instruction and reloc_patch_maps writes
- * the second half's imm one instruction past the linked program (loader/reloc.c). With
+ * the second half's imm one instruction past the linked program (loader/load/reloc.c). With
  * legacy_xdp cut to 16 instructions the array holds exactly 16, so the write leaves the heap
  * block. */
 TEST(robust_finding_function_cuts_ld_imm64)
@@ -148,7 +148,7 @@ TEST(robust_finding_function_cuts_ld_imm64)
 }
 
 /* A callback ld_imm64 (src_reg BPF_PSEUDO_FUNC) as the last instruction of a section: the
- * implicit-call scan in obj_parse_relocs (loader/obj_relocs.c) records it without checking
+ * implicit-call scan in obj_parse_relocs (loader/obj/relocs.c) records it without checking
  * that a second half follows (resolve_one checks that for relocated ones), and reloc_link
  * clears insn[1].imm one past the program. legacy_maps: xdp+31 (32 instructions) becomes
  * `ld_imm64 r0, callback -32` (target 31 + 1 - 32 = 0, legacy_xdp itself). */
@@ -216,7 +216,7 @@ TEST(robust_finding_callback_at_function_end)
 }
 
 /* Symbol values near INT64_MAX: rejected, but only after a signed overflow in resolve_one
- * (loader/obj_relocs.c: `(int64_t)sym->value + insn->imm` for data and callback targets),
+ * (loader/obj/relocs.c: `(int64_t)sym->value + insn->imm` for data and callback targets),
  * which -fsanitize=undefined reports. */
 TEST(robust_finding_symbol_value_overflow)
 {

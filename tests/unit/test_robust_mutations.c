@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "loader/obj.h"
+#include "loader/obj/obj.h"
 #include "robust.h"
 #include "slurp.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "loader/secdef.h"
+#include "loader/obj/secdef.h"
 
 struct sec_case {
 	const char *name;       /* section name as written in SEC() */

@@ -1,0 +1,381 @@
+/* loader/attach/attach.c — which program attaches where (see attach.h), pinning links and reusing them
+ * on a second --pin run, detaching, and the two clean-up commands: `rawload detach IFACE` and
+ * `rawload unpin DIR`. */
+#include "loader/attach/attach.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf/fs.h"
+#include "bpf/netlink.h"
+#include "bpf/sys.h"
+
+/* A program another program reaches through a prog array is not an entry point. */
+static const char *tail_call_array(const struct obj *o, uint32_t prog)
+{
+	for (uint32_t i = 0; i < o->ninits; i++)
+		if (o->inits[i].is_prog && o->inits[i].index == prog)
+			return o->maps[o->inits[i].map].name;
+	return NULL;
+}
+
+int attach_all(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+	       struct attach_set *out, struct diag *d)
+{
+	out->n = 0;
+	out->a = calloc(o->nprogs ? o->nprogs : 1, sizeof(*out->a));
+	if (!out->a)
+		return diag_set(d, -ENOMEM, "attach: out of memory");
+	int xdp_owner = -1; /* one XDP program per interface */
+
+	for (uint32_t i = 0; i < o->nprogs; i++) {
+		const struct obj_prog *p = &o->progs[i];
+		if (l->prog_fds[i] < 0 || (opts->only && !opts->only[i]))
+			continue;
+		struct attachment *a = &out->a[out->n++];
+		const char *via;
+		int err = 0;
+		*a = (struct attachment){.prog = i, .link_fd = -1, .perf_fd = -1, .target_fd = -1,
+					 .state = ATT_ATTACHED};
+
+		if ((via = tail_call_array(o, i))) {
+			a->state = ATT_SKIPPED;
+			snprintf(a->note, sizeof(a->note), "not attached: reached by tail call through '%s'", via);
+			continue;
+		}
+		switch (p->def->attach) {
+		case ATTACH_XDP:
+			if (!opts->ifindex) {
+				a->state = ATT_SKIPPED;
+				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
+				continue;
+			}
+			if (xdp_owner >= 0) {
+				a->state = ATT_SKIPPED;
+				snprintf(a->note, sizeof(a->note),
+					 "not attached: %s already runs '%s' (one XDP program per interface; --prog chooses)",
+					 opts->ifname, o->progs[xdp_owner].name);
+				continue;
+			}
+			err = attach_xdp(o, l, opts, a, d);
+			if (!err)
+				xdp_owner = (int)i;
+			break;
+		case ATTACH_TCX:
+			if (!opts->ifindex) {
+				a->state = ATT_SKIPPED;
+				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
+				continue;
+			}
+			err = attach_tcx(o, l, opts, a, d); /* several per interface are fine: tcx keeps a list */
+			break;
+		case ATTACH_CGROUP:
+			if (!opts->cgroup) {
+				a->state = ATT_SKIPPED;
+				snprintf(a->note, sizeof(a->note), "not attached: no cgroup given");
+				continue;
+			}
+			err = attach_cgroup(o, l, opts, a, d);
+			break;
+		case ATTACH_TC:
+			/* "tc"/"classifier" say nothing of the direction, which a tcx link needs. */
+			a->state = ATT_UNSUPPORTED;
+			snprintf(a->note, sizeof(a->note), "not attached: attach kind tc not supported yet%s",
+				 p->def->prog_type == BPF_PROG_TYPE_SCHED_CLS
+					 ? " (no direction: use SEC(\"tc/ingress\") or tc/egress for a tcx link)" : "");
+			continue;
+		case ATTACH_TRACEPOINT:
+			err = attach_tracepoint(o, l, opts, a, d);
+			break;
+		case ATTACH_RAW_TP:
+			err = attach_raw_tp(o, l, opts, a, d);
+			break;
+		case ATTACH_UPROBE:
+			err = attach_uprobe(o, l, opts, a, d);
+			break;
+		case ATTACH_KPROBE:
+			err = attach_kprobe(o, l, opts, a, d);
+			break;
+		case ATTACH_SK_LOOKUP:
+			err = attach_sk_lookup(o, l, opts, a, d);
+			break;
+		case ATTACH_TP_BTF:
+		case ATTACH_TRACING:
+		case ATTACH_LSM:
+			err = attach_tracing(o, l, opts, a, d);
+			break;
+		case ATTACH_ITER:
+			err = attach_iter(o, l, opts, a, d);
+			break;
+		case ATTACH_NONE:
+			a->state = ATT_SKIPPED;
+			snprintf(a->note, sizeof(a->note), "not attached: %s programs have nothing to attach to",
+				 secdef_prog_type_name(p->def->prog_type));
+			continue;
+		default:
+			a->state = ATT_UNSUPPORTED;
+			snprintf(a->note, sizeof(a->note), "not attached: attach kind %s not supported yet",
+				 secdef_attach_kind_name(p->def->attach));
+			continue;
+		}
+		if (err) {
+			out->n--; /* nothing of this one to undo */
+			attach_close(o, l, out, opts->say);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d)
+{
+	for (uint32_t i = 0; i < set->n; i++) {
+		const struct attachment *a = &set->a[i];
+		if (a->state != ATT_ATTACHED)
+			continue;
+		if (a->link_fd < 0 && a->perf_fd >= 0)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
+					o->progs[a->prog].name);
+		if (a->target_fd >= 0)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with BPF_PROG_ATTACH (no cgroup link: kernel < 5.7, or --prog-attach), which leaves no link to pin",
+					o->progs[a->prog].name);
+	}
+	return 0;
+}
+
+int attach_pin(const struct obj *o, const struct attach_set *set, const char *dir,
+	       const struct narrator *say, struct diag *d)
+{
+	char path[4096];
+	int err = attach_pinnable(o, set, d); /* refuse before pinning anything */
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/links", dir);
+	err = fs_bpffs_ensure(path, d);
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < set->n; i++) {
+		struct attachment *a = &set->a[i];
+		const char *name = o->progs[a->prog].name;
+		if (a->state != ATT_ATTACHED || a->pinned)
+			continue;
+		if (a->link_fd < 0) { /* netlink XDP: stays by itself; unpin finds it by program id */
+			narrate(say, "pin: '%s' is attached through netlink and stays without a pin", name);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/links/%s", dir, name);
+		unlink(path); /* a stale pin of an earlier run whose link could not be reused */
+		err = sys_obj_pin(a->link_fd, path);
+		if (err)
+			return diag_set(d, err, "prog '%s': pinning its link at %s: %s", name, path, sys_errno_name(err));
+		a->pinned = true;
+		narrate(say, "pin: link of '%s' -> %s", name, path);
+	}
+	return 0;
+}
+
+void attach_close(const struct obj *o, const struct loaded *l, struct attach_set *set,
+		  const struct narrator *say)
+{
+	/* Reverse order: the last attached goes first. */
+	for (uint32_t k = set->n; k-- > 0;) {
+		struct attachment *a = &set->a[k];
+		if (a->state != ATT_ATTACHED)
+			continue;
+		if (o->progs[a->prog].def->attach == ATTACH_XDP) {
+			if (!a->pinned || a->link_fd >= 0)
+				detach_xdp(l, a, say);
+			continue;
+		}
+		if (o->progs[a->prog].def->attach == ATTACH_CGROUP) {
+			detach_cgroup(o, l, a, say);
+			continue;
+		}
+		if (o->progs[a->prog].def->attach == ATTACH_TCX && a->link_fd < 0) {
+			detach_tc_netlink(a, o->progs[a->prog].name, say);
+			continue;
+		}
+		if (a->link_fd >= 0) {
+			narrate(say, "%s: closing link fd %d of '%s'%s", a->how, a->link_fd, o->progs[a->prog].name,
+				a->pinned ? " (pinned: stays attached)" : "");
+			close(a->link_fd);
+		}
+		if (a->perf_fd >= 0)
+			close(a->perf_fd);
+		a->link_fd = a->perf_fd = -1;
+	}
+	free(set->a);
+	set->a = NULL;
+	set->n = 0;
+}
+
+/* ---- links pinned by an earlier --pin run ------------------------------------------------------ */
+
+/* struct bpf_link_info up to its union, laid out as the 6.6 UAPI does (tcx's member is newer than
+ * the 6.1 headers this builds against; the union starts at offset 16, aligned for its u64s). */
+struct link_info_head {
+	uint32_t type, id, prog_id, pad;
+	union {
+		struct { uint64_t cgroup_id; uint32_t attach_type; } cgroup;
+		struct { uint32_t ifindex; } xdp;
+		struct { uint32_t ifindex, attach_type; } tcx;
+	} u;
+};
+
+/* NULL when the link behind fd is attached where want says; else what it is, in why[n]. */
+static const char *link_differs(int fd, const struct attach_link_want *want, char *why, size_t n)
+{
+	struct link_info_head info;
+	uint32_t len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	int err = sys_obj_info(fd, &info, &len);
+	if (err) {
+		snprintf(why, n, "unreadable (%s)", sys_errno_name(err));
+		return why;
+	}
+	if (info.type != want->link_type) {
+		snprintf(why, n, "a link of type %u, not %u", info.type, want->link_type);
+		return why;
+	}
+	switch (info.type) {
+	case BPF_LINK_TYPE_XDP:
+		if (info.u.xdp.ifindex == want->ifindex)
+			return NULL;
+		snprintf(why, n, "attached to ifindex %u, not %u", info.u.xdp.ifindex, want->ifindex);
+		return why;
+	case BPF_LINK_TYPE_CGROUP:
+		if (info.u.cgroup.cgroup_id == want->cgroup_id && info.u.cgroup.attach_type == want->attach_type)
+			return NULL;
+		snprintf(why, n, "attached to cgroup id %llu as %s, not %llu as %s",
+			 (unsigned long long)info.u.cgroup.cgroup_id, secdef_attach_type_name(info.u.cgroup.attach_type),
+			 (unsigned long long)want->cgroup_id, secdef_attach_type_name(want->attach_type));
+		return why;
+	case ATTACH_LINK_TYPE_TCX:
+		if (info.u.tcx.ifindex == want->ifindex && info.u.tcx.attach_type == want->attach_type)
+			return NULL;
+		snprintf(why, n, "attached to ifindex %u as %s, not %u as %s", info.u.tcx.ifindex,
+			 secdef_attach_type_name(info.u.tcx.attach_type), want->ifindex,
+			 secdef_attach_type_name(want->attach_type));
+		return why;
+	default:
+		return NULL; /* nothing to compare */
+	}
+}
+
+int attach_reuse_link(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attachment *a, const char *kind, const struct attach_link_want *want)
+{
+	char path[4096], why[160];
+	snprintf(path, sizeof(path), "%s/links/%s", opts->pin_dir, o->progs[a->prog].name);
+	int fd = sys_obj_get(path, 0);
+	if (fd < 0)
+		return fd;
+	const char *differs = link_differs(fd, want, why, sizeof(why));
+	int err = differs ? -ESTALE : sys_link_update(fd, l->prog_fds[a->prog], -1);
+	if (err) {
+		if (differs)
+			narrate(opts->say, "%s: pinned link %s is %s; replacing the link", kind, path, differs);
+		else
+			narrate(opts->say, "%s: pinned link %s refuses the new program (%s); replacing the link", kind,
+				path, sys_errno_name(err));
+		sys_link_detach(fd);
+		close(fd);
+		unlink(path);
+		return err;
+	}
+	a->link_fd = fd;
+	a->pinned = true;
+	narrate(opts->say, "%s: BPF_LINK_UPDATE on the link pinned at %s -> program swapped", kind, path);
+	return 0;
+}
+
+/* ---- rawload unpin DIR ------------------------------------------------------------------------- */
+
+/* Remove netlink XDP attachments of program id from every interface. */
+static void detach_prog_everywhere(uint32_t id, const struct narrator *say)
+{
+	struct if_nameindex *ifs = if_nameindex();
+	for (struct if_nameindex *i = ifs; i && i->if_index; i++) {
+		struct nl_xdp_state st;
+		if (nl_xdp_query((int)i->if_index, &st, NULL) || st.mode == XDP_ATTACHED_NONE)
+			continue;
+		if (!nl_xdp_holds(&st, id))
+			continue;
+		uint32_t flags = st.skb_prog_id == id ? XDP_FLAGS_SKB_MODE : st.drv_prog_id == id ? XDP_FLAGS_DRV_MODE : 0;
+		struct diag d = {{0}};
+		int err = nl_xdp_set((int)i->if_index, -1, flags, -1, &d);
+		narrate(say, "unpin: XDP program id %u on %s detached through netlink -> %s", id, i->if_name,
+			err ? d.msg : "ok");
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+}
+
+/* Remove every pin in dir/sub, running visit on each first. */
+static int clear_dir(const char *dir, const char *sub, void (*visit)(const char *path, const struct narrator *),
+		     const struct narrator *say, struct diag *d)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
+	DIR *dp = opendir(path);
+	if (!dp)
+		return errno == ENOENT ? 0 : diag_set(d, -errno, "unpin: %s: %s", path, strerror(errno));
+	struct dirent *e;
+	int err = 0;
+	while ((e = readdir(dp))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char file[4096 + 256];
+		snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
+		if (visit)
+			visit(file, say);
+		if (unlink(file) && !err)
+			err = diag_set(d, -errno, "unpin: removing %s: %s", file, strerror(errno));
+		else
+			narrate(say, "unpin: removed %s", file);
+	}
+	closedir(dp);
+	if (!err && rmdir(path) && errno != ENOENT)
+		err = diag_set(d, -errno, "unpin: %s: %s", path, strerror(errno));
+	return err;
+}
+
+static void detach_link(const char *path, const struct narrator *say)
+{
+	int fd = sys_obj_get(path, 0);
+	if (fd < 0)
+		return;
+	int err = sys_link_detach(fd); /* detaches now, whoever else holds the link */
+	narrate(say, "unpin: BPF_LINK_DETACH %s -> %s", path, err ? sys_errno_name(err) : "ok");
+	close(fd);
+}
+
+static void detach_prog(const char *path, const struct narrator *say)
+{
+	uint32_t id = sys_pinned_prog_id(path);
+	if (id)
+		detach_prog_everywhere(id, say);
+}
+
+int attach_unpin(const char *dir, const struct narrator *say, struct diag *d)
+{
+	int r = fs_is_bpffs(dir);
+	if (r <= 0)
+		return diag_set(d, r < 0 ? r : -EINVAL, "unpin: %s is not a directory on bpffs", dir);
+	int err = clear_dir(dir, "links", detach_link, say, d);
+	if (!err)
+		err = clear_dir(dir, "progs", detach_prog, say, d);
+	if (!err)
+		err = clear_dir(dir, "maps", NULL, say, d);
+	if (!err && rmdir(dir))
+		err = diag_set(d, -errno, "unpin: %s: %s", dir, strerror(errno));
+	return err;
+}

@@ -1,0 +1,142 @@
+/* loader/attach/attach.h — attaching loaded programs by their section, and detaching them.
+ * One file per attach kind in this folder: xdp.c (bpf_link, netlink fallback), tcx.c (tcx links on
+ * an interface), cgroup.c (cgroup links, BPF_PROG_ATTACH fallback), tp.c (tracepoints through
+ * perf_event_open with a perf link or the ioctl fallback; raw tracepoints), uprobe.c (uprobes and
+ * uretprobes: a file offset from the target's ELF, then a uprobe perf event attached as a
+ * tracepoint's), kprobe.c (kprobes, kretprobes and ksyscall: a kprobe perf event, likewise),
+ * tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a tracing bpf_link, or BPF_RAW_TRACEPOINT_OPEN on
+ * older kernels), iter.c (iterators: a bpf_link the display reads through BPF_ITER_CREATE),
+ * sk_lookup.c (a netns link on rawload's own network namespace). The driver (attach.c) decides
+ * which programs attach where and reports those it cannot attach, by name and reason, rather than
+ * skipping them silently. */
+#ifndef RAWLOAD_ATTACH_H
+#define RAWLOAD_ATTACH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/diag.h"
+#include "loader/load/load.h"
+#include "loader/narrate.h"
+
+struct attach_opts {
+	const struct narrator *say;
+	int ifindex;            /* XDP and tcx target; 0 when none was given */
+	const char *ifname;
+	const char *cgroup;     /* cgroup programs' target, a cgroup v2 directory; NULL when none */
+	bool cgroup_prog_attach; /* cgroup programs through BPF_PROG_ATTACH even where links work */
+	uint32_t xdp_mode;      /* 0 (kernel chooses), XDP_FLAGS_SKB_MODE, _DRV_MODE or _HW_MODE */
+	bool force_netlink;     /* XDP and tc through rtnetlink even where links work */
+	bool replace;           /* allow replacing an XDP program someone else attached (netlink) */
+	const char *pin_dir;    /* --pin DIR: links live in DIR/links; reuse them on a second run */
+	const bool *only;       /* per obj.progs: attach only these (NULL: all) */
+};
+
+enum attach_state {
+	ATT_ATTACHED,
+	ATT_SKIPPED,            /* deliberately not attached (note says why: tail-call target, ...) */
+	ATT_UNSUPPORTED,        /* attach kind not supported yet */
+};
+
+struct attachment {
+	uint32_t prog;          /* index into obj.progs */
+	enum attach_state state;
+	const char *how;        /* "bpf_link", "netlink", "tcx link", "cgroup link", "BPF_PROG_ATTACH",
+				   "perf link", "perf ioctl", "raw_tracepoint", "raw_tracepoint_open" */
+	int link_fd;            /* a bpf_link (XDP, tcx, cgroup, perf, raw tracepoint, tracing, iter),
+				   -1 when none */
+	int perf_fd;            /* the perf event of a tracepoint or uprobe, -1 when none */
+	int target_fd;          /* cgroup through BPF_PROG_ATTACH: the cgroup's fd, to detach; else -1 */
+	int ifindex;            /* XDP, tcx, tc netlink: the interface */
+	uint32_t tc_handle;     /* tc through netlink: the filter the kernel added (handle, priority) */
+	uint16_t tc_priority;
+	bool tc_ingress;
+	bool tc_qdisc_made;     /* this attachment made the clsact qdisc: it takes it down at the end */
+	uint32_t xdp_flags;     /* XDP netlink: the mode flags used, needed to detach */
+	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
+	char note[200];         /* where it went or why not ("eth0, native mode", "tail-call target") */
+};
+
+struct attach_set {
+	struct attachment *a;
+	uint32_t n;
+};
+
+/* Attach every loaded program its section says how to attach. Programs whose kind is not
+ * supported yet, tail-call targets and extra XDP programs for one interface are recorded with
+ * state and note, not attached. A real failure (the kernel refuses) detaches what was attached and
+ * returns a negative errno with d set. */
+int attach_all(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+	       struct attach_set *out, struct diag *d);
+/* Pin every bpf_link under DIR/links/<prog>. Attachments without a link (netlink XDP stays by
+ * itself; perf ioctl and cgroup BPF_PROG_ATTACH attachments `rawload unpin` could not find again)
+ * are reported: -EOPNOTSUPP for a perf ioctl or BPF_PROG_ATTACH attachment, before any pin. */
+int attach_pin(const struct obj *o, const struct attach_set *set, const char *dir,
+	       const struct narrator *say, struct diag *d);
+/* attach_pin's refusal alone: 0 when every attachment can be pinned or stays by itself, else
+ * -EOPNOTSUPP with d set. Lets the CLI refuse before the maps and programs are pinned. */
+int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d);
+/* Detach and close everything (netlink XDP programs are removed only if still ours; cgroup
+ * BPF_PROG_ATTACH attachments by BPF_PROG_DETACH of our program). */
+void attach_close(const struct obj *o, const struct loaded *l, struct attach_set *set,
+		  const struct narrator *say);
+
+/* Per-kind functions, used by attach.c. Fill a->link_fd/perf_fd/target_fd/how/note. A kind the
+ * kernel turns out not to have (tcx before 6.6), or a program the kind cannot attach yet (an
+ * iterator that needs a map, ...), gets state ATT_UNSUPPORTED or ATT_SKIPPED with its note, and 0
+ * is returned: reported like the kinds rawload does not support yet, not a failure. */
+int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+	       struct attachment *a, struct diag *d);
+void detach_xdp(const struct loaded *l, struct attachment *a, const struct narrator *say);
+int attach_tcx(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+	       struct attachment *a, struct diag *d);
+int attach_cgroup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		  struct attachment *a, struct diag *d);
+void detach_cgroup(const struct obj *o, const struct loaded *l, struct attachment *a,
+		   const struct narrator *say);
+
+enum { ATTACH_LINK_TYPE_TCX = 11 }; /* BPF_LINK_TYPE_TCX, kernel 6.6: newer than the 6.1 headers */
+
+/* What a link pinned by an earlier --pin run must still be attached to for this run to reuse it. */
+struct attach_link_want {
+	uint32_t link_type;   /* BPF_LINK_TYPE_*: XDP, CGROUP or TCX (11, kernel 6.6) */
+	uint32_t ifindex;     /* XDP, tcx: the interface */
+	uint32_t attach_type; /* tcx, cgroup: BPF_TCX_INGRESS, BPF_CGROUP_INET_EGRESS, ... */
+	uint64_t cgroup_id;   /* cgroup: the cgroup's id (its directory's inode number) */
+};
+/* The link pinned at DIR/links/<prog> (opts->pin_dir): when it is still attached where want says,
+ * swap this run's program into it (BPF_LINK_UPDATE: no gap in service), set a->link_fd and
+ * a->pinned and return 0. Otherwise (no pin: -ENOENT; attached elsewhere or the update refused)
+ * the old link is detached and its pin removed, and a negative errno returned: the caller makes a
+ * new link. kind ("xdp", "tcx", "cgroup") starts the -v lines. */
+int attach_reuse_link(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attachment *a, const char *kind, const struct attach_link_want *want);
+int attach_tracepoint(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attachment *a, struct diag *d);
+int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		  struct attachment *a, struct diag *d);
+/* Removes a tc filter (and the clsact qdisc it made) attach_tcx added through netlink. */
+void detach_tc_netlink(struct attachment *a, const char *name, const struct narrator *say);
+int attach_uprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		  struct attachment *a, struct diag *d);
+int attach_sk_lookup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		     struct attachment *a, struct diag *d);
+int attach_kprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		  struct attachment *a, struct diag *d);
+int attach_tracing(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		   struct attachment *a, struct diag *d);
+int attach_iter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		struct attachment *a, struct diag *d);
+/* The program of a to the perf event pfd (taken over: on failure it is closed): a perf link, else
+ * PERF_EVENT_IOC_SET_BPF + ENABLE. Sets a->perf_fd, a->link_fd and a->how; `what` names the event
+ * in the diagnostic ("tracepoint syscalls/sys_enter_execve"). */
+int attach_perf_event(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attachment *a, int pfd, const char *what, struct diag *d);
+
+/* `rawload detach IFACE`: remove an XDP program left by a netlink attach. */
+int attach_detach_iface(int ifindex, const char *ifname, const struct narrator *say, struct diag *d);
+/* `rawload unpin DIR`: detach pinned links, remove netlink XDP attachments of pinned programs,
+ * remove the pins and the directories. */
+int attach_unpin(const char *dir, const struct narrator *say, struct diag *d);
+
+#endif

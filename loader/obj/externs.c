@@ -1,0 +1,177 @@
+/* loader/obj/externs.c — externs: the object's undefined symbols, classified by its BTF the way
+ * libbpf's conventions have them (clang puts `extern ... __kconfig` variables in DATASEC .kconfig,
+ * `__ksym` variables and functions in DATASEC .ksyms), and the .kconfig map their values will
+ * live in. Pure: which values they get is the load's business (loader/load/externs.c). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/obj/obj_internal.h"
+
+int obj_find_extern(const struct obj *o, const char *name)
+{
+	for (uint32_t i = 0; i < o->nexterns; i++)
+		if (strcmp(o->externs[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *obj_extern_kind_name(enum obj_extern_kind kind)
+{
+	switch (kind) {
+	case EXT_KCONFIG: return "kconfig";
+	case EXT_KSYM: return "ksym";
+	case EXT_KSYM_TYPELESS: return "ksym (typeless)";
+	case EXT_KFUNC: return "kfunc";
+	}
+	return "?";
+}
+
+/* The entry named name in DATASEC sec_name: its VAR or FUNC type id, or 0. */
+static uint32_t datasec_entry(const struct btf_spec *b, const char *sec_name, const char *name)
+{
+	uint32_t ds = btf_find(b, BTF_KIND_DATASEC, sec_name);
+	const struct btf_type *t = ds ? btf_type(b, ds) : NULL;
+	for (uint32_t i = 0; t && i < btf_vlen(t); i++) {
+		const struct btf_type *v = btf_type(b, btf_secinfos(t)[i].type);
+		if (v && strcmp(btf_type_name(b, v), name) == 0)
+			return btf_secinfos(t)[i].type;
+	}
+	return 0;
+}
+
+/* A __kconfig variable's type decides how its value is written (libbpf's rules): bool, char,
+ * enum libbpf_tristate, integers up to 8 bytes, char arrays for strings. */
+static int kcfg_type(const struct obj *o, struct obj_extern *e, struct diag *d)
+{
+	const struct btf_spec *b = &o->btf;
+	int id = btf_skip_mods(b, e->type_id);
+	const struct btf_type *t = id > 0 ? btf_type(b, (uint32_t)id) : NULL;
+	if (!t)
+		return diag_set(d, -EINVAL, "extern '%s': __kconfig of no type", e->name);
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: {
+		uint32_t enc = BTF_INT_ENCODING(btf_int_bits(t));
+		e->size = t->size;
+		if (enc & BTF_INT_BOOL)
+			e->kcfg = KCFG_BOOL;
+		else if (t->size == 1 && (enc & BTF_INT_CHAR))
+			e->kcfg = KCFG_CHAR;
+		else
+			e->kcfg = KCFG_INT;
+		e->kcfg_signed = enc & BTF_INT_SIGNED;
+		break;
+	}
+	case BTF_KIND_ENUM:
+		if (strcmp(btf_type_name(b, t), "libbpf_tristate") != 0)
+			return diag_set(d, -EINVAL, "extern '%s': __kconfig enum other than enum libbpf_tristate", e->name);
+		e->kcfg = KCFG_TRISTATE;
+		e->size = t->size;
+		break;
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = btf_array_info(t);
+		int el = btf_skip_mods(b, a->type);
+		const struct btf_type *et = el > 0 ? btf_type(b, (uint32_t)el) : NULL;
+		if (!et || btf_kind(et) != BTF_KIND_INT || et->size != 1 || !a->nelems || a->nelems > 4096)
+			return diag_set(d, -EINVAL, "extern '%s': __kconfig array other than char[1..4096]", e->name);
+		e->kcfg = KCFG_STRING;
+		e->size = a->nelems;
+		break;
+	}
+	default:
+		return diag_set(d, -EINVAL, "extern '%s': __kconfig of a %s", e->name, btf_kind_name(btf_kind(t)));
+	}
+	if (e->kcfg != KCFG_STRING && e->size != 1 && e->size != 2 && e->size != 4 && e->size != 8)
+		return diag_set(d, -EINVAL, "extern '%s': __kconfig of %u bytes", e->name, e->size);
+	return 0;
+}
+
+/* Classify one undefined symbol. */
+static int classify(const struct obj *o, struct obj_extern *e, struct diag *d)
+{
+	const struct btf_spec *b = &o->btf;
+	uint32_t id;
+
+	if (!o->has_btf)
+		return diag_set(d, -EINVAL, "extern '%s': the object has no BTF to say what it is", e->name);
+	if ((id = datasec_entry(b, ".kconfig", e->name))) {
+		const struct btf_type *v = btf_type(b, id);
+		if (btf_kind(v) != BTF_KIND_VAR)
+			return diag_set(d, -EINVAL, "extern '%s': a %s in .kconfig", e->name, btf_kind_name(btf_kind(v)));
+		e->kind = EXT_KCONFIG;
+		e->btf_id = id;
+		e->type_id = v->type;
+		return kcfg_type(o, e, d);
+	}
+	id = datasec_entry(b, ".ksyms", e->name);
+	if (!id) /* extern functions may be missing from the DATASEC (older clang): look for the FUNC */
+		id = btf_find(b, BTF_KIND_FUNC, e->name);
+	if (!id)
+		return diag_set(d, -EINVAL, "extern '%s': neither __kconfig nor __ksym (not in .kconfig or .ksyms)",
+				e->name);
+	const struct btf_type *v = btf_type(b, id);
+	e->btf_id = id;
+	e->type_id = v->type;
+	if (btf_kind(v) == BTF_KIND_FUNC) {
+		e->kind = EXT_KFUNC;
+		return 0;
+	}
+	if (btf_kind(v) != BTF_KIND_VAR)
+		return diag_set(d, -EINVAL, "extern '%s': a %s in .ksyms", e->name, btf_kind_name(btf_kind(v)));
+	/* `extern const void x __ksym`: no type to look up, only an address. */
+	e->kind = btf_skip_mods(b, v->type) == 0 ? EXT_KSYM_TYPELESS : EXT_KSYM;
+	return 0;
+}
+
+int obj_parse_externs(struct obj *o, struct diag *d)
+{
+	const struct elf_file *f = &o->elf;
+	uint32_t n = 0, kcfg_size = 0;
+	int err;
+
+	o->kconfig_map = -1;
+	for (uint32_t i = 1; i < f->nsym; i++)
+		n += f->sym[i].shndx == ELF_SHN_UNDEF && f->sym[i].name[0];
+	if (!n)
+		return 0;
+	o->externs = calloc(n, sizeof(*o->externs));
+	if (!o->externs)
+		return diag_set(d, -ENOMEM, "obj: out of memory");
+	for (uint32_t i = 1; i < f->nsym; i++) {
+		const struct elf_sym *s = &f->sym[i];
+		if (s->shndx != ELF_SHN_UNDEF || !s->name[0])
+			continue;
+		if (obj_find_extern(o, s->name) >= 0)
+			return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", s->name);
+		struct obj_extern *e = &o->externs[o->nexterns++];
+		e->name = s->name;
+		e->weak = s->bind == ELF_STB_WEAK;
+		err = classify(o, e, d);
+		if (err)
+			return err;
+		if (e->kind != EXT_KCONFIG)
+			continue;
+		/* Our own layout of the .kconfig map: each value at its natural alignment. */
+		uint32_t align = e->kcfg == KCFG_STRING ? 1 : e->size;
+		kcfg_size = (kcfg_size + align - 1) / align * align;
+		e->offset = kcfg_size;
+		kcfg_size += e->size;
+	}
+	if (!kcfg_size)
+		return 0;
+	char name[16];
+	obj_data_map_name(o->name, ".kconfig", name);
+	int idx = obj_add_map(o, name, d);
+	if (idx < 0)
+		return idx;
+	struct obj_map *m = &o->maps[idx];
+	m->origin = MAP_DATA;
+	m->data = DATA_KCONFIG;
+	m->type = BPF_MAP_TYPE_ARRAY;
+	m->key_size = 4;
+	m->value_size = (kcfg_size + 7) / 8 * 8;
+	m->max_entries = 1;
+	m->flags = BPF_F_RDONLY_PROG;
+	o->kconfig_map = idx;
+	return 0;
+}

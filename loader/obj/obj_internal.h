@@ -1,0 +1,32 @@
+/* loader/obj/obj_internal.h — shared between the parts of obj_parse (obj.c, loader/obj/maps.c,
+ * loader/obj/externs.c, loader/obj/relocs.c). Not for other modules. */
+#ifndef RAWLOAD_OBJ_INTERNAL_H
+#define RAWLOAD_OBJ_INTERNAL_H
+
+#include "loader/obj/obj.h"
+
+/* Index into o->codes of ELF section sec, or -1. */
+int obj_code_of_section(const struct obj *o, uint32_t sec);
+/* Index into o->funcs of the function starting at (code, insn), or -1. */
+int obj_func_at(const struct obj *o, uint32_t code, uint32_t insn);
+/* Index into o->maps of the map defined at (sec, off), or -1. */
+int obj_map_at(const struct obj *o, uint32_t sec, uint64_t off);
+/* Index into o->maps of the global-data map for ELF section sec, or -1. */
+int obj_data_map_of_section(const struct obj *o, uint32_t sec);
+
+/* Binary search in relocs[0..n), sorted by (code, insn). */
+const struct obj_reloc *obj_reloc_search(const struct obj_reloc *relocs, uint32_t n, uint32_t code,
+					 uint32_t insn);
+
+/* Append a zeroed map named name; returns its index or a negative errno. Pointers into o->maps
+ * do not survive this call. (loader/obj/maps.c) */
+int obj_add_map(struct obj *o, const char *name, struct diag *d);
+/* libbpf's name for the internal map of section sec (".bss", ".kconfig", ...). (loader/obj/maps.c) */
+void obj_data_map_name(const char *obj_name, const char *sec, char out[16]);
+
+int obj_parse_maps(struct obj *o, struct diag *d);      /* loader/obj/maps.c */
+int obj_parse_externs(struct obj *o, struct diag *d);   /* loader/obj/externs.c, after maps */
+int obj_parse_inits(struct obj *o, struct diag *d);     /* loader/obj/maps.c, after programs */
+int obj_parse_relocs(struct obj *o, struct diag *d);    /* loader/obj/relocs.c */
+
+#endif
