@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,31 @@
 #include "loader/load/reloc.h"
 
 enum { LOG_START = 64 * 1024, LOG_MAX = 16 * 1024 * 1024 };
+
+/* Before 5.11 the kernel charges maps and programs to RLIMIT_MEMLOCK (64 KiB by default in many
+ * inits) and says EPERM when it runs out; from 5.11 memory cgroups account them instead and the
+ * limit plays no part. So nothing is probed: on the first EPERM from a map or program creation the
+ * soft and hard limits are raised to infinity, as libbpf does, and the call is retried once.
+ * Returns 1 (raised: retry), 0 (raised before: an EPERM now is something else) or a negative
+ * errno with d set (the raise was refused). */
+static int raise_memlock(struct loaded *l, const struct load_opts *opts, const char *what, struct diag *d)
+{
+	if (l->memlock_raised)
+		return 0;
+	l->memlock_raised = true;
+	struct rlimit old = {0, 0}, inf = {RLIM_INFINITY, RLIM_INFINITY};
+	getrlimit(RLIMIT_MEMLOCK, &old);
+	if (old.rlim_cur == RLIM_INFINITY)
+		return 0;
+	if (setrlimit(RLIMIT_MEMLOCK, &inf) < 0) {
+		int err = -errno;
+		return diag_set(d, -EPERM, "%s: EPERM, and raising RLIMIT_MEMLOCK (now %llu KiB; kernels before 5.11 charge BPF memory to it) was refused: %s; run as root or raise `ulimit -l`",
+				what, (unsigned long long)old.rlim_cur / 1024, sys_errno_name(err));
+	}
+	narrate(opts->say, "%s: EPERM; RLIMIT_MEMLOCK was %llu KiB (kernels before 5.11 charge BPF memory to it): raised to unlimited, retrying",
+		what, (unsigned long long)old.rlim_cur / 1024);
+	return 1;
+}
 
 /* ---- pass: load BTF ------------------------------------------------------------------------- */
 
@@ -255,7 +281,17 @@ static int create_map(struct loaded *l, const struct load_opts *opts, uint32_t i
 		def.inner_map_fd = fd;
 	}
 	int fd = sys_map_create(&def);
-	if (fd < 0 && def.btf_fd >= 0) {
+	if (fd == -EPERM) {
+		char what[64];
+		snprintf(what, sizeof(what), "map '%.40s': BPF_MAP_CREATE", m->name);
+		int r = raise_memlock(l, opts, what, d);
+		if (r < 0)
+			return r;
+		if (r)
+			fd = sys_map_create(&def);
+	}
+	/* EPERM is about rights or memory, never about the BTF ids: only other refusals retry without. */
+	if (fd < 0 && fd != -EPERM && def.btf_fd >= 0) {
 		narrate(opts->say, "map '%s': BPF_MAP_CREATE with BTF ids refused (%s); retrying without",
 			m->name, sys_errno_name(fd));
 		def.btf_fd = -1;
@@ -539,6 +575,17 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	}
 
 	int fd = sys_prog_load(&def);
+	if (fd == -EPERM) {
+		char what[64];
+		snprintf(what, sizeof(what), "prog '%.40s': BPF_PROG_LOAD", p->name);
+		int r = raise_memlock(l, opts, what, d);
+		if (r < 0) {
+			reloc_free(&lp);
+			return r;
+		}
+		if (r)
+			fd = sys_prog_load(&def);
+	}
 	if (fd == -EINVAL && (p->def->flags & SECDEF_LOAD_ATTACH_OPT) && def.expected_attach_type) {
 		narrate(opts->say, "prog '%s': kernel refuses expected_attach_type %s; retrying without",
 			p->name, secdef_attach_type_name(def.expected_attach_type));

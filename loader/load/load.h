@@ -45,6 +45,7 @@ struct loaded {
 	uint8_t *kconfig_image;       /* the .kconfig map's value, or NULL */
 	struct core_cache core_cache; /* CO-RE candidates in the kernel's BTF, by local type */
 	bool xdp_attach_type_refused; /* kernel refused expected_attach_type BPF_XDP once: stop passing it */
+	bool memlock_raised;          /* RLIMIT_MEMLOCK raised (or tried) after an EPERM: never twice */
 };
 
 /* Run every pass. On failure everything made so far is closed, except that l->failed_prog and
