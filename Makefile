@@ -165,7 +165,79 @@ $(MUSL_INC)/.stamp:
 STATIC_CFLAGS := -Os -static -flto=auto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-stack-protector -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -s
 
-static: rawload-static
+# ---- cross builds: ARCH picks the target machine (default: this one) ------------------------------
+# `make static ARCH=aarch64|s390x|armhf` builds rawload-static-ARCH with Debian's musl cross wrapper
+# (/usr/bin/<triple>-gcc from musl-dev:<arch>: the cross gcc with musl's specs) and that machine's
+# UAPI headers (/usr/<gnu triple>/include, from the cross toolchain's linux-libc-dev-<arch>-cross);
+# tests/cross/deps.sh installs both. BPF objects for the target get its -D__TARGET_ARCH_ and byte
+# order, under build/ARCH/. riscv64 is not a Debian 12 architecture: there is no musl-dev:riscv64.
+# Without ARCH (or with this machine's), `make static` is the musl-gcc build above, unchanged.
+HOST_ARCH := $(shell uname -m)
+ARCH ?= $(HOST_ARCH)
+# The kernel's and Debian's names for the same machines are taken too (arm64, s390, arm, amd64).
+XARCH := $(patsubst amd64,x86_64,$(patsubst arm64,aarch64,$(patsubst s390,s390x,$(patsubst arm armv7l,armhf,$(strip $(ARCH))))))
+# machine : musl wrapper triple : gnu triple : __TARGET_ARCH_ : Debian arch : qemu-user : BPF byte order
+CROSS_TABLE := x86_64:x86_64-linux-musl:x86_64-linux-gnu:x86:amd64:x86_64:bpfel \
+	aarch64:aarch64-linux-musl:aarch64-linux-gnu:arm64:arm64:aarch64:bpfel \
+	s390x:s390x-linux-musl:s390x-linux-gnu:s390:s390x:s390x:bpfeb \
+	armhf:arm-linux-musleabihf:arm-linux-gnueabihf:arm:armhf:arm:bpfel
+X_ROW        := $(subst :, ,$(filter $(XARCH):%,$(CROSS_TABLE)))
+X_GNU        := $(word 3,$(X_ROW))
+X_BPF_ARCH   := $(word 4,$(X_ROW))
+X_DEB        := $(word 5,$(X_ROW))
+X_QEMU       := qemu-$(word 6,$(X_ROW))-static
+X_BPF_TARGET := $(word 7,$(X_ROW))
+XBUILD       := $(BUILD)/$(XARCH)
+ifeq ($(XARCH),$(HOST_ARCH))
+STATIC_BIN := rawload-static
+X_CC       := musl-gcc
+X_INC      := $(MUSL_INC)
+X_RUN      :=
+else
+STATIC_BIN := rawload-static-$(XARCH)
+X_CC       := $(word 2,$(X_ROW))-gcc
+X_INC      := $(XBUILD)/musl-include
+X_RUN      := $(X_QEMU)
+endif
+X_STATIC := $(X_CC) -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(X_INC)
+
+.PHONY: cross-deps test-unit cross-progs
+# Installs what the target needs (as root; otherwise lists it), or says why it cannot be built.
+cross-deps:
+	@sh tests/cross/deps.sh $(XARCH)
+$(XBUILD)/musl-include/.stamp: | cross-deps
+	@mkdir -p $(dir $@)
+	ln -sfn /usr/$(X_GNU)/include/linux $(dir $@)linux
+	ln -sfn /usr/$(X_GNU)/include/asm $(dir $@)asm
+	ln -sfn /usr/$(X_GNU)/include/asm-generic $(dir $@)asm-generic
+	@touch $@
+
+rawload-static-$(XARCH): $(CORE_SRCS) $(HDRS) $(X_INC)/.stamp | cross-deps
+	$(X_STATIC) -I. $(STATIC_CFLAGS) -o $@ $(CORE_SRCS)
+	@ls -l $@ | awk '{print "$@: " $$5 " bytes"}'
+
+# The unit tests, static, for the target; `make test-unit ARCH=s390x` runs them under qemu-user
+# (without ARCH: natively). They read the host-built objects as data, in both byte orders.
+$(XBUILD)/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS) $(X_INC)/.stamp | cross-deps
+	@mkdir -p $(dir $@)
+	$(X_STATIC) -I. -O2 -g -static -o $@ $(UNIT_SRCS) $(LIB_SRCS)
+test-unit: examples test-progs $(UPROBE_TARGETS) $(XBUILD)/unit-tests
+	@echo "unit tests: $(XBUILD)/unit-tests$(if $(X_RUN), under $(X_RUN))"
+	@RAWLOAD_ROOT=$(CURDIR) $(X_RUN) $(XBUILD)/unit-tests
+
+# BPF objects for the target: its register names (__TARGET_ARCH_) and its byte order.
+X_BPF_CFLAGS := $(filter-out -D__TARGET_ARCH_%,$(BPF_CFLAGS)) -D__TARGET_ARCH_$(X_BPF_ARCH)
+X_PROGS := $(PROG_SRCS:tests/progs/%.bpf.c=$(XBUILD)/progs/%.$(X_BPF_TARGET).o) \
+	$(EXAMPLE_SRCS:examples/%.bpf.c=$(XBUILD)/examples/%.o)
+cross-progs: $(X_PROGS)
+$(XBUILD)/progs/%.$(X_BPF_TARGET).o: tests/progs/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(X_BPF_CFLAGS) -target $(X_BPF_TARGET) -c -o $@ $<
+$(XBUILD)/examples/%.o: examples/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(X_BPF_CFLAGS) -target $(X_BPF_TARGET) -c -o $@ $<
+
+static: $(STATIC_BIN)
 rawload-static: $(CORE_SRCS) $(HDRS) $(MUSL_INC)/.stamp
 	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -isystem $(MUSL_INC) $(STATIC_CFLAGS) \
 		-o $@ $(CORE_SRCS)
@@ -231,4 +303,4 @@ demo: deps all $(BUILD)/udpsend
 	@sh tests/demo.sh
 
 clean:
-	rm -rf $(BUILD) rawload rawload-static examples/*.o $(HELPER_DEFS)
+	rm -rf $(BUILD) rawload rawload-static rawload-static-* examples/*.o $(HELPER_DEFS)
