@@ -201,7 +201,7 @@ X_RUN      := $(X_QEMU)
 endif
 X_STATIC := $(X_CC) -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(X_INC)
 
-.PHONY: cross-deps test-unit cross-progs
+.PHONY: cross-deps test-unit cross-progs test-vm vm-inputs
 # Installs what the target needs (as root; otherwise lists it), or says why it cannot be built.
 cross-deps:
 	@sh tests/cross/deps.sh $(XARCH)
@@ -282,22 +282,37 @@ bench: deps all static $(BENCH_BINS)
 		echo "bench: the libbpf loader did not build (see $(BENCH)/libbpf-load.log)"
 	@sh bench/run.sh
 
-# ---- the kernel tests' old-kernel counterpart: not part of `make test` --------------------------------
-# Debian 12's 6.1 kernel under qemu-system-x86_64 (TCG), an initramfs of busybox-static,
-# rawload-static, the objects and the static helpers below; tests/qemu/guest.sh runs inside, and
-# tests/qemu/run.sh judges by the serial console. See README, "Older kernels".
-QEMU_TOOLS := $(BUILD)/qemu/btfmember $(BUILD)/qemu/kquery $(BUILD)/qemu/udpsend
-$(BUILD)/qemu/%: tests/qemu/%.c $(MUSL_INC)/.stamp
+# ---- the kernel tests on other kernels and machines: not part of `make test` ----------------------------
+# `make test-vm KERNEL=6.1|5.10|arm64|s390x`: a Debian kernel (tests/qemu/fetch.sh unpacks its .deb
+# under build/vm/) under qemu-system (TCG), an initramfs of busybox-static, the static rawload for that
+# machine, the objects built for it and the static helpers below; tests/qemu/guest.sh runs inside,
+# and tests/qemu/run.sh judges by the serial console. `make test-old-kernel` is KERNEL=6.1.
+# See README, "Older kernels and other machines".
+KERNEL ?= 6.1
+VM_ARCH := $(if $(filter arm64,$(KERNEL)),aarch64,$(if $(filter s390x,$(KERNEL)),s390x,x86_64))
+# The helpers for the machine ARCH names (build/qemu for this one, build/ARCH/qemu for another).
+QEMU_TOOLS_DIR := $(if $(X_RUN),$(XBUILD)/qemu,$(BUILD)/qemu)
+QEMU_TOOLS := $(QEMU_TOOLS_DIR)/btfmember $(QEMU_TOOLS_DIR)/kquery $(QEMU_TOOLS_DIR)/udpsend
+$(QEMU_TOOLS_DIR)/%: tests/qemu/%.c $(X_INC)/.stamp
 	@mkdir -p $(dir $@)
-	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(MUSL_INC) -Os -static -s -o $@ $<
-$(BUILD)/qemu/udpsend: tests/tools/udpsend.c $(MUSL_INC)/.stamp
+	$(X_STATIC) -Os -static -s -o $@ $<
+$(QEMU_TOOLS_DIR)/udpsend: tests/tools/udpsend.c $(X_INC)/.stamp
 	@mkdir -p $(dir $@)
-	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(MUSL_INC) -Os -static -s -o $@ $<
+	$(X_STATIC) -Os -static -s -o $@ $<
+# What the guest of one machine needs, built with ARCH set to it (the host's btfmember reads the
+# host kernel's offsets for comparison).
+vm-inputs: $(STATIC_BIN) $(QEMU_TOOLS) $(BUILD)/qemu/btfmember $(if $(X_RUN),cross-progs,examples test-progs)
+ifneq ($(X_RUN),)
+$(BUILD)/qemu/btfmember: tests/qemu/btfmember.c
+	@$(MAKE) --no-print-directory ARCH=$(HOST_ARCH) $@
+endif
 
-test-old-kernel: deps
-	@sh tests/qemu/deps.sh
-	@$(MAKE) --no-print-directory rawload-static examples test-progs $(QEMU_TOOLS)
-	@sh tests/qemu/run.sh
+test-vm: deps
+	@sh tests/qemu/deps.sh $(KERNEL)
+	@$(MAKE) --no-print-directory ARCH=$(VM_ARCH) vm-inputs
+	@KERNEL=$(KERNEL) sh tests/qemu/run.sh
+test-old-kernel:
+	@$(MAKE) --no-print-directory test-vm KERNEL=6.1
 
 demo: deps all $(BUILD)/udpsend
 	@sh tests/demo.sh

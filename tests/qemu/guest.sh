@@ -6,9 +6,26 @@
 # exit status alone. Prints "PASS name: ..." / "FAIL name: ..." per check, "NOTE ..." for what is
 # reported rather than judged, and ends with "N passed, N failed".
 # Layout (made by run.sh): /rl/rawload-static, /rl/bin/{btfmember,kquery,udpsend}, the objects under
-# /rl/examples and /rl/build/progs, /rl/host-facts (the host's release and task_struct offsets).
+# /rl/examples and /rl/build/progs (*.bpfel.o, or *.bpfeb.o on s390x), /rl/host-facts (the host's
+# release and task_struct offsets), /rl/target (which kernel of the matrix this is).
 # POSIX sh, run by busybox ash. The VM is ours: one veth pair, one extra network namespace.
 set -u
+# KERNEL (6.1, 5.10, arm64, s390x), MACHINE (uname -m) and BO (the objects' byte order), from run.sh
+KERNEL=6.1 MACHINE=x86_64 BO=bpfel
+. /rl/target
+# The paths each kernel must take (kernel facts, not guesses): perf links came with 5.15 (before,
+# PERF_EVENT_IOC_SET_BPF), tracing links with 5.13 (before, BPF_RAW_TRACEPOINT_OPEN), memcg
+# accounting of BPF memory with 5.11 (before, RLIMIT_MEMLOCK, 64 KiB for init, is charged).
+case $KERNEL in
+5.10) PERF_HOW="perf ioctl" TRACING_HOW=raw_tracepoint_open MEMLOCK_CHARGED=1 ;;
+*) PERF_HOW="perf link" TRACING_HOW=bpf_link MEMLOCK_CHARGED=0 ;;
+esac
+# A system call's wrapped entry point (ksyscall attaches there): arch/*/include/asm/syscall_wrapper.h
+case $MACHINE in
+aarch64) SYS_PREFIX=__arm64_sys_ ;;
+s390x) SYS_PREFIX=__s390x_sys_ ;;
+*) SYS_PREFIX=__x64_sys_ ;;
+esac
 RL=/rl/rawload-static
 BIN=/rl/bin
 PROGS=/rl/build/progs
@@ -93,12 +110,12 @@ pid_link_types() {
 
 # ---- 1. every object loads, or fails, as on the development kernel ----------------------------------
 # Truth: the programs the object holds (rawload inspect, pure) each get a kernel id; the objects made
-# to fail fail with their reason. sections.bpfel.o: on the development kernel (6.18, lockdown)
+# to fail fail with their reason. sections.$BO.o: on the development kernel (6.18, lockdown)
 # p_fentry, p_fexit and p_lsm fail with EPERM; here they may load. p_weird has no program type and
 # must fail, last. Which objects needed the BTF rewrite ladder is reported.
 check_objects() {
 	rewritten=""
-	for obj in /rl/examples/*.o "$PROGS"/*.bpfel.o; do
+	for obj in /rl/examples/*.o "$PROGS"/*.$BO.o; do
 		n=${obj##*/}
 		timeout -s KILL 120 "$RL" load -v "$obj" >"$T/o.out" 2>"$T/o.err"
 		rc=$?
@@ -108,7 +125,7 @@ check_objects() {
 			rewritten="$rewritten $n: $(grep 'retrying' "$T/o.err" | sed 's/^rawload: //' | tr '\n' ';')"
 		fi
 		case $n in
-		bad_verifier.bpfel.o)
+		bad_verifier.$BO.o)
 			# the source line comes from the object's line_info, through the kernel's log
 			if [ $rc -ne 0 ] && grep -q "bad_access" "$T/o.err" && grep -q "invalid access to packet" "$T/o.err" &&
 				grep -q '^; .*/\* BAD LINE \*/' "$T/o.err"; then
@@ -120,7 +137,7 @@ check_objects() {
 				show "$T/o.err"
 			fi
 			;;
-		externs_missing.bpfel.o)
+		externs_missing.$BO.o)
 			if [ $rc -ne 0 ] && grep -qF "extern 'CONFIG_RAWLOAD_MISSING': not set in the kernel's config" "$T/o.err"; then
 				pass "load $n: refused naming CONFIG_RAWLOAD_MISSING"
 			else
@@ -128,7 +145,7 @@ check_objects() {
 				show "$T/o.err"
 			fi
 			;;
-		struct_ops.bpfel.o)
+		struct_ops.$BO.o)
 			if [ $rc -ne 0 ] && grep -qF "section .struct_ops: its maps are not supported yet" "$T/o.err"; then
 				pass "load $n: refused (.struct_ops not supported yet)"
 			else
@@ -136,10 +153,10 @@ check_objects() {
 				show "$T/o.err"
 			fi
 			;;
-		sections.bpfel.o)
+		sections.$BO.o)
 			check_sections $rc
 			;;
-		externs.bpfel.o)
+		externs.$BO.o)
 			# bpf_task_release (not weak) came in 6.2: without it the load must fail; check 3 judges.
 			cp "$T/o.out" "$T/externs.out"
 			cp "$T/o.err" "$T/externs.err"
@@ -198,12 +215,12 @@ check_sections() {
 	cs_lockdown=$(cat /sys/kernel/security/lockdown 2>/dev/null || echo "no securityfs")
 	if [ "$1" -ne 0 ] && [ -z "$cs_bad" ] && grep -q "p_weird" "$T/o.err" && grep -q "weird/thing" "$T/o.err" &&
 		[ "$(grep -c "BPF_PROG_LOAD" "$T/o.err")" -eq 22 ]; then
-		pass "load sections.bpfel.o: 22 programs loaded, then p_weird refused: $(tail -n 1 "$T/o.err")"
+		pass "load sections.$BO.o: 22 programs loaded, then p_weird refused: $(tail -n 1 "$T/o.err")"
 	else
-		fail "load sections.bpfel.o: exit $1, programs not loaded:$cs_bad"
+		fail "load sections.$BO.o: exit $1, programs not loaded:$cs_bad"
 		grep -E "BPF_PROG_LOAD|weird" "$T/o.err" | show - 40
 	fi
-	note "sections.bpfel.o: fentry/fexit/lsm on this kernel:$cs_trampoline (lockdown: $cs_lockdown; refused with EPERM on the 6.18 development kernel)"
+	note "sections.$BO.o: fentry/fexit/lsm on this kernel:$cs_trampoline (lockdown: $cs_lockdown; refused with EPERM on the 6.18 development kernel)"
 }
 
 # ---- 2. CO-RE against this kernel's BTF -----------------------------------------------------------
@@ -218,11 +235,11 @@ btf_want() { # FILE MEMBER FIELD: a value from btfmember's output
 	sed -n "s/^member $2 .* $3 \([0-9]*\).*/\1/p" "$1" | head -n 1
 }
 check_core() {
-	obj=$PROGS/core_reloc.bpfel.o
+	obj=$PROGS/core_reloc.$BO.o
 	timeout -s KILL 120 "$RL" load -v "$obj" >"$T/core.out" 2>"$T/core.err"
 	rc=$?
 	if [ $rc -ne 0 ]; then
-		fail "core: rawload load -v core_reloc.bpfel.o exit $rc"
+		fail "core: rawload load -v core_reloc.$BO.o exit $rc"
 		show "$T/core.err"
 		return
 	fi
@@ -292,7 +309,7 @@ check_core() {
 check_externs() {
 	rel=$(uname -r)
 	if [ ! -f "$T/externs.err" ]; then
-		fail "externs: externs.bpfel.o was not loaded by check 1"
+		fail "externs: externs.$BO.o was not loaded by check 1"
 		return
 	fi
 	maj=${rel%%.*} rest=${rel#*.}
@@ -350,9 +367,9 @@ check_externs() {
 			tail -n 3 "$T/externs.err" | show -
 		fi
 	elif [ "$rc" -eq 0 ]; then
-		pass "externs: externs.bpfel.o loads (bpf_task_release is in this kernel's BTF)"
+		pass "externs: externs.$BO.o loads (bpf_task_release is in this kernel's BTF)"
 	else
-		fail "externs: externs.bpfel.o failed with bpf_task_release in the kernel's BTF: exit $rc"
+		fail "externs: externs.$BO.o failed with bpf_task_release in the kernel's BTF: exit $rc"
 		tail -n 3 "$T/externs.err" | show -
 	fi
 	grep "externs: kfunc\|externs: ksym\|externs: .*weak" "$T/externs.err" | sed 's/^rawload: externs: /NOTE externs: /'
@@ -481,7 +498,7 @@ check_xdp() {
 # attached, and rawload runs on showing its maps until SIGINT, exit 0. Datagrams sent meanwhile are
 # counted by nothing (array slots that are zero are not shown: "(empty)").
 check_tcx() {
-	rl_start tcx "$PROGS/tcx_count.bpfel.o" rl-rx -i 0.2 -v
+	rl_start tcx "$PROGS/tcx_count.$BO.o" rl-rx -i 0.2 -v
 	if ! wait_line tcx 'no_direction: (attached|not attached)'; then
 		fail "tcx: rawload did not get to the attach notes"
 		show "$T/tcx.err"
@@ -524,8 +541,8 @@ check_execsnoop() {
 		rl_stop KILL
 		return
 	fi
-	if ! grep -qx 'rawload: trace_execve: attached to tracepoint syscalls/sys_enter_execve via perf link' "$T/exec.err"; then
-		fail "execsnoop: not attached through a perf link: $(cat "$T/exec.err")"
+	if ! grep -qx "rawload: trace_execve: attached to tracepoint syscalls/sys_enter_execve via $PERF_HOW" "$T/exec.err"; then
+		fail "execsnoop: not attached through a $PERF_HOW: $(cat "$T/exec.err")"
 		rl_stop INT
 		return
 	fi
@@ -553,8 +570,13 @@ check_execsnoop() {
 	rl_stop INT
 	gone=0
 	retry 100 prog_gone "$id" && gone=1
-	if [ -z "$bad" ] && [ "$cnt" = $K ] && [ "$RL_RC" -eq 0 ] && [ $gone -eq 1 ] && { [ "$links" = "perf " ] || [ "$links" = "perf_event " ]; }; then
-		pass "execsnoop: perf link (fdinfo link_type ${links% }); $K exec records with our pids and parent pids (last: $recs), exec_count[\"ash\"] = $cnt, exit 0, program $id gone"
+	# a perf link shows in fdinfo; the ioctl leaves the program on the perf event, with no link
+	links_ok=0
+	case "$PERF_HOW:$links" in
+	"perf link:perf " | "perf link:perf_event " | "perf ioctl:") links_ok=1 ;;
+	esac
+	if [ -z "$bad" ] && [ "$cnt" = $K ] && [ "$RL_RC" -eq 0 ] && [ $gone -eq 1 ] && [ $links_ok -eq 1 ]; then
+		pass "execsnoop: $PERF_HOW (fdinfo link_type '${links% }'); ring buffer: $K exec records with our pids and parent pids (last: $recs), exec_count[\"ash\"] = $cnt, exit 0, program $id gone"
 	else
 		fail "execsnoop: records missing for$bad; exec_count[\"ash\"] '$cnt' (want $K); exit $RL_RC; links '$links'; program $id gone: $gone"
 		grep -F 'ash' "$T/exec.out" | head -n 10 | show -
@@ -569,7 +591,7 @@ cg_count() { # ATTACH_TYPE: how many programs BPF_PROG_QUERY lists on CG
 cgroup_run() { # NAME HOW N ARGS...
 	name=$1 how=$2 N=$3
 	shift 3
-	rl_start "$name" "$PROGS/cgroup_count.bpfel.o" --cgroup "$CG" -i 0.2 -v "$@"
+	rl_start "$name" "$PROGS/cgroup_count.$BO.o" --cgroup "$CG" -i 0.2 -v "$@"
 	if ! wait_line "$name" 'count_socks: (attached|not attached)'; then
 		fail "cgroup $name: rawload did not attach"
 		show "$T/$name.err"
@@ -613,7 +635,7 @@ check_cgroup() {
 }
 
 check_tp_btf() {
-	rl_start tpbtf "$PROGS/tp_btf_count.bpfel.o" -i 0.2
+	rl_start tpbtf "$PROGS/tp_btf_count.$BO.o" -i 0.2
 	if ! wait_line tpbtf 'count_exec: (attached|not attached)'; then
 		fail "tp_btf: rawload did not attach"
 		show "$T/tpbtf.err"
@@ -628,8 +650,8 @@ check_tp_btf() {
 	got=$(last_value execs "$pid" "$T/tpbtf.out")
 	rl_stop INT
 	if [ "$got" = 3 ] && [ "$RL_RC" -eq 0 ] && { [ "$links" = "tracing tracing " ] || [ "$links" = "raw_tracepoint raw_tracepoint " ]; } &&
-		grep -qx 'rawload: count_exec: attached to tp_btf sched_process_exec via bpf_link' "$T/tpbtf.err"; then
-		pass "tp_btf: two links via BPF_LINK_CREATE (fdinfo link_type: ${links% }...); execs[$pid] = 3 for a chain of 3 execs; exit 0"
+		grep -qx "rawload: count_exec: attached to tp_btf sched_process_exec via $TRACING_HOW" "$T/tpbtf.err"; then
+		pass "tp_btf: two links via $TRACING_HOW (fdinfo link_type: ${links% }...); execs[$pid] = 3 for a chain of 3 execs; exit 0"
 	else
 		fail "tp_btf: execs[$pid] '$got' (want 3), exit $RL_RC, links '$links'"
 		show "$T/tpbtf.err"
@@ -638,10 +660,10 @@ check_tp_btf() {
 
 # ---- 8. kprobes (not compiled into the development kernel; Debian's 6.1 has them) --------------------
 # tracing_macros.bpf.c's BPF_KSYSCALL(mc_kill, pid, sig) stores the signal of the last kill(2):
-# attached through the kprobe PMU to __x64_sys_kill (the wrapped entry point), it must read the
+# attached through the kprobe PMU to __x64_sys_kill (__arm64_sys_kill, __s390x_sys_kill: the wrapped entry point), it must read the
 # arguments out of the user's registers (LINUX_HAS_SYSCALL_WRAPPER = 1) and see SIGWINCH (28).
 check_kprobe() {
-	rl_start kprobe "$PROGS/tracing_macros.bpfel.o" --prog mc_kill --all-maps -i 0.2 -v
+	rl_start kprobe "$PROGS/tracing_macros.$BO.o" --prog mc_kill --all-maps -i 0.2 -v
 	if ! wait_line kprobe 'mc_kill: (attached|not attached)'; then
 		fail "kprobe: rawload did not attach"
 		show "$T/kprobe.err"
@@ -654,9 +676,9 @@ check_kprobe() {
 	links=$(pid_link_types "$RL_PID")
 	rl_stop INT
 	if echo "$got" | grep -q '= .*28' && [ "$RL_RC" -eq 0 ] &&
-		grep -qx 'rawload: mc_kill: attached to kprobe __x64_sys_kill via perf link' "$T/kprobe.err" &&
+		grep -qx "rawload: mc_kill: attached to kprobe ${SYS_PREFIX}kill via $PERF_HOW" "$T/kprobe.err" &&
 		grep -qx 'rawload: externs: LINUX_HAS_SYSCALL_WRAPPER = 1 (from the kernel'"'"'s BTF)' "$T/kprobe.err"; then
-		pass "kprobe: ksyscall/kill attached to __x64_sys_kill via perf link (fdinfo: ${links% }); read sig 28 through the wrapper's registers: '$got'"
+		pass "kprobe: ksyscall/kill attached to ${SYS_PREFIX}kill via $PERF_HOW (fdinfo: '${links% }'); read sig 28 through the wrapper's registers: '$got'"
 	else
 		fail "kprobe: got '$got', exit $RL_RC, links '$links'"
 		show "$T/kprobe.err"
@@ -664,7 +686,7 @@ check_kprobe() {
 }
 
 check_iter() {
-	timeout -s KILL 120 "$RL" "$PROGS/iter_task.bpfel.o" -n 1 -i 0.2 >"$T/iter.out" 2>"$T/iter.err"
+	timeout -s KILL 120 "$RL" "$PROGS/iter_task.$BO.o" -n 1 -i 0.2 >"$T/iter.out" 2>"$T/iter.err"
 	rc=$?
 	if [ $rc -eq 0 ] && grep -qxF 'rawload: dump_task: attached to iterator task via bpf_link (read at every snapshot)' "$T/iter.err" &&
 		grep -qxF "dump_task: 1 init" "$T/iter.out" && grep -qxF "dump_task: $$ sh" "$T/iter.out"; then
@@ -676,7 +698,7 @@ check_iter() {
 	fi
 }
 
-echo "guest: rawload-static $(stat -c %s "$RL") bytes; $(ls /rl/examples/*.o "$PROGS"/*.bpfel.o | wc -l) objects"
+echo "guest: rawload-static $(stat -c %s "$RL") bytes; $(ls /rl/examples/*.o "$PROGS"/*.$BO.o | wc -l) objects"
 check_objects
 check_core
 check_externs
