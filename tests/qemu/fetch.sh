@@ -6,10 +6,12 @@
 #   6.1    Debian 12's linux-image-amd64 and busybox-static, through the machine's apt;
 #   arm64  Debian 12's linux-image-arm64:arm64 and busybox-static:arm64 (the machine's apt with arm64
 #          as a foreign architecture: tests/cross/deps.sh aarch64 adds it);
-#   s390x  the same for s390x;
-#   5.10   Debian 11's linux-image-amd64 and busybox-static, through a private apt: its own sources
-#          list (suite bullseye, component main, the mirror the machine's apt uses, the Debian archive
-#          keyring), state and cache directories under build/vm/apt-bullseye/.
+#   s390x  linux-image-s390x from Debian 12's bookworm-backports (6.12: Debian 12's own 6.1 s390x
+#          kernel is built without BTF, see README), through a private apt; busybox-static:s390x
+#          through the machine's apt (s390x added by tests/cross/deps.sh s390x);
+#   5.10   Debian 11's linux-image-amd64 through a private apt, Debian 12's busybox-static.
+# A private apt has its own sources list (one suite, component main, the mirror the machine's apt
+# uses, the Debian archive keyring), state and cache under build/vm/apt-SUITE/.
 # A kernel fetched once is reused (rm -rf build/vm/KERNEL fetches it again). Owns build/vm/.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -29,25 +31,31 @@ esac
 command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 || die "needs apt-get and dpkg-deb"
 
 # apt-get download runs as _apt when root: let it write, or download unsandboxed without a warning.
-APT="apt-get -q -o APT::Sandbox::User=root"
-if [ "$K" = 5.10 ]; then
+SYSAPT="apt-get -q -o APT::Sandbox::User=root"
+case $K in
+5.10) suite=bullseye ;;
+s390x) suite=bookworm-backports ;;
+*) suite="" ;;
+esac
+APT=$SYSAPT
+if [ -n "$suite" ]; then
 	# The mirror of the machine's own Debian entry (deb822 or one-line format), else Debian's.
 	mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | sed -n 's|^URIs:[[:space:]]*\([^[:space:]]*/debian\)/*[[:space:]]*$|\1|p' | head -n 1)
 	[ -n "$mirror" ] || mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
 		sed -n 's|^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*/debian\)/*[[:space:]].*|\2|p' | head -n 1)
 	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-	A=$(pwd)/build/vm/apt-bullseye
+	A=$(pwd)/build/vm/apt-$suite
 	mkdir -p "$A/state/lists/partial" "$A/cache/archives/partial" || die "mkdir $A"
 	: >"$A/status"
-	echo "deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bullseye main" >"$A/sources.list"
-	APT="$APT -o Dir::Etc::SourceList=$A/sources.list -o Dir::Etc::SourceParts=/dev/null
+	echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" >"$A/sources.list"
+	APT="$SYSAPT -o Dir::Etc::SourceList=$A/sources.list -o Dir::Etc::SourceParts=/dev/null
 		-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
 		-o Dir::State=$A/state -o Dir::State::status=$A/status -o Dir::Cache=$A/cache
-		-o APT::Architectures::=amd64 -o APT::Architecture=amd64"
-	echo "fetch 5.10: private apt-get update (bullseye main from $mirror, state in $A)"
+		-o APT::Architectures::=$arch -o APT::Architecture=$arch"
+	echo "fetch $K: private apt-get update ($suite main for $arch from $mirror, state in $A)"
 	$APT update >"$A/update.log" 2>&1 || {
 		tail -n 5 "$A/update.log" >&2
-		die "apt-get update of bullseye failed"
+		die "apt-get update of $suite failed"
 	}
 fi
 
@@ -61,8 +69,11 @@ case $pkg in *:*) ;; *) pkg=$pkg:$arch ;; esac
 
 rm -rf "$OUT"
 mkdir -p "$OUT/debs" "$OUT/root" "$OUT/busybox" || die "mkdir $OUT"
-echo "fetch $K: apt-get download $pkg busybox-static:$arch"
-(cd "$OUT/debs" && $APT download "$pkg" "busybox-static:$arch") >"$OUT/download.log" 2>&1 || {
+# busybox-static is Debian 12's for every kernel (the guest's userland stays the same; bullseye's
+# 1.30 differs in the applets the checks use), through the machine's apt.
+BBAPT=$SYSAPT
+echo "fetch $K: apt-get download $pkg${suite:+ ($suite)} busybox-static:$arch"
+(cd "$OUT/debs" && $APT download "$pkg" && $BBAPT download "busybox-static:$arch") >"$OUT/download.log" 2>&1 || {
 	tail -n 5 "$OUT/download.log" >&2
 	die "apt-get download failed"
 }

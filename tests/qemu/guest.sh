@@ -16,10 +16,15 @@ KERNEL=6.1 MACHINE=x86_64 BO=bpfel
 # The paths each kernel must take (kernel facts, not guesses): perf links came with 5.15 (before,
 # PERF_EVENT_IOC_SET_BPF), tracing links with 5.13 (before, BPF_RAW_TRACEPOINT_OPEN), memcg
 # accounting of BPF memory with 5.11 (before, RLIMIT_MEMLOCK, 64 KiB for init, is charged).
+# tcx links came with 6.6 (before, tc filters through rtnetlink). The s390x kernel is 6.12.
 case $KERNEL in
-5.10) PERF_HOW="perf ioctl" TRACING_HOW=raw_tracepoint_open MEMLOCK_CHARGED=1 ;;
-*) PERF_HOW="perf link" TRACING_HOW=bpf_link MEMLOCK_CHARGED=0 ;;
+5.10) PERF_HOW="perf ioctl" TRACING_HOW=raw_tracepoint_open MEMLOCK_CHARGED=1 TCX_HOW="tc netlink" ;;
+s390x) PERF_HOW="perf link" TRACING_HOW=bpf_link MEMLOCK_CHARGED=0 TCX_HOW="tcx link" ;;
+*) PERF_HOW="perf link" TRACING_HOW=bpf_link MEMLOCK_CHARGED=0 TCX_HOW="tc netlink" ;;
 esac
+# A kernel built without the BPF JIT (Debian's s390x kernels) interprets programs: callbacks, kfunc
+# calls and trampolines (fentry, fexit, lsm) need the JIT, and its config has no CONFIG_BPF_JIT.
+if grep -q '^CONFIG_BPF_JIT=y' "/boot/config-$(uname -r)"; then JIT=1; else JIT=0; fi
 # A system call's wrapped entry point (ksyscall attaches there): arch/*/include/asm/syscall_wrapper.h
 case $MACHINE in
 aarch64) SYS_PREFIX=__arm64_sys_ ;;
@@ -124,6 +129,14 @@ check_objects() {
 		if grep -q 'retrying' "$T/o.err"; then
 			rewritten="$rewritten $n: $(grep 'retrying' "$T/o.err" | sed 's/^rawload: //' | tr '\n' ';')"
 		fi
+		# the BTF kinds rewritten for this kernel, per object, for check_fallbacks
+		cf_kinds=$(sed -n 's/^rawload: btf: retrying with \(.*\) rewritten$/\1/p' "$T/o.err" | tr '\n' ',')
+		[ -n "$cf_kinds" ] && echo "$n ${cf_kinds%,} $rc" >>"$T/btf-rewritten"
+		cp_exp=$(expected_refusals "$n")
+		if [ -n "$cp_exp" ]; then
+			check_partial "$obj" $rc "$cp_exp"
+			continue
+		fi
 		case $n in
 		bad_verifier.$BO.o)
 			# the source line comes from the object's line_info, through the kernel's log
@@ -179,6 +192,83 @@ check_objects() {
 	fi
 }
 
+# expected_refusals OBJ: the members this kernel must refuse while the rest of OBJ loads, each as
+# KIND:NAME:TEXT (KIND prog or map; TEXT, found case-blind in the reason, the feature or version):
+# on 5.10 the bloom filter map (5.16) and bpf_loop's callback (callbacks 5.13, bpf_loop 5.17); without
+# the JIT, the callback (the verifier: "callbacks are not allowed in non-JITed programs").
+expected_refusals() {
+	case "$KERNEL:$1" in
+	5.10:btf_maps.$BO.o) echo "map:bloom:5.16" ;;
+	5.10:subprogs.$BO.o) echo "prog:sub_a:5.1" ;;
+	*:subprogs.$BO.o) [ $JIT -eq 0 ] && echo "prog:sub_a:jit" ;;
+	esac
+}
+
+# check_partial OBJ RC EXPECTED: a partial load (exit 3): each expected member is listed as refused
+# with its reason, every other program of the object has a kernel id.
+check_partial() {
+	cp_progs=$("$RL" inspect "$1" | sed -n '/^programs (/,/^maps (/{/^  /s/^  \([^ ]*\).*/\1/p}')
+	cp_bad="" cp_refused="" cp_loaded=""
+	for e in $3; do
+		cp_kind=${e%%:*} cp_rest=${e#*:}
+		cp_name=${cp_rest%%:*} cp_what=${cp_rest#*:}
+		cp_line=$(grep -E "^$cp_kind +$cp_name +.*refused: " "$T/o.out" | head -n 1)
+		if [ -n "$cp_line" ] && echo "$cp_line" | grep -qi -- "$cp_what"; then
+			cp_refused="$cp_refused; $cp_kind $cp_name:${cp_line#*refused: }"
+		else
+			cp_bad="$cp_bad $cp_kind-$cp_name-not-refused-with-'$cp_what'"
+		fi
+	done
+	for p in $cp_progs; do
+		case " $3 " in *" prog:$p:"*) continue ;; esac
+		if grep -q "^prog $p  *[a-z_]*  *id [0-9]" "$T/o.out"; then cp_loaded="$cp_loaded $p"; else cp_bad="$cp_bad $p-not-loaded"; fi
+	done
+	if [ "$2" -eq 3 ] && [ -z "$cp_bad" ]; then
+		pass "load ${1##*/}: partial load, exit 3: loaded$cp_loaded; refused${cp_refused#;}"
+	else
+		fail "load ${1##*/}: exit $2 (want 3, a partial load):$cp_bad"
+		show "$T/o.out" 12
+		show "$T/o.err" 12
+	fi
+}
+
+# ---- 1b. the load fallbacks a kernel needs, taken and said by -v ---------------------------------------
+# Before 5.11 BPF memory is charged to RLIMIT_MEMLOCK: init's 64 KiB (this script does not raise it)
+# makes the first BPF_MAP_CREATE fail with EPERM; rawload raises the limit itself and says so.
+# BTF kinds newer than the kernel are rewritten: btf_kinds.bpf.c holds a float (5.13), decl tags
+# (5.16) and a type tag (5.17), so before 5.13 all three are rewritten, in the ladder's order.
+check_fallbacks() {
+	lim=$(ulimit -l)
+	timeout -s KILL 120 "$RL" load -v /rl/examples/counter.o >"$T/ml.out" 2>"$T/ml.err"
+	rc=$?
+	ml=$(grep -E "^rawload: map '[^']*': BPF_MAP_CREATE: EPERM; RLIMIT_MEMLOCK was [0-9]+ KiB .*raised to unlimited, retrying\$" "$T/ml.err")
+	if [ $MEMLOCK_CHARGED -eq 1 ]; then
+		if [ $rc -eq 0 ] && [ -n "$ml" ] && [ "$(grep -c 'RLIMIT_MEMLOCK' "$T/ml.err")" -eq 1 ] && [ "$lim" != unlimited ]; then
+			pass "memlock: the shell's limit is $lim KiB; rawload raised it on the first EPERM, once, and loaded counter.o: ${ml#rawload: }"
+		else
+			fail "memlock: exit $rc, shell limit $lim, raise narrated: '${ml:-none}'"
+			show "$T/ml.err"
+		fi
+	elif [ -z "$ml" ] && [ $rc -eq 0 ]; then
+		note "memlock: not charged on this kernel (memcg accounting, 5.11+): counter.o loads under the shell's $lim KiB without a raise"
+	else
+		fail "memlock: exit $rc, raise narrated on a kernel with memcg accounting: '$ml'"
+	fi
+	kinds=$(sed -n "s/^btf_kinds\.$BO\.o \([^ ]*\) \([0-9]*\)\$/\1 \2/p" "$T/btf-rewritten" 2>/dev/null)
+	others=$(grep -v "^btf_kinds\.$BO\.o " "$T/btf-rewritten" 2>/dev/null | tr '\n' ';')
+	if [ "$KERNEL" = 5.10 ]; then
+		if [ "$kinds" = "type_tag,decl_tag,float 0" ]; then
+			pass "btf: btf_kinds.$BO.o loads with its BTF rewritten for 5.10: type_tag, decl_tag and float, one refusal each${others:+ (also: $others)}"
+		else
+			fail "btf: btf_kinds.$BO.o: rewritten '$kinds' (want 'type_tag,decl_tag,float', exit 0)"
+		fi
+	elif [ -z "$kinds" ] && [ -z "$others" ]; then
+		note "btf: no BTF kind rewritten on this kernel (it knows every kind clang 14 emits)"
+	else
+		fail "btf: kinds rewritten on a kernel that knows them all: $kinds; $others"
+	fi
+}
+
 # check_loaded OBJ RC: exit 0, and every program of the object has a kernel id in the report.
 check_loaded() {
 	cl_progs=$("$RL" inspect "$1" | sed -n '/^programs (/,/^maps (/{/^  /s/^  \([^ ]*\).*/\1/p}')
@@ -197,13 +287,29 @@ check_loaded() {
 
 check_sections() {
 	cs_bad=""
+	# What this kernel must refuse: xdp.frags (BPF_F_XDP_HAS_FRAGS) came in 5.18; without the JIT
+	# there are no trampolines for fentry/fexit/lsm. The rest loads.
+	cs_refuse=""
+	[ "$KERNEL" = 5.10 ] && cs_refuse="p_xdp_frags"
+	[ $JIT -eq 0 ] && cs_refuse="$cs_refuse p_fentry p_fexit p_lsm"
+	cs_want=22
 	for p in p_xdp p_xdp_frags p_tracepoint p_tp p_raw_tracepoint p_raw_tp p_tp_btf p_kprobe p_kretprobe \
-		p_uprobe p_uretprobe p_tc p_classifier p_tcx p_socket p_cgroup_skb p_perf_event p_iter p_sk_lookup; do
+		p_uprobe p_uretprobe p_tc p_classifier p_tcx p_socket p_cgroup_skb p_perf_event p_iter p_sk_lookup \
+		p_fentry p_fexit p_lsm; do
+		case " $cs_refuse " in
+		*" $p "*)
+			cs_want=$((cs_want - 1))
+			grep -Eq "^prog +$p +.*refused: " "$T/o.out" || cs_bad="$cs_bad $p(not-refused)"
+			continue
+			;;
+		esac
+		case $p in p_fentry | p_fexit | p_lsm) continue ;; esac # judged below
 		grep -q "^rawload: prog '$p': BPF_PROG_LOAD .* -> fd [0-9]*\$" "$T/o.err" || cs_bad="$cs_bad $p"
 	done
 	# fentry/fexit/lsm: refused under lockdown (6.18 here); this kernel has none, so they load.
 	cs_trampoline=""
 	for p in p_fentry p_fexit p_lsm; do
+		case " $cs_refuse " in *" $p "*) cs_trampoline="$cs_trampoline $p:refused(no JIT)"; continue ;; esac
 		cs_l=$(grep "^rawload: prog '$p': BPF_PROG_LOAD" "$T/o.err" | head -n 1)
 		case $cs_l in
 		*"-> fd "*) cs_trampoline="$cs_trampoline $p:loaded" ;;
@@ -213,9 +319,9 @@ check_sections() {
 	done
 	grep -q ' securityfs ' /proc/mounts || mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 	cs_lockdown=$(cat /sys/kernel/security/lockdown 2>/dev/null || echo "no securityfs")
-	if [ "$1" -ne 0 ] && [ -z "$cs_bad" ] && grep -q "p_weird" "$T/o.err" && grep -q "weird/thing" "$T/o.err" &&
-		[ "$(grep -c "BPF_PROG_LOAD" "$T/o.err")" -eq 22 ]; then
-		pass "load sections.$BO.o: 22 programs loaded, then p_weird refused: $(tail -n 1 "$T/o.err")"
+	if [ "$1" -ne 0 ] && [ -z "$cs_bad" ] && grep -q "p_weird" "$T/o.err" "$T/o.out" && grep -q "weird/thing" "$T/o.err" "$T/o.out" &&
+		[ "$(grep -c "BPF_PROG_LOAD .* -> fd " "$T/o.err")" -eq $cs_want ]; then
+		pass "load sections.$BO.o: $cs_want programs loaded${cs_refuse:+, refused:$cs_refuse}; p_weird refused: $(grep -h 'weird/thing' "$T/o.err" "$T/o.out" | tail -n 1)"
 	else
 		fail "load sections.$BO.o: exit $1, programs not loaded:$cs_bad"
 		grep -E "BPF_PROG_LOAD|weird" "$T/o.err" | show - 40
@@ -348,6 +454,18 @@ check_externs() {
 		fi
 	done <"$T/kconfig.txt"
 	hz=$(sed -n 's/^CONFIG_HZ=//p' "$cfg")
+	# externs.bpf.c's CONFIG_BPF_JIT is a strong extern: a config without it (no JIT on this
+	# machine) refuses the object by that name, as libbpf does, before CONFIG_HZ is reached.
+	if ! grep -q '^CONFIG_BPF_JIT=\|^# CONFIG_BPF_JIT is not set' "$cfg"; then
+		rc=$(cat "$T/externs.rc")
+		if [ -z "$bad" ] && [ "$rc" -ne 0 ] && grep -qx "rawload: extern 'CONFIG_BPF_JIT': not set in the kernel's config" "$T/externs.err"; then
+			pass "externs: $cfg has no CONFIG_BPF_JIT (no BPF JIT here), so the strong extern refuses the object by name (exit $rc); the values narrated before equal the config:$vals"
+		else
+			fail "externs: without CONFIG_BPF_JIT in $cfg, expected the refusal naming it; exit $rc; differing:$bad"
+			tail -n 3 "$T/externs.err" | show -
+		fi
+		return
+	fi
 	if [ -z "$bad" ] && grep -qx "CONFIG_HZ = $hz" "$T/kconfig.txt"; then
 		pass "externs: every CONFIG_* narrated equals the config:$vals"
 	else
@@ -509,9 +627,28 @@ check_tcx() {
 	send 10 || fail "tcx: udpsend failed"
 	retry 300 value_is ingress_udp 0 "$T/tcx.out" 10
 	got=$(last_value ingress_udp 0 "$T/tcx.out")
+	links=$(pid_link_types "$RL_PID")
 	rl_stop INT
 	bad=""
-	# 6.1 has no tcx links: BPF_LINK_CREATE says EINVAL, and the programs go in as tc filters.
+	if [ "$TCX_HOW" = "tcx link" ]; then
+		# 6.6+: one tcx link per direction, closed at the end
+		for p in ingress egress; do
+			grep -q "^rawload: tcx: BPF_LINK_CREATE prog 'count_$p' .* attach type tcx_$p -> fd [0-9]*\$" "$T/tcx.err" || bad="$bad link-$p"
+			grep -qx "rawload: count_$p: attached to rl-rx $p, via tcx link" "$T/tcx.err" || bad="$bad count_$p"
+			grep -q "^rawload: tcx link: closing link fd [0-9]* of 'count_$p'\$" "$T/tcx.err" || bad="$bad close-$p"
+		done
+		[ "$links" = "tcx tcx " ] || bad="$bad fdinfo-links($links)"
+		grep -qF 'rawload: no_direction: not attached: attach kind tc not supported yet (no direction' "$T/tcx.err" || bad="$bad no_direction"
+		if [ "$RL_RC" -eq 0 ] && [ -z "$bad" ] && [ "$got" = 10 ]; then
+			pass "tcx: two tcx links (fdinfo link_type: ${links% }); ingress_udp $got of 10; links closed, exit 0"
+		else
+			fail "tcx: ingress_udp '$got' (want 10), exit $RL_RC, wrong or missing:$bad"
+			grep -v ': BPF_PROG\|insn\|linked\|pass:' "$T/tcx.err" | show -
+			show "$T/tcx.out" 6
+		fi
+		return
+	fi
+	# Before 6.6 there are no tcx links: BPF_LINK_CREATE says EINVAL, and the programs go in as tc filters.
 	for p in ingress egress; do
 		grep -q "^rawload: tcx: BPF_LINK_CREATE prog 'count_$p' .* -> EINVAL" "$T/tcx.err" || bad="$bad no-EINVAL-$p"
 		grep -Eq "^rawload: count_$p: attached to rl-rx $p \(tc filter priority [0-9]+ handle 0x[0-9a-f]+\), via tc netlink\$" \
@@ -521,7 +658,7 @@ check_tcx() {
 	grep -q '^rawload: tc: removing the clsact qdisc rawload added -> removed$' "$T/tcx.err" || bad="$bad qdisc-removed"
 	grep -qF 'rawload: no_direction: not attached: attach kind tc not supported yet (no direction' "$T/tcx.err" || bad="$bad no_direction"
 	if [ "$RL_RC" -eq 0 ] && [ -z "$bad" ] && [ "$got" = 10 ]; then
-		pass "tcx: no tcx links on 6.1 (EINVAL), so a clsact qdisc and two tc filters through netlink; ingress_udp $got of 10; filters and qdisc removed, exit 0"
+		pass "tcx: no tcx links before 6.6 (EINVAL), so a clsact qdisc and two tc filters through netlink; ingress_udp $got of 10; filters and qdisc removed, exit 0"
 	else
 		fail "tcx: ingress_udp '$got' (want 10), exit $RL_RC, wrong or missing:$bad"
 		grep -v ': BPF_PROG\|insn\|linked\|pass:' "$T/tcx.err" | show -
@@ -700,6 +837,7 @@ check_iter() {
 
 echo "guest: rawload-static $(stat -c %s "$RL") bytes; $(ls /rl/examples/*.o "$PROGS"/*.$BO.o | wc -l) objects"
 check_objects
+check_fallbacks
 check_core
 check_externs
 check_xdp
@@ -710,4 +848,5 @@ check_tp_btf
 check_kprobe
 check_iter
 [ -n "$NS_PID" ] && kill "$NS_PID" 2>/dev/null
+note "paths on $KERNEL ($MACHINE, $BO objects, JIT $([ $JIT -eq 1 ] && echo on || echo off)): tracepoints and kprobes via $PERF_HOW, tp_btf via $TRACING_HOW, tc programs via $TCX_HOW, BPF memory $([ $MEMLOCK_CHARGED -eq 1 ] && echo 'charged to RLIMIT_MEMLOCK (raised by rawload)' || echo 'not charged to RLIMIT_MEMLOCK')"
 echo "$passed passed, $failed failed"

@@ -95,19 +95,27 @@ printf 'KERNEL=%s\nMACHINE=%s\nBO=%s\n' "$KERNEL" "$MACHINE" "$BO" >"$STAGE/rl/t
 
 # Each module after the modules it depends on (its .modinfo "depends=" list, read with llvm-objcopy,
 # which reads any machine's ELF: the unpacked package has no modules.dep, made by depmod at install).
+# Compressed modules (.ko.xz, Debian's since 6.x) are unpacked here: busybox's insmod takes .ko.
 : >"$STAGE/modules.list"
 add_module() { # NAME
-	am_f=$(find "$MODDIR/kernel" -name "$1.ko" -o -name "$(echo "$1" | tr _ -).ko" | head -n 1)
+	am_f=$(find "$MODDIR/kernel" \( -name "$1.ko*" -o -name "$(echo "$1" | tr _ -).ko*" \) | head -n 1)
 	[ -n "$am_f" ] || die "module $1 is not in $MODDIR (built in? then leave it out of QEMU_MODULES)"
 	am_rel=${am_f#"$MODDIR"/}
+	am_rel=${am_rel%.xz}
+	am_rel=${am_rel%.zst}
 	grep -qx "$am_rel" "$STAGE/modules.list" && return 0
-	am_deps=$(llvm-objcopy --dump-section .modinfo=/dev/stdout "$am_f" /dev/null 2>/dev/null | tr '\0' '\n' |
-		sed -n 's/^depends=//p' | tr , ' ')
+	mkdir -p "$STAGE/lib/modules/$KVER/$(dirname "$am_rel")" || die "mkdir for $am_rel"
+	case $am_f in
+	*.ko) cp "$am_f" "$STAGE/lib/modules/$KVER/$am_rel" ;;
+	*.ko.xz) xz -dc "$am_f" >"$STAGE/lib/modules/$KVER/$am_rel" ;;
+	*.ko.zst) zstd -qdc "$am_f" >"$STAGE/lib/modules/$KVER/$am_rel" ;;
+	*) false ;;
+	esac || die "cannot copy $am_f"
+	am_deps=$(llvm-objcopy --dump-section .modinfo=/dev/stdout "$STAGE/lib/modules/$KVER/$am_rel" /dev/null 2>/dev/null |
+		tr '\0' '\n' | sed -n 's/^depends=//p' | tr , ' ')
 	for am_dep in $am_deps; do
 		add_module "$am_dep"
 	done
-	mkdir -p "$STAGE/lib/modules/$KVER/$(dirname "$am_rel")" && cp "$am_f" "$STAGE/lib/modules/$KVER/$am_rel" ||
-		die "cannot copy $am_rel"
 	echo "$am_rel" >>"$STAGE/modules.list"
 }
 for m in $MODULES; do
@@ -126,6 +134,7 @@ echo "test-vm $KERNEL: kernel $KVER ($MACHINE), initramfs $(wc -c <"$OUT/initram
 
 # ---- the VM: serial console on stdout (into the log), no network device, no reboot -----------------
 # ipv6.disable=1: the veth must carry only the datagrams the guest sends (no router solicitations).
+: >"$LOG"
 start=$(date +%s)
 $QEMU -accel "${QEMU_ACCEL:-tcg}" -m 1G -smp "${QEMU_SMP:-2}" -nographic -no-reboot -nic none \
 	-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$OUT/initramfs-$KERNEL.cpio.gz" \
