@@ -201,7 +201,7 @@ X_RUN      := $(X_QEMU)
 endif
 X_STATIC := $(X_CC) -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(X_INC)
 
-.PHONY: cross-deps test-unit cross-progs test-vm vm-inputs
+.PHONY: cross-deps test-unit cross-progs test-vm vm-inputs vm-inputs-for-kernel
 # Installs what the target needs (as root; otherwise lists it), or says why it cannot be built.
 cross-deps:
 	@sh tests/cross/deps.sh $(XARCH)
@@ -307,9 +307,11 @@ $(BUILD)/qemu/btfmember: tests/qemu/btfmember.c
 	@$(MAKE) --no-print-directory ARCH=$(HOST_ARCH) $@
 endif
 
+vm-inputs-for-kernel:
+	@$(MAKE) --no-print-directory ARCH=$(VM_ARCH) vm-inputs
 test-vm: deps
 	@sh tests/qemu/deps.sh $(KERNEL)
-	@$(MAKE) --no-print-directory ARCH=$(VM_ARCH) vm-inputs
+	@$(MAKE) --no-print-directory vm-inputs-for-kernel
 	@KERNEL=$(KERNEL) sh tests/qemu/run.sh
 test-old-kernel:
 	@$(MAKE) --no-print-directory test-vm KERNEL=6.1

@@ -15,10 +15,10 @@
 # /rl/target), the qemu process (killed by its pid on timeout), the log in build/qemu/.
 # Doesn't own: the checks (guest.sh), the packages (deps.sh), fetching (fetch.sh), building (Makefile).
 # Settings: KERNEL, QEMU_MODULES (default: veth, and sch_ingress and cls_bpf for tc programs: the guest
-# has no modprobe to load them on demand), QEMU_LIMIT (default 600 s on x86, 1800 s under arm64 and
+# has no modprobe to load them on demand), QEMU_LIMIT (default 600 s on x86, 900 s under arm64 and
 # s390x emulation), QEMU_SMP (default 2), QEMU_ACCEL (default tcg), QEMU_GUEST (the script run
 # inside, default tests/qemu/guest.sh: another one explores by hand; it must end with
-# "N passed, N failed").
+# "N passed, N failed"), QEMU_RAWLOAD (another static rawload for that machine, to try a build).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 KERNEL=${KERNEL:-6.1}
@@ -39,15 +39,16 @@ arm64)
 	MACHINE=aarch64 BO=bpfel RL=rawload-static-aarch64 TOOLS=build/aarch64/qemu EXAMPLES=build/aarch64/examples
 	PROGS=build/aarch64/progs
 	# pauth-impdef: the architected pointer-authentication algorithm is slow to emulate
-	QEMU="qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on" CONSOLE=ttyAMA0 LIMIT=${QEMU_LIMIT:-1800}
+	QEMU="qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on" CONSOLE=ttyAMA0 LIMIT=${QEMU_LIMIT:-900}
 	;;
 s390x)
 	MACHINE=s390x BO=bpfeb RL=rawload-static-s390x TOOLS=build/s390x/qemu EXAMPLES=build/s390x/examples
 	PROGS=build/s390x/progs
-	QEMU="qemu-system-s390x -M s390-ccw-virtio -cpu max" CONSOLE=ttysclp0 LIMIT=${QEMU_LIMIT:-1800}
+	QEMU="qemu-system-s390x -M s390-ccw-virtio -cpu max" CONSOLE=ttysclp0 LIMIT=${QEMU_LIMIT:-900}
 	;;
 *) die "unknown kernel (KERNEL=6.1, 5.10, arm64 or s390x)" ;;
 esac
+RL=${QEMU_RAWLOAD:-$RL}
 KROOT=build/vm/$KERNEL/root
 BUSYBOX=build/vm/$KERNEL/busybox/bin/busybox
 KVER=$(ls "$KROOT/lib/modules" 2>/dev/null | head -n 1)
