@@ -1,6 +1,8 @@
 # rawload — build, examples, tests, static binary, demo.
 # `make` builds ./rawload and every example object; `make test` runs the test suite;
-# `make static` builds a stripped static binary with musl-gcc; `sudo make demo` shows it working.
+# `make static` builds a stripped static binary with musl-gcc (`ARCH=aarch64|s390x|armhf` for another
+# machine); `make test-vm KERNEL=6.1|5.10|arm64|s390x` runs the kernel checks in a VM;
+# `sudo make demo` shows it working.
 
 CC      ?= cc
 CLANG   ?= clang

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/qemu/guest.sh — the checks run inside the old-kernel VM (tests/qemu/run.sh), with
+# tests/qemu/guest.sh — the checks run inside a VM of `make test-vm` (tests/qemu/run.sh), with
 # rawload-static and busybox only. Each check compares with a truth the kernel or the object gives
 # (the kernel's BTF read by our own btfmember, the kernel's config file, uname, netlink and
 # BPF_PROG_QUERY through our own kquery, packet counts we sent, pids we made), not with rawload's
@@ -810,8 +810,15 @@ check_kprobe() {
 		rl_stop KILL
 		return
 	fi
-	kill -s WINCH $$
-	retry 300 grep -q '^tracing_\.bss\[0\] = .*28' "$T/kprobe.out"
+	# Once seen under a loaded host (TCG at a quarter of its speed), the first kill(2) right after
+	# the attach was not counted: up to 5 kills, 6 s apart at most, and a NOTE when more than one.
+	kp_n=0
+	while [ $kp_n -lt 5 ]; do
+		kill -s WINCH $$
+		kp_n=$((kp_n + 1))
+		retry 60 grep -q '^tracing_\.bss\[0\] = .*28' "$T/kprobe.out" && break
+	done
+	[ $kp_n -gt 1 ] && note "kprobe: $kp_n kills sent before the program's value showed"
 	got=$(grep '^tracing_\.bss' "$T/kprobe.out" | tail -n 1)
 	links=$(pid_link_types "$RL_PID")
 	rl_stop INT
