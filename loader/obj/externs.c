@@ -1,7 +1,9 @@
 /* loader/obj/externs.c — externs: the object's undefined symbols, classified by its BTF the way
  * libbpf's conventions have them (clang puts `extern ... __kconfig` variables in DATASEC .kconfig,
  * `__ksym` variables and functions in DATASEC .ksyms), and the .kconfig map their values will
- * live in. Pure: which values they get is the load's business (loader/load/externs.c). */
+ * live in. An undefined symbol that is neither (an inline-asm reference to a name nothing defines)
+ * is kept in o->unresolved with the reason: the programs using it cannot load, the others can.
+ * Pure: which values externs get is the load's business (loader/load/externs.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +137,8 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 	if (!n)
 		return 0;
 	o->externs = calloc(n, sizeof(*o->externs));
-	if (!o->externs)
+	o->unresolved = calloc(n, sizeof(*o->unresolved));
+	if (!o->externs || !o->unresolved)
 		return diag_set(d, -ENOMEM, "obj: out of memory");
 	for (uint32_t i = 1; i < f->nsym; i++) {
 		const struct elf_sym *s = &f->sym[i];
@@ -144,9 +147,26 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 		if (obj_find_extern(o, s->name) >= 0)
 			return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", s->name);
 		struct obj_extern *e = &o->externs[o->nexterns++];
+		memset(e, 0, sizeof(*e));
 		e->name = s->name;
 		e->weak = s->bind == ELF_STB_WEAK;
 		err = classify(o, e, d);
+		if (err == -EINVAL) { /* not an extern rawload can fill: its users say so */
+			o->nexterns--;
+			struct obj_unresolved *u = &o->unresolved[o->nunresolved];
+			bool twice = false;
+			for (uint32_t k = 0; k < o->nunresolved; k++)
+				twice |= strcmp(o->unresolved[k].name, s->name) == 0;
+			if (twice)
+				return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", s->name);
+			u->name = s->name;
+			u->why = strdup(d->msg);
+			if (!u->why)
+				return diag_set(d, -ENOMEM, "obj: out of memory");
+			o->nunresolved++;
+			d->msg[0] = '\0';
+			continue;
+		}
 		if (err)
 			return err;
 		if (e->kind != EXT_KCONFIG)
