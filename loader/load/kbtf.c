@@ -51,7 +51,7 @@ void *load_read_fd(int fd, size_t hint, size_t max, size_t *len)
  * records. Kernels since 6.16 let /sys/kernel/btf/vmlinux be mapped read-only: no copy of its
  * megabytes, and only the pages a lookup touches become ours. Older ones refuse the mmap; then it
  * is read whole, into a buffer sized by fstat (sysfs gives the size) and grown if that was short. */
-int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag *d)
+static int read_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag *d)
 {
 	static const char path[] = "/sys/kernel/btf/vmlinux";
 	struct stat st;
@@ -59,8 +59,6 @@ int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag
 	size_t len = 0;
 	bool mapped = false;
 
-	if (l->vmlinux)
-		return 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return diag_set(d, -errno, "%s: %s (the kernel has no BTF)", path, strerror(errno));
@@ -96,6 +94,21 @@ int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag
 	l->vmlinux_size = len;
 	l->vmlinux_mapped = mapped;
 	return 0;
+}
+
+int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag *d)
+{
+	if (l->vmlinux)
+		return 0;
+	if (l->kbtf_err) /* asked before: the answer stands */
+		return diag_set(d, l->kbtf_err, "%s", l->kbtf_why ? l->kbtf_why : "kernel BTF: out of memory");
+	int err = read_vmlinux_btf(l, opts, d);
+	if (err) {
+		l->kbtf_err = err;
+		l->kbtf_why = strdup(d->msg);
+		narrate(opts->say, "kernel BTF: %s", d->msg);
+	}
+	return err;
 }
 
 /* Pass "CO-RE": resolve each record of the linked program against the kernel's BTF and rewrite its

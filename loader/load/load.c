@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,10 +24,10 @@
 /* Before 5.11 the kernel charges maps and programs to RLIMIT_MEMLOCK (64 KiB by default in many
  * inits) and says EPERM when it runs out; from 5.11 memory cgroups account them instead and the
  * limit plays no part. So nothing is probed: on the first EPERM from a map or program creation the
- * soft and hard limits are raised to infinity, as libbpf does, and the call is retried once.
- * Returns 1 (raised: retry), 0 (raised before: an EPERM now is something else) or a negative
- * errno with d set (the raise was refused). */
-int load_raise_memlock(struct loaded *l, const struct load_opts *opts, const char *what, struct diag *d)
+ * soft and hard limits are raised to infinity, as libbpf does (else the soft one to the hard one),
+ * and the call is retried once. Returns 1 (raised: retry) or 0 (not raised: tried before, already
+ * unlimited, or refused — then l->memlock_note says so, for the EPERM messages). */
+int load_raise_memlock(struct loaded *l, const struct load_opts *opts, const char *what)
 {
 	if (l->memlock_raised)
 		return 0;
@@ -34,14 +36,24 @@ int load_raise_memlock(struct loaded *l, const struct load_opts *opts, const cha
 	getrlimit(RLIMIT_MEMLOCK, &old);
 	if (old.rlim_cur == RLIM_INFINITY)
 		return 0;
-	if (setrlimit(RLIMIT_MEMLOCK, &inf) < 0) {
-		int err = -errno;
-		return diag_set(d, -EPERM, "%s: EPERM, and raising RLIMIT_MEMLOCK (now %llu KiB; kernels before 5.11 charge BPF memory to it) was refused: %s; run as root or raise `ulimit -l`",
-				what, (unsigned long long)old.rlim_cur / 1024, sys_errno_name(err));
+	if (setrlimit(RLIMIT_MEMLOCK, &inf) == 0) {
+		narrate(opts->say, "%s: EPERM; RLIMIT_MEMLOCK was %llu KiB (kernels before 5.11 charge BPF memory to it): raised to unlimited, retrying",
+			what, (unsigned long long)old.rlim_cur / 1024);
+		return 1;
 	}
-	narrate(opts->say, "%s: EPERM; RLIMIT_MEMLOCK was %llu KiB (kernels before 5.11 charge BPF memory to it): raised to unlimited, retrying",
-		what, (unsigned long long)old.rlim_cur / 1024);
-	return 1;
+	int err = -errno;
+	struct rlimit hard = {old.rlim_max, old.rlim_max};
+	if (old.rlim_cur < old.rlim_max && setrlimit(RLIMIT_MEMLOCK, &hard) == 0) {
+		narrate(opts->say, "%s: EPERM; RLIMIT_MEMLOCK was %llu KiB (kernels before 5.11 charge BPF memory to it): unlimited refused (%s), raised to the hard limit, %llu KiB, retrying",
+			what, (unsigned long long)old.rlim_cur / 1024, sys_errno_name(err),
+			(unsigned long long)old.rlim_max / 1024);
+		return 1;
+	}
+	snprintf(l->memlock_note, sizeof(l->memlock_note),
+		 "RLIMIT_MEMLOCK (%llu KiB), which kernels before 5.11 charge BPF memory to, could not be raised: %s (that takes CAP_SYS_RESOURCE, or a higher `ulimit -l` beforehand)",
+		 (unsigned long long)old.rlim_cur / 1024, sys_errno_name(err));
+	narrate(opts->say, "%s: EPERM; %s", what, l->memlock_note);
+	return 0;
 }
 
 /* ---- pass: load BTF ------------------------------------------------------------------------- */
@@ -107,6 +119,98 @@ static int pass_load_btf(struct loaded *l, const struct load_opts *opts, struct 
 	}
 }
 
+/* ---- refusals --------------------------------------------------------------------------------- */
+
+/* A diagnostic line without its subject: "prog 'x': " (or "map 'x': ", "extern 'x': ") when msg
+ * starts with it, since a refusal is shown next to its member's name. */
+const char *load_unsubject(const char *msg, const char *kind, const char *name)
+{
+	size_t k = strlen(kind), n = strlen(name);
+	if (strncmp(msg, kind, k) == 0 && msg[k] == ' ' && msg[k + 1] == '\'' && strncmp(msg + k + 2, name, n) == 0 &&
+	    strncmp(msg + k + 2 + n, "': ", 3) == 0)
+		return msg + k + 2 + n + 3;
+	return msg;
+}
+
+static int refuse(struct load_refusal *r, bool kernel_btf, const char *fmt, va_list ap)
+{
+	char buf[sizeof(((struct diag *)0)->msg) + 64];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	free(r->why);
+	r->why = strdup(buf);
+	r->kernel_btf = kernel_btf;
+	return r->why ? 0 : -ENOMEM;
+}
+
+int load_refuse_map(struct loaded *l, const struct load_opts *opts, uint32_t i, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int err = refuse(&l->map_refused[i], false, fmt, ap);
+	va_end(ap);
+	if (err)
+		return err;
+	l->nrefused_maps++;
+	if (l->map_fds[i] >= 0) {
+		close(l->map_fds[i]);
+		l->map_fds[i] = -1;
+	}
+	narrate(opts->say, "map '%s': refused: %s", l->o->maps[i].name, l->map_refused[i].why);
+	return 0;
+}
+
+int load_refuse_prog(struct loaded *l, const struct load_opts *opts, uint32_t i, bool kernel_btf, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int err = refuse(&l->prog_refused[i], kernel_btf, fmt, ap);
+	va_end(ap);
+	if (err)
+		return err;
+	l->nrefused_progs++;
+	narrate(opts->say, "prog '%s': refused: %s", l->o->progs[i].name, l->prog_refused[i].why);
+	return 0;
+}
+
+int load_refuse_ext(struct loaded *l, const struct load_opts *opts, uint32_t i, bool kernel_btf, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int err = refuse(&l->ext_refused[i], kernel_btf, fmt, ap);
+	va_end(ap);
+	if (!err)
+		narrate(opts->say, "extern '%s': no value: %s", l->o->externs[i].name,
+			load_unsubject(l->ext_refused[i].why, "extern", l->o->externs[i].name));
+	return err;
+}
+
+bool load_kbtf_missing(const struct loaded *l)
+{
+	return !l->vmlinux && l->kbtf_err;
+}
+
+enum load_outcome load_outcome(const struct loaded *l)
+{
+	const struct obj *o = l->o;
+	if (!l->nrefused_maps && !l->nrefused_progs)
+		return LOAD_ALL;
+	uint32_t progs = 0, maps = 0;
+	for (uint32_t i = 0; i < o->nprogs; i++)
+		progs += l->prog_fds[i] >= 0;
+	for (uint32_t i = 0; i < o->nmaps; i++)
+		maps += l->map_fds[i] >= 0;
+	if (o->nprogs ? progs == 0 : maps == 0)
+		return LOAD_NOTHING;
+	return LOAD_PARTIAL;
+}
+
+static void free_refusals(struct load_refusal *r, uint32_t n)
+{
+	for (uint32_t i = 0; r && i < n; i++)
+		free(r[i].why);
+	free(r);
+}
+
 /* ---- driver ------------------------------------------------------------------------------------ */
 
 static void drop_kernel_btf(struct loaded *l)
@@ -140,7 +244,10 @@ int load_object(const struct obj *o, const struct load_opts *opts, struct loaded
 	l->map_fds = malloc((o->nmaps + 1) * sizeof(int));
 	l->map_reused = calloc(o->nmaps + 1, sizeof(bool));
 	l->prog_fds = malloc((o->nprogs + 1) * sizeof(int));
-	if (!l->map_fds || !l->map_reused || !l->prog_fds) {
+	l->map_refused = calloc(o->nmaps + 1, sizeof(*l->map_refused));
+	l->prog_refused = calloc(o->nprogs + 1, sizeof(*l->prog_refused));
+	l->ext_refused = calloc(o->nexterns + 1, sizeof(*l->ext_refused));
+	if (!l->map_fds || !l->map_reused || !l->prog_fds || !l->map_refused || !l->prog_refused || !l->ext_refused) {
 		load_close(l);
 		return diag_set(d, -ENOMEM, "load: out of memory");
 	}
@@ -200,6 +307,12 @@ void load_close(struct loaded *l)
 	free(l->map_reused);
 	free(l->prog_fds);
 	free(l->verifier_log);
+	free(l->kbtf_why);
+	if (l->o) {
+		free_refusals(l->map_refused, l->o->nmaps);
+		free_refusals(l->prog_refused, l->o->nprogs);
+		free_refusals(l->ext_refused, l->o->nexterns);
+	}
 	const struct obj *o = l->o;
 	memset(l, 0, sizeof(*l));
 	l->o = o;

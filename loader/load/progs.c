@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bpf/sys.h"
+#include "btf/core.h"
+#include "loader/load/kfeat.h"
 
 enum { LOG_START = 64 * 1024, LOG_MAX = 16 * 1024 * 1024 };
 
@@ -99,6 +102,234 @@ static int load_with_log(struct loaded *l, struct sys_prog_def *def)
 	}
 }
 
+/* ---- why the kernel refused a program ---------------------------------------------------------- */
+
+/* Load def as a probe: 1 when the kernel gets further than "EINVAL before the verifier ran" (it
+ * loads, says something else, or, asked again with a small log, writes one), 0 when it refuses it
+ * the same way. A probe that loads is closed at once, unless keep is given: then its fd goes
+ * there. */
+static int probe(const struct sys_prog_def *def, int *keep)
+{
+	char log[256] = "";
+	struct sys_prog_def pd = *def;
+	int fd = sys_prog_load(&pd);
+	if (fd >= 0) {
+		if (keep)
+			*keep = fd;
+		else
+			close(fd);
+		return 1;
+	}
+	if (fd != -EINVAL)
+		return 1;
+	pd.log_buf = log;
+	pd.log_size = sizeof(log);
+	pd.log_level = 1;
+	fd = sys_prog_load(&pd); /* ENOSPC (the log is small) means the verifier ran: further */
+	if (fd >= 0)
+		close(fd);
+	return fd != -EINVAL || log[0];
+}
+
+/* "bpf_xdp" style names for printing, or the number. */
+static const char *attach_type_str(uint32_t t, char buf[24])
+{
+	const char *name = secdef_attach_type_name(t);
+	if (strcmp(name, "?") != 0)
+		return name;
+	snprintf(buf, 24, "%u", t);
+	return buf;
+}
+
+static const char *prog_type_str(uint32_t t, char buf[24])
+{
+	const char *name = secdef_prog_type_name(t);
+	if (strcmp(name, "?") != 0)
+		return name;
+	snprintf(buf, 24, "%u", t);
+	return buf;
+}
+
+/* The kernel said EINVAL and wrote no log: it refused an attribute before verifying anything. Find
+ * which by trying without each (never by the kernel's version):
+ *  - an optional expected_attach_type (SECDEF_LOAD_ATTACH_OPT): without it the program may load,
+ *    and then it is kept (*fd set) — the one fallback;
+ *  - each prog flag, the required expected_attach_type, the program type itself (a minimal
+ *    program of that type).
+ * Writes why[] when found; returns 1 when *fd holds the program loaded without the optional
+ * attach type, else 0. */
+int load_explain_einval(struct loaded *l, const struct load_opts *opts, const struct obj_prog *p,
+			  const struct sys_prog_def *def, int *fd, char *why, size_t n)
+{
+	char since[16], buf[24];
+	struct sys_prog_def pd = *def;
+	why[0] = '\0';
+	if ((p->def->flags & SECDEF_LOAD_ATTACH_OPT) && def->expected_attach_type) {
+		pd.expected_attach_type = 0;
+		int kept = -1;
+		probe(&pd, &kept);
+		if (kept >= 0) {
+			narrate(opts->say, "prog '%s': the kernel refuses expected_attach_type %s before verifying (EINVAL) and takes the program without it",
+				p->name, attach_type_str(def->expected_attach_type, buf));
+			if (def->type == BPF_PROG_TYPE_XDP)
+				l->xdp_attach_type_refused = true;
+			*fd = kept;
+			return 1;
+		}
+		pd.expected_attach_type = def->expected_attach_type;
+	}
+	for (uint32_t bit = 0; bit < 32; bit++) {
+		if (!(def->prog_flags & (1u << bit)))
+			continue;
+		pd.prog_flags = def->prog_flags & ~(1u << bit);
+		int further = probe(&pd, NULL);
+		narrate(opts->say, "prog '%s': probe without prog flag bit %u: %s", p->name, bit,
+			further ? "the kernel gets further" : "refused the same way");
+		if (further) {
+			uint16_t v;
+			const char *name = kfeat_prog_flag(bit, &v);
+			if (name)
+				snprintf(why, n, "this kernel refuses prog flag %s (from SEC(\"%s\")%s)", name, p->sec_name,
+					 kfeat_since(v, since));
+			else
+				snprintf(why, n, "this kernel refuses prog flag bit %u (%#x)", bit, 1u << bit);
+			return 0;
+		}
+		pd.prog_flags = def->prog_flags;
+	}
+	if (def->expected_attach_type && !(p->def->flags & SECDEF_LOAD_ATTACH_OPT)) {
+		pd.expected_attach_type = 0;
+		int further = probe(&pd, NULL);
+		narrate(opts->say, "prog '%s': probe without expected_attach_type: %s", p->name,
+			further ? "the kernel gets further" : "refused the same way");
+		if (further) {
+			const char *name = attach_type_str(def->expected_attach_type, buf);
+			if (name == buf) /* no name: the number alone */
+				snprintf(why, n, "this kernel refuses attach type %s", name);
+			else
+				snprintf(why, n, "this kernel refuses attach type %s (%u%s)", name, def->expected_attach_type,
+					 kfeat_since(kfeat_attach_type_version(def->expected_attach_type), since));
+			return 0;
+		}
+		pd.expected_attach_type = def->expected_attach_type;
+	}
+	/* The type itself: r0 = 0; exit, nothing else but what the type cannot do without. */
+	static const struct bpf_insn ret0[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	struct sys_prog_def min = {.name = def->name, .type = def->type, .insns = ret0, .insn_cnt = 2,
+				   .license = "GPL", .btf_fd = -1, .attach_prog_fd = -1,
+				   .expected_attach_type = def->expected_attach_type, .attach_btf_id = def->attach_btf_id};
+	int further = probe(&min, NULL);
+	narrate(opts->say, "prog '%s': probe of a minimal %s program: %s", p->name, prog_type_str(def->type, buf),
+		further ? "the kernel gets further" : "refused the same way");
+	if (!further) {
+		const char *name = prog_type_str(def->type, buf);
+		if (name == buf)
+			snprintf(why, n, "this kernel refuses program type %s", name);
+		else
+			snprintf(why, n, "this kernel refuses program type %s (%u%s)", name, def->type,
+				 kfeat_since(kfeat_prog_type_version(def->type), since));
+		return 0;
+	}
+	snprintf(why, n, "BPF_PROG_LOAD: EINVAL before verifying (the kernel refused an attribute and said nothing more)");
+	return 0;
+}
+
+/* What insn k of the linked program is, when the poison the loader put there was reached. */
+static void poisoned_what(const struct obj *o, const struct linked_prog *lp, uint32_t k, char *out, size_t n)
+{
+	char what[160];
+	for (uint32_t c = 0; c < lp->ncore; c++)
+		if (lp->core[c].insn == k || lp->core[c].insn + 1 == k) {
+			snprintf(out, n, "it reaches insn %u, which CO-RE could not relocate: %s %s finds nothing in the kernel's BTF",
+				 k, core_kind_name(lp->core[c].r->kind), core_relo_str(&o->btf, lp->core[c].r, what, sizeof(what)));
+			return;
+		}
+	for (uint32_t s = 0; s < lp->nsites; s++)
+		if (lp->sites[s].insn == k && lp->sites[s].r->kind == RELOC_EXTERN) {
+			snprintf(out, n, "it reaches insn %u, a call of __weak kfunc '%s', which the kernel lacks", k,
+				 o->externs[lp->sites[s].r->ext].name);
+			return;
+		}
+}
+
+/* BPF_PROG_LOAD of program i said err (l->verifier_log holds the log, if the kernel wrote one).
+ * Decide (load.h, "Partial loads"): a feature the kernel lacks, EPERM or another refusal before
+ * verification refuses the program (0, or -ENOMEM); the optional expected_attach_type dropped may
+ * let it load (0 with *fd set); the verifier judging the program itself fails the whole load (a
+ * negative errno with d set, failed_prog and verifier_log kept). */
+static int refusal(struct loaded *l, const struct load_opts *opts, uint32_t i, const struct sys_prog_def *def,
+		   const struct linked_prog *lp, int err, int *fd, struct diag *d)
+{
+	const struct obj_prog *p = &l->o->progs[i];
+	const char *log = l->verifier_log ? l->verifier_log : "";
+	char why[sizeof(d->msg)];
+	struct kfeat_lack lack;
+	*fd = -1;
+	if (err == -ENOMEM)
+		return diag_set(d, err, "prog '%s': BPF_PROG_LOAD: ENOMEM", p->name);
+	if (err == -EPERM)
+		return load_refuse_prog(l, opts, i, false,
+					"BPF_PROG_LOAD: EPERM (a capability is missing, or kernel lockdown forbids %s programs)%s%s",
+					secdef_prog_type_name(def->type), l->memlock_note[0] ? "; " : "", l->memlock_note);
+	if (!log[0] && err == -EINVAL) {
+		if (load_explain_einval(l, opts, p, def, fd, why, sizeof(why)))
+			return 0;
+		return load_refuse_prog(l, opts, i, false, "%s", why);
+	}
+	if (!log[0])
+		return load_refuse_prog(l, opts, i, false, "BPF_PROG_LOAD: %s", sys_errno_name(err));
+	if (kfeat_explain_log(log, lp->insns, lp->count, def->type, RELOC_CORE_POISON, &lack)) {
+		if (lack.poisoned_insn >= 0)
+			poisoned_what(l->o, lp, (uint32_t)lack.poisoned_insn, lack.text, sizeof(lack.text));
+		if (opts->say) { /* the verifier's last line, which says what it missed */
+			size_t len;
+			const char *part = load_log_excerpt(log, &len), *last = part;
+			for (size_t k = 0; k + 1 < len; k++)
+				if (part[k] == '\n')
+					last = part + k + 1;
+			narrate(opts->say, "prog '%s': the verifier says: %.*s", p->name, (int)(part + len - last), last);
+		}
+		return load_refuse_prog(l, opts, i, false, "%s", lack.text);
+	}
+	/* The verifier judged the program itself: the whole load fails, as libbpf's would. */
+	l->failed_prog = (int)i;
+	if (err == -EACCES || err == -EINVAL)
+		return diag_set(d, err, "prog '%s': the verifier rejected it (%s)", p->name, sys_errno_name(err));
+	return diag_set(d, err, "prog '%s': BPF_PROG_LOAD: %s", p->name, sys_errno_name(err));
+}
+
+/* ---- one program ------------------------------------------------------------------------------- */
+
+/* Refuse program i with the message in d (its "prog 'x': " left out). 0 or -ENOMEM. */
+static int refuse_with(struct loaded *l, const struct load_opts *opts, uint32_t i, bool kernel_btf, struct diag *d)
+{
+	return load_refuse_prog(l, opts, i, kernel_btf, "%s", load_unsubject(d->msg, "prog", l->o->progs[i].name));
+}
+
+/* What the linked program uses that the load could not give: a refused map, an extern without a
+ * value. 0 when nothing; else it is refused (returns 1, or -ENOMEM). */
+static int uses_refused(struct loaded *l, const struct load_opts *opts, uint32_t i, const struct linked_prog *lp)
+{
+	const struct obj *o = l->o;
+	for (uint32_t k = 0; k < lp->nsites; k++) {
+		const struct obj_reloc *r = lp->sites[k].r;
+		bool ext = r->kind == RELOC_EXTERN || (r->kind == RELOC_DATA && (int)r->map == o->kconfig_map);
+		const struct load_refusal *why = ext ? &l->ext_refused[r->ext] : &l->map_refused[r->map];
+		if (!why->why)
+			continue;
+		int err = ext ? load_refuse_prog(l, opts, i, why->kernel_btf, "%s", why->why)
+			      : load_refuse_prog(l, opts, i, false, "it uses map '%s', which was refused", o->maps[r->map].name);
+		return err ? err : 1;
+	}
+	return 0;
+}
+
+/* Link, relocate and load program i. Returns 0 when it loaded or was refused (l->prog_refused),
+ * or a negative errno with d set when the whole load fails (a verifier rejection: failed_prog and
+ * verifier_log say which and why). */
 static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i, struct diag *d)
 {
 	const struct obj *o = l->o;
@@ -107,26 +338,29 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	struct sys_prog_def def;
 	int err;
 
-	if (!p->def) {
-		l->failed_prog = (int)i;
-		return diag_set(d, -ENOTSUP, "prog '%s': section '%s' names no program type rawload knows",
-				p->name, p->sec_name);
-	}
-	l->failed_prog = (int)i; /* until it loads */
+	free(l->verifier_log); /* the log of an earlier program's refusal is not this one's */
+	l->verifier_log = NULL;
+	if (!p->def)
+		return load_refuse_prog(l, opts, i, false, "section '%s' names no program type rawload knows", p->sec_name);
 	err = reloc_link(o, i, &lp, d);
 	if (err)
-		return diag_wrap(d, err, "prog '%s': ", p->name);
+		return err == -ENOMEM ? err : refuse_with(l, opts, i, false, d);
+	err = uses_refused(l, opts, i, &lp);
+	if (err) {
+		reloc_free(&lp);
+		return err < 0 ? err : 0;
+	}
 	if (lp.ncore) {
 		err = load_apply_core(l, opts, p, &lp, d);
 		if (err) {
 			reloc_free(&lp);
-			return err;
+			return err == -ENOMEM ? err : refuse_with(l, opts, i, load_kbtf_missing(l), d);
 		}
 	}
 	err = reloc_patch(o, &lp, l->map_fds, l->ext_vals, d);
 	if (err) {
 		reloc_free(&lp);
-		return diag_wrap(d, err, "prog '%s': ", p->name);
+		return err == -ENOMEM ? err : refuse_with(l, opts, i, false, d);
 	}
 	narrate(opts->say, "prog '%s': linked %u insns (%u functions), %u map/data references patched",
 		p->name, lp.count, lp.nfuncs, lp.nsites);
@@ -179,9 +413,8 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	if (p->def->flags & SECDEF_BTF_ID) {
 		err = attach_btf_id(l, opts, p, &def.attach_btf_id, d);
 		if (err) {
-			l->failed_prog = (int)i;
 			reloc_free(&lp);
-			return err;
+			return err == -ENOMEM ? err : refuse_with(l, opts, i, load_kbtf_missing(l), d);
 		}
 	}
 	if (l->btf_fd >= 0 && lp.nfunc_info) {
@@ -198,36 +431,22 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	if (fd == -EPERM) {
 		char what[64];
 		snprintf(what, sizeof(what), "prog '%.40s': BPF_PROG_LOAD", p->name);
-		int r = load_raise_memlock(l, opts, what, d);
-		if (r < 0) {
-			reloc_free(&lp);
-			return r;
-		}
-		if (r)
+		if (load_raise_memlock(l, opts, what))
 			fd = sys_prog_load(&def);
-	}
-	if (fd == -EINVAL && (p->def->flags & SECDEF_LOAD_ATTACH_OPT) && def.expected_attach_type) {
-		narrate(opts->say, "prog '%s': kernel refuses expected_attach_type %s; retrying without",
-			p->name, secdef_attach_type_name(def.expected_attach_type));
-		def.expected_attach_type = 0;
-		fd = sys_prog_load(&def);
-		if (fd >= 0 && p->def->prog_type == BPF_PROG_TYPE_XDP)
-			l->xdp_attach_type_refused = true;
 	}
 	if (fd < 0 && fd != -ENOMEM && fd != -EPERM)
 		fd = load_with_log(l, &def); /* once more, to hear why */
-	reloc_free(&lp);
 	if (fd < 0) {
-		l->failed_prog = (int)i;
-		if (fd == -EACCES || fd == -EINVAL)
-			return diag_set(d, fd, "prog '%s': the verifier rejected it (%s)", p->name, sys_errno_name(fd));
-		if (fd == -EPERM)
-			return diag_set(d, fd, "prog '%s': BPF_PROG_LOAD: EPERM (a capability is missing, or kernel lockdown forbids %s programs)",
-					p->name, secdef_prog_type_name(def.type));
-		return diag_set(d, fd, "prog '%s': BPF_PROG_LOAD: %s", p->name, sys_errno_name(fd));
+		err = refusal(l, opts, i, &def, &lp, fd, &fd, d);
+		if (err || fd < 0) {
+			reloc_free(&lp);
+			return err;
+		}
 	}
+	reloc_free(&lp);
+	free(l->verifier_log); /* it served its refusal, if any */
+	l->verifier_log = NULL;
 	l->prog_fds[i] = fd;
-	l->failed_prog = -1;
 	narrate(opts->say, "prog '%s': BPF_PROG_LOAD %s%s%s, %u func_info, %u line_info -> fd %d", p->name,
 		secdef_prog_type_name(def.type), def.expected_attach_type ? " expected_attach_type " : "",
 		def.expected_attach_type ? secdef_attach_type_name(def.expected_attach_type) : "",
@@ -243,6 +462,8 @@ int load_pass_load_progs(struct loaded *l, const struct load_opts *opts, struct 
 			continue;
 		}
 		int err = load_prog(l, opts, i, d);
+		if (err == -ENOMEM && !d->msg[0])
+			diag_set(d, err, "prog '%s': out of memory", l->o->progs[i].name);
 		if (err)
 			return err;
 	}

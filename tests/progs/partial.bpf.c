@@ -3,11 +3,11 @@
  * object, around one program that works. A loader must load count_xdp (and the map packets) and
  * name every other member with its reason:
  *   future_map         map type 250: no kernel has it (BPF_MAP_CREATE: EINVAL)
- *   future_flag        an ARRAY with map flag bit 30: no kernel has it (EINVAL)
+ *   future_flag        an ARRAY with map flag bit 24: no kernel has it (EINVAL)
  *   uses_future_map    refused: it uses future_map
  *   uses_future_flag   refused: it uses future_flag
  *   calls_future_helper    helper #250: "invalid func unknown#250"
- *   calls_tracing_helper   bpf_get_current_task, which XDP programs are not offered
+ *   calls_skb_helper   bpf_skb_store_bytes, which XDP programs are not offered
  *   uses_undefined     an ld_imm64 of a name nothing defines (inline assembly): the object model
  *                      marks the program, the rest of the object is described and loads
  *   in_unknown_section a section name no loader knows
@@ -32,7 +32,7 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 	__uint(max_entries, 1);
-	__uint(map_flags, 1u << 30);
+	__uint(map_flags, 1u << 24); /* its BTF: int (*)[1 << 24], 64 MiB, still a valid array */
 } future_flag SEC(".maps");
 
 struct {
@@ -75,9 +75,9 @@ int calls_future_helper(struct xdp_md *ctx)
 }
 
 SEC("xdp")
-int calls_tracing_helper(struct xdp_md *ctx)
+int calls_skb_helper(struct xdp_md *ctx)
 {
-	return bpf_get_current_task() ? XDP_PASS : XDP_DROP;
+	return bpf_skb_store_bytes((void *)ctx, 0, 0, 0, 0) ? XDP_PASS : XDP_DROP;
 }
 
 SEC("xdp")

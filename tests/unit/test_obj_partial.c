@@ -12,7 +12,7 @@
 TEST(obj_partial_marks_programs)
 {
 	static const char *const clean[] = {
-		"count_xdp", "uses_future_map", "uses_future_flag", "calls_future_helper", "calls_tracing_helper",
+		"count_xdp", "uses_future_map", "uses_future_flag", "calls_future_helper", "calls_skb_helper",
 		"uses_missing_kconfig", "uses_missing_kfunc", "core_missing",
 	};
 	for (int k = 0; k < 2; k++) {
