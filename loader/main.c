@@ -25,7 +25,8 @@ static const char usage[] =
 	"usage: rawload OBJECT [IFACE] [options]   load, attach every program, show what they collect\n"
 	"                                          until Ctrl-C (SIGINT/SIGTERM/SIGHUP), then detach\n"
 	"       rawload inspect OBJECT [--json]     print what the object holds (no kernel, any user)\n"
-	"       rawload load OBJECT [--pin DIR]     load maps and programs, report, and close (or pin)\n"
+	"       rawload load OBJECT [--pin DIR] [--btf FILE]\n"
+	"                                          load maps and programs, report, and close (or pin)\n"
 	"       rawload detach IFACE                remove an XDP program a netlink attach left behind\n"
 	"       rawload unpin DIR                   detach and remove what --pin DIR left\n"
 	"\n"
@@ -45,7 +46,13 @@ static const char usage[] =
 	"      --prog-attach    attach cgroup programs with BPF_PROG_ATTACH instead of a bpf_link\n"
 	"      --pin DIR        attach, pin links and maps under DIR (bpffs) and exit; a second run\n"
 	"                       reuses the pinned maps (counters survive)\n"
+	"      --btf FILE       the kernel's BTF from FILE (raw BTF, or an ELF file with .BTF) instead of\n"
+	"                       /sys/kernel/btf/vmlinux: for CO-RE, BTF attach targets, __ksym, kfuncs\n"
 	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n"
+	"\n"
+	"exit status: 0 everything loaded (and attached); 3 a partial load (members the kernel or the\n"
+	"object refuses are named with the reason, the rest loaded and attached); 1 an error, or nothing\n"
+	"usable loaded; 2 bad arguments\n"
 	"\n"
 	"attached by section: xdp and tcx (tc/ingress, tcx/egress, ...) to IFACE, else the default\n"
 	"route's interface; cgroup (cgroup_skb/egress, cgroup/connect4, ...) to the --cgroup directory;\n"
@@ -211,6 +218,8 @@ static int cmd_load(int argc, char **argv)
 			verbose = 1;
 		else if (!strcmp(argv[i], "--pin") && i + 1 < argc)
 			opts.pin_dir = argv[++i];
+		else if (!strcmp(argv[i], "--btf") && i + 1 < argc)
+			opts.btf_path = argv[++i];
 		else if (argv[i][0] == '-' || path)
 			return fputs(usage, stderr), 2;
 		else
@@ -366,7 +375,7 @@ static int parse_ms(const char *s)
 }
 
 struct run_args {
-	const char *path, *ifname, *pin_dir, *cgroup;
+	const char *path, *ifname, *pin_dir, *cgroup, *btf_path;
 	struct show_opts show;
 	uint32_t xdp_mode;
 	bool force_netlink, replace, prog_attach;
@@ -427,6 +436,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->pin_dir = v;
 		} else if (!strcmp(o, "--cgroup")) {
 			a->cgroup = v;
+		} else if (!strcmp(o, "--btf")) {
+			a->btf_path = v;
 		} else if (!strcmp(o, "--prog")) {
 			if (a->nprogs == 64)
 				return a->bad = o, -1;
@@ -545,7 +556,8 @@ static int cmd_run(int argc, char **argv)
 	if (!wants_cgroup && a.cgroup)
 		fprintf(stderr, "rawload: note: %s has no cgroup program to attach to %s\n", a.path, a.cgroup);
 
-	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir, .defer_pin = true};
+	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir, .defer_pin = true,
+			       .btf_path = a.btf_path};
 	struct attach_opts ao = {.say = lo.say, .ifindex = ifindex, .ifname = a.ifname, .xdp_mode = a.xdp_mode,
 				 .force_netlink = a.force_netlink, .replace = a.replace, .pin_dir = a.pin_dir,
 				 .cgroup = a.cgroup, .cgroup_prog_attach = a.prog_attach, .only = only};

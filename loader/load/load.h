@@ -42,6 +42,10 @@ struct load_opts {
 	const struct narrator *say;  /* -v narration; NULL for none */
 	const char *pin_dir;         /* --pin DIR: reuse maps from DIR/maps, pin maps and programs there */
 	const char *pin_root;        /* where maps declared "pinning by name" live; NULL: /sys/fs/bpf */
+	const char *btf_path;        /* --btf FILE: the kernel's BTF from this file (raw BTF, magic 0xEB9F,
+	                              * or an ELF file with a .BTF section) instead of
+	                              * /sys/kernel/btf/vmlinux, for CO-RE, BTF attach targets, __ksym and
+	                              * kfuncs; NULL: the running kernel's */
 	const bool *skip_prog;       /* per obj.progs: true leaves that program unloaded; NULL loads all */
 	bool defer_pin;              /* with pin_dir: pin nothing under DIR yet; load_pin() does it
 	                              * (after a successful attach, so a refused run changes no pins) */
