@@ -122,7 +122,7 @@ $(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
 	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
 test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
-	$(BTF_FIXTURES)
+	$(BTF_FIXTURES) rawload-static
 	@sh tests/run
 
 deps:

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bpf/fs.h"
 #include "btf/core.h"
 #include "elf/elf.h"
 
@@ -62,8 +63,22 @@ static int read_vmlinux_btf(struct loaded *l, const struct load_opts *opts, stru
 	bool mapped = false;
 
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		/* Absent: no sysfs here (an empty root, a chroot), or a kernel built without BTF. */
+		struct diag sd = {""};
+		int r = fs_sysfs_ensure(&sd);
+		if (r < 0)
+			return diag_set(d, r, "%s: %s: the kernel's BTF cannot be read", path, sd.msg);
+		if (r == 1) {
+			narrate(opts->say, "kernel BTF: sysfs was not mounted: mounted it read-only at /sys");
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		}
+		if (fd < 0 && errno == ENOENT)
+			return diag_set(d, -ENOENT, "%s is absent from a mounted sysfs: this kernel has no BTF "
+					"(CONFIG_DEBUG_INFO_BTF)", path);
+	}
 	if (fd < 0)
-		return diag_set(d, -errno, "%s: %s (the kernel has no BTF)", path, strerror(errno));
+		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
 	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 8 << 20;
 	if (st.st_size > 0) {
 		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
