@@ -76,6 +76,11 @@ static int mkdir_p(const char *path, mode_t mode, char *failed, size_t n)
 	return 0;
 }
 
+int fs_is_sysfs(const char *path)
+{
+	return fs_magic_is(path, SYSFS_MAGIC);
+}
+
 int fs_sysfs_ensure(struct diag *d)
 {
 	if (access(SYSFS_PROBE, F_OK) == 0 || fs_magic_is(SYSFS_DIR, SYSFS_MAGIC) == 1)

@@ -33,6 +33,9 @@ int fs_bpffs_ensure(const char *dir, struct diag *d);
 /* 1 when path lies on a bpffs, 0 when on something else, a negative errno when statfs fails. */
 int fs_is_bpffs(const char *path);
 
+/* 1 when path lies on a sysfs, 0 when on something else, -errno when statfs fails. */
+int fs_is_sysfs(const char *path);
+
 /* 1 when path lies on a cgroup v2 file system, 0 when on something else, -errno when statfs fails. */
 int fs_is_cgroup2(const char *path);
 

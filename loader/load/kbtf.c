@@ -73,9 +73,12 @@ static int read_vmlinux_btf(struct loaded *l, const struct load_opts *opts, stru
 			narrate(opts->say, "kernel BTF: sysfs was not mounted: mounted it read-only at /sys");
 			fd = open(path, O_RDONLY | O_CLOEXEC);
 		}
-		if (fd < 0 && errno == ENOENT)
+		if (fd < 0 && errno == ENOENT && fs_is_sysfs("/sys") == 1)
 			return diag_set(d, -ENOENT, "%s is absent from a mounted sysfs: this kernel has no BTF "
 					"(CONFIG_DEBUG_INFO_BTF)", path);
+		if (fd < 0 && errno == ENOENT)
+			return diag_set(d, -ENOENT, "%s is absent, and /sys is not a sysfs: the kernel's BTF cannot be read",
+					path);
 	}
 	if (fd < 0)
 		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
