@@ -125,6 +125,17 @@ static int classify(const struct obj *o, struct obj_extern *e, struct diag *d)
 	return 0;
 }
 
+static int cmp_unresolved(const void *a, const void *b)
+{
+	return strcmp(((const struct obj_unresolved *)a)->name, ((const struct obj_unresolved *)b)->name);
+}
+
+const struct obj_unresolved *obj_find_unresolved(const struct obj *o, const char *name)
+{
+	struct obj_unresolved key = {.name = name};
+	return o->nunresolved ? bsearch(&key, o->unresolved, o->nunresolved, sizeof(key), cmp_unresolved) : NULL;
+}
+
 int obj_parse_externs(struct obj *o, struct diag *d)
 {
 	const struct elf_file *f = &o->elf;
@@ -154,11 +165,6 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 		if (err == -EINVAL) { /* not an extern rawload can fill: its users say so */
 			o->nexterns--;
 			struct obj_unresolved *u = &o->unresolved[o->nunresolved];
-			bool twice = false;
-			for (uint32_t k = 0; k < o->nunresolved; k++)
-				twice |= strcmp(o->unresolved[k].name, s->name) == 0;
-			if (twice)
-				return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", s->name);
 			u->name = s->name;
 			u->why = strdup(d->msg);
 			if (!u->why)
@@ -177,6 +183,12 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 		e->offset = kcfg_size;
 		kcfg_size += e->size;
 	}
+	/* Sorted by name, for obj_find_unresolved; a name twice is a damaged symbol table. */
+	if (o->nunresolved > 1)
+		qsort(o->unresolved, o->nunresolved, sizeof(*o->unresolved), cmp_unresolved);
+	for (uint32_t k = 1; k < o->nunresolved; k++)
+		if (strcmp(o->unresolved[k - 1].name, o->unresolved[k].name) == 0)
+			return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", o->unresolved[k].name);
 	if (!kcfg_size)
 		return 0;
 	char name[16];

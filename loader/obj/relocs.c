@@ -71,9 +71,9 @@ static int resolve_one(struct obj *o, uint32_t code, const struct elf_rel *e, ui
 			return diag_set(d, -EINVAL, "%s+%u: relocation against undefined symbol #%u without a name", sec,
 					r->insn, e->sym);
 		if (x < 0) { /* an undefined symbol no extern was made of: say why */
-			for (uint32_t k = 0; k < o->nunresolved; k++)
-				if (strcmp(o->unresolved[k].name, sym->name) == 0)
-					return diag_set(d, -EINVAL, "%s+%u: %s", sec, r->insn, o->unresolved[k].why);
+			const struct obj_unresolved *u = obj_find_unresolved(o, sym->name);
+			if (u)
+				return diag_set(d, -EINVAL, "%s+%u: %s", sec, r->insn, u->why);
 			return diag_set(d, -EINVAL, "%s+%u: undefined symbol '%s'", sec, r->insn, sym->name);
 		}
 		const struct obj_extern *ext = &o->externs[x];
