@@ -30,6 +30,7 @@ count_now() {
 }
 send $N
 retry 50 count_now $N || fail "packets[0] is '$(sed -n 's/^packets\[0\] = //p' "$TMP/partial.out" | tail -n 1)', expected $N"
+! grep -q "future_map\|future_flag" "$TMP/partial.out" || fail "refused maps shown: $(grep future "$TMP/partial.out" | head -n 2)"
 rl_stop INT
 [ "$RL_RC" -eq 3 ] || fail "exit status $RL_RC after SIGINT, expected 3 (partial): $(cat "$TMP/partial.err")"
 xdp_detached || fail "XDP program still on $DEV_RX after exit"
