@@ -455,27 +455,40 @@ const char *load_log_excerpt(const char *log, size_t *len)
 	return log + from;
 }
 
-/* Load with a log that grows while the kernel says ENOSPC; keeps the last log in l. */
-static int load_with_log(struct loaded *l, struct sys_prog_def *def)
+/* Load with a log that grows while the kernel says ENOSPC; keeps the last log in l. A kernel that
+ * says how long the whole log is (6.4+) gets one retry of that size, or none when it is over
+ * LOG_MAX: it keeps the log's end, which is what explains the failure. (Doubling up to LOG_MAX
+ * costs a full verification per step: a program that hits the million-instruction limit took 15 s.)
+ * Older kernels keep the log's beginning, so there only growing can show its end. */
+static int load_with_log(struct loaded *l, const struct load_opts *opts, struct sys_prog_def *def,
+			 const char *name)
 {
 	uint32_t size = LOG_START;
 	for (;;) {
 		char *log = malloc(size);
 		if (!log)
 			return -ENOMEM;
+		uint32_t true_size = 0;
 		log[0] = '\0';
 		def->log_buf = log;
 		def->log_size = size;
 		def->log_level = 1;
+		def->log_true_size = &true_size;
 		int fd = sys_prog_load(def);
 		free(l->verifier_log);
 		l->verifier_log = log;
 		log[size - 1] = '\0';
 		def->log_buf = NULL;
 		def->log_size = def->log_level = 0;
+		def->log_true_size = NULL;
 		if (fd != -ENOSPC || size >= LOG_MAX)
 			return fd;
-		size *= 2;
+		if (true_size > LOG_MAX) {
+			narrate(opts->say, "prog '%s': the verifier's log is %u bytes, over rawload's %u: keeping its last %u",
+				name, true_size, (unsigned)LOG_MAX, size - 1);
+			return fd;
+		}
+		size = true_size > size ? true_size : size * 2;
 	}
 }
 
@@ -594,12 +607,16 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 		if (fd >= 0 && p->def->prog_type == BPF_PROG_TYPE_XDP)
 			l->xdp_attach_type_refused = true;
 	}
-	if (fd < 0 && fd != -ENOMEM && fd != -EPERM)
-		fd = load_with_log(l, &def); /* once more, to hear why */
+	if (fd < 0 && fd != -ENOMEM && fd != -EPERM) {
+		int first = fd;
+		fd = load_with_log(l, opts, &def, p->name); /* once more, to hear why */
+		if (fd == -ENOSPC && first != -ENOSPC)
+			fd = first; /* the log overflowed; the load's own error says more */
+	}
 	reloc_free(&lp);
 	if (fd < 0) {
 		l->failed_prog = (int)i;
-		if (fd == -EACCES || fd == -EINVAL)
+		if (fd == -EACCES || fd == -EINVAL || fd == -E2BIG)
 			return diag_set(d, fd, "prog '%s': the verifier rejected it (%s)", p->name, sys_errno_name(fd));
 		if (fd == -EPERM)
 			return diag_set(d, fd, "prog '%s': BPF_PROG_LOAD: EPERM (a capability is missing, or kernel lockdown forbids %s programs)",
