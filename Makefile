@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
-.PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz bench test-old-kernel
+.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz bench test-old-kernel
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -66,6 +66,24 @@ $(BUILD)/progs/%.bpfeb.o: examples/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -target bpfeb -c -o $@ $<
 
+# Programs the verifier must refuse, one per common cause (tests/progs-verifier/): rawload's hint
+# for each is checked against both compilers' code, clang 14 (CLANG, Debian 12's) and clang 19.
+CLANG19    ?= clang-19
+VPROG_SRCS := $(wildcard tests/progs-verifier/*.bpf.c)
+VPROG_OBJS := $(VPROG_SRCS:tests/progs-verifier/%.bpf.c=$(BUILD)/progs-verifier/clang/%.o)
+VPROG19_OBJS := $(VPROG_SRCS:tests/progs-verifier/%.bpf.c=$(BUILD)/progs-verifier/clang-19/%.o)
+# Without clang 19 (a normal user's machine: tests/deps.sh installs it as root) only clang's are
+# built, and it is said.
+verifier-progs: $(VPROG_OBJS)
+	@if command -v $(CLANG19) >/dev/null 2>&1; then $(MAKE) --no-print-directory $(VPROG19_OBJS); \
+	else echo "verifier-progs: no $(CLANG19): its objects not built"; fi
+$(BUILD)/progs-verifier/clang/%.o: tests/progs-verifier/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -target bpfel -c -o $@ $<
+$(BUILD)/progs-verifier/clang-19/%.o: tests/progs-verifier/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG19) $(BPF_CFLAGS) -target bpfel -c -o $@ $<
+
 # Programs written against the running kernel's vmlinux.h (bpftool makes it), the way most libbpf
 # programs are. Kept apart from build/progs: each object carries the kernel's types it uses.
 VMLINUX_H := $(BUILD)/vmlinux/vmlinux.h
@@ -112,7 +130,7 @@ $(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
-test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
+test: deps all test-progs vmlinux-progs verifier-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
 	@sh tests/run
 
 deps:

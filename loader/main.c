@@ -18,6 +18,7 @@
 #include "loader/attach/attach.h"
 #include "loader/show/inspect.h"
 #include "loader/load/load.h"
+#include "loader/load/verifier_hint.h"
 #include "loader/obj/obj.h"
 #include "loader/show/show.h"
 
@@ -114,15 +115,47 @@ static int open_object(const char *path, struct file_map *fm, struct obj *o)
 	return err;
 }
 
-/* Print a verifier failure: the explaining part of the log first, all of it with -v. */
-static void print_verifier_log(const struct loaded *l)
+/* A known cause of a verifier failure (loader/load/verifier_hint.c): the cause, the C line the
+ * kernel quoted, what usually fixes it. Nothing for an unknown cause: the log says it. */
+static void print_verifier_hint(const struct vhint *h)
+{
+	if (h->cause == VHINT_UNKNOWN)
+		return;
+	fprintf(stderr, "rawload: cause: %s\n", h->what);
+	if (h->line_kind != VHINT_LINE_NONE && h->source[0]) {
+		const char *label = h->line_kind == VHINT_LINE_LAST ? "last line walked" : "line";
+		if (h->file[0])
+			fprintf(stderr, "rawload: %s: %s:%u: %s\n", label, h->file, h->line, h->source);
+		else
+			fprintf(stderr, "rawload: %s: %s\n", label, h->source);
+	}
+	fprintf(stderr, "rawload: fix: %s\n", h->fix);
+}
+
+/* Print a verifier failure: the cause explained when it is a known one, then the explaining part
+ * of the log; with -v, all of the log and then the explanation (the end of the screen). */
+static void print_verifier_log(const struct obj *o, const struct loaded *l, int err)
 {
 	if (!l->verifier_log || !l->verifier_log[0])
 		return;
+	struct vhint h;
+	if (l->failed_prog >= 0 && (uint32_t)l->failed_prog < o->nprogs) {
+		const struct obj_prog *p = &o->progs[l->failed_prog];
+		struct vhint_prog vp = {.name = p->name, .license = o->license, .err = err};
+		if (p->def) {
+			vp.prog_type = p->def->prog_type;
+			vp.type_name = secdef_prog_type_name(p->def->prog_type);
+		}
+		vhint_explain(l->verifier_log, &vp, &h);
+	} else {
+		h.cause = VHINT_UNKNOWN;
+	}
 	if (verbose) {
 		fprintf(stderr, "rawload: verifier log:\n%s", l->verifier_log);
+		print_verifier_hint(&h);
 		return;
 	}
+	print_verifier_hint(&h);
 	size_t n;
 	const char *part = load_log_excerpt(l->verifier_log, &n);
 	fprintf(stderr, "rawload: verifier log (end; -v shows all of it):\n%.*s\n", (int)n, part);
@@ -134,7 +167,7 @@ static int load_or_report(const struct obj *o, const struct load_opts *opts, str
 	int err = load_object(o, opts, l, &d);
 	if (err) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
-		print_verifier_log(l);
+		print_verifier_log(o, l, err);
 		load_close(l);
 	}
 	return err;
