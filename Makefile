@@ -169,6 +169,26 @@ fuzz: examples test-progs $(UPROBE_TARGETS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 		[ $$rc -eq 0 ] || { tail -n 40 $(BUILD)/fuzz-$$t.log; exit 1; }; \
 	done
 
+# ---- install: the binary, the manual page, the headers BPF programs build against ----------------
+# `make install PREFIX=/usr/local DESTDIR=` installs ./rawload (glibc, dynamic), or with STATIC=1 the
+# musl static rawload-static under the same name; docs/rawload.1 into share/man/man1; and our BPF
+# headers into include/rawload/bpf/, so a program builds with -I$(PREFIX)/include/rawload and
+# `#include <bpf/bpf_helpers.h>`. `make uninstall` (same variables) removes exactly those files.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL_BIN  := $(if $(STATIC),rawload-static,rawload)
+INSTALL_HDRS := $(sort $(notdir $(BPF_HDRS)))
+.PHONY: install uninstall
+install: $(INSTALL_BIN) docs/rawload.1 $(BPF_HDRS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/include/rawload/bpf
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/rawload
+	install -m 644 docs/rawload.1 $(DESTDIR)$(PREFIX)/share/man/man1/rawload.1
+	install -m 644 $(addprefix $(BPF_INC)/bpf/,$(INSTALL_HDRS)) $(DESTDIR)$(PREFIX)/include/rawload/bpf/
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/rawload $(DESTDIR)$(PREFIX)/share/man/man1/rawload.1 \
+		$(addprefix $(DESTDIR)$(PREFIX)/include/rawload/bpf/,$(INSTALL_HDRS))
+	-rmdir $(DESTDIR)$(PREFIX)/include/rawload/bpf $(DESTDIR)$(PREFIX)/include/rawload 2>/dev/null
+
 # ---- static binary -------------------------------------------------------------------------------
 # musl-gcc does not search /usr/include; give it only the kernel UAPI directories, through symlinks.
 MUSL_INC := $(BUILD)/musl-include
