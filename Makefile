@@ -146,7 +146,7 @@ asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 
 # ---- fuzzing (libFuzzer, clang's libclang-rt): not part of `make test`; FUZZ_SECONDS per target ----
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin
+FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin vhint
 FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
@@ -154,10 +154,11 @@ $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 
 fuzz: examples test-progs $(UPROBE_TARGETS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 	@mkdir -p $(BUILD)/corpus/obj $(BUILD)/corpus/btf $(BUILD)/corpus/netlink $(BUILD)/corpus/kfacts \
-		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin
+		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin $(BUILD)/corpus/vhint
 	@head -n 200 /proc/self/mountinfo | split -l 1 - $(BUILD)/corpus/mountinfo/self-
 	@cp examples/*.o $(BUILD)/progs/*.o $(BUILD)/corpus/obj/
 	@cp $(UPROBE_TARGETS) $(BUILD)/corpus/elfbin/
+	@for f in tests/unit/fixtures/verifier/*/*.log; do printf 'x' | cat - "$$f" >$(BUILD)/corpus/vhint/$$(echo $$f | tr / _); done
 	@for f in examples/*.o $(BUILD)/progs/core_reloc.bpfel.o; do llvm-objcopy --dump-section .BTF=$(BUILD)/corpus/btf/$$(basename $$f).btf $$f; done
 	@printf 'CONFIG_HZ=250\nCONFIG_BPF=y\n# CONFIG_X is not set\nCONFIG_DEFAULT_HOSTNAME="(none)"\n' | gzip -n >$(BUILD)/corpus/kfacts/config.gz
 	@printf 'ffffffff81000000 T _stext\nffffffff81000010 t A\t[m]\n' >$(BUILD)/corpus/kfacts/kallsyms

@@ -201,7 +201,7 @@ static bool keyword_before(const char *line, const char *p, const char *kw)
 	while (p > line && (p[-1] == ' ' || p[-1] == '\t'))
 		p--;
 	size_t k = strlen(kw);
-	return (size_t)(p - line) >= k && memcmp(p - k, kw, k) == 0 && (p - k == line || !vlog_is_ident(p[-k - 1]));
+	return (size_t)(p - line) >= k && memcmp(p - k, kw, k) == 0 && (p - k == line || !vlog_is_ident(*(p - k - 1)));
 }
 
 /* A '*' at p is a dereference (not a multiplication or part of a type). */
@@ -319,19 +319,18 @@ bool vlog_assigned_from(struct vlog_span t, const char *what, char *name, size_t
 }
 
 /* Quoted lines before the failing one, newest first: calls fn until it returns true. At most
- * LOOK_BACK of them (a million-instruction log quotes the same few lines over and over). */
-enum { LOOK_BACK = 4000 };
+ * LOOK_BACK lines back (a million-instruction log quotes the same few lines over and over; the
+ * names a hint wants are near), so a hint costs a bounded walk whatever the log's size. */
+enum { LOOK_BACK = 20000 };
 bool vlog_each_source_before(const struct vlog *v, vlog_source_fn fn, void *ctx)
 {
 	if (v->src_at == (size_t)-1)
 		return false;
 	size_t p = v->src_at;
-	int seen = 0;
-	while (seen < LOOK_BACK && prev_line_start(v->log, &p)) {
+	for (int seen = 0; seen < LOOK_BACK && prev_line_start(v->log, &p); seen++) {
 		struct vlog_span l = vlog_line_at(v->log, p, v->end);
 		if (!l.n || l.s[0] != ';')
 			continue;
-		seen++;
 		struct vlog_span t = vlog_source_text(l, NULL, 0, NULL);
 		if (t.n && fn(t, ctx))
 			return true;
