@@ -152,7 +152,10 @@ static void print_verifier_log(const struct obj *o, const struct loaded *l, int 
 		h.cause = VHINT_UNKNOWN;
 	}
 	if (verbose) {
-		fprintf(stderr, "rawload: verifier log:\n%s", l->verifier_log);
+		size_t len = strlen(l->verifier_log);
+		/* A log that filled its buffer ends inside a line: end it before what follows. */
+		fprintf(stderr, "rawload: verifier log:\n%s%s", l->verifier_log,
+			l->verifier_log[len - 1] == '\n' ? "" : "\n");
 		print_verifier_hint(&h);
 		return;
 	}

@@ -459,9 +459,11 @@ const char *load_log_excerpt(const char *log, size_t *len)
  * says how long the whole log is (6.4+) gets one retry of that size, or none when it is over
  * LOG_MAX: it keeps the log's end, which is what explains the failure. (Doubling up to LOG_MAX
  * costs a full verification per step: a program that hits the million-instruction limit took 15 s.)
- * Older kernels keep the log's beginning, so there only growing can show its end. */
+ * Older kernels keep the log's beginning, so there only growing can show its end; except after
+ * E2BIG (first_err, the load without a log): a walk that hit the verifier's limits logs more than
+ * any size here, so growing costs a million-instruction walk per step and shows no end. */
 static int load_with_log(struct loaded *l, const struct load_opts *opts, struct sys_prog_def *def,
-			 const char *name)
+			 const char *name, int first_err)
 {
 	uint32_t size = LOG_START;
 	for (;;) {
@@ -486,6 +488,11 @@ static int load_with_log(struct loaded *l, const struct load_opts *opts, struct 
 		if (true_size > LOG_MAX) {
 			narrate(opts->say, "prog '%s': the verifier's log is %u bytes, over rawload's %u: keeping its last %u",
 				name, true_size, (unsigned)LOG_MAX, size - 1);
+			return fd;
+		}
+		if (!true_size && first_err == -E2BIG) {
+			narrate(opts->say, "prog '%s': E2BIG, and this kernel keeps a log's beginning: not growing it past %u",
+				name, size);
 			return fd;
 		}
 		size = true_size > size ? true_size : size * 2;
@@ -609,7 +616,7 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	}
 	if (fd < 0 && fd != -ENOMEM && fd != -EPERM) {
 		int first = fd;
-		fd = load_with_log(l, opts, &def, p->name); /* once more, to hear why */
+		fd = load_with_log(l, opts, &def, p->name, first); /* once more, to hear why */
 		if (fd == -ENOSPC && first != -ENOSPC)
 			fd = first; /* the log overflowed; the load's own error says more */
 	}

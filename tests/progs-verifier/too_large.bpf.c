@@ -6,6 +6,7 @@
  * expect cause: too much to verify: the verifier gave up after walking 1000001 instructions (its limit is 1000000), usually a loop with a large or unknown bound
  * expect fix: bound loops by a small constant (`i < 256 && i < n` rather than `i < n`), run long loops through bpf_loop() (kernel 5.17+), or split the work over tail calls
  * expect line: last
+ * expect cause before 6.4: too much to verify (the kernel said E2BIG and its log lost the end): usually a loop with a large or unknown bound
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

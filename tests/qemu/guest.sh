@@ -689,14 +689,18 @@ check_verifier_hints() {
 		n=$(basename "$src" .bpf.c)
 		case $n in
 		uninit_stack) note "verifier hint $n: not checked (needs a loader without CAP_PERFMON: busybox has no setpriv)"; continue ;;
-		too_large) note "verifier hint $n: not checked (a million instructions, logged again and again as the log grows: minutes under TCG)"; continue ;;
 		esac
+		t0=$(date +%s)
 		timeout -s KILL 120 "$RL" load -v "/rl/progs-verifier/$n.o" >"$T/v.out" 2>"$T/v.err"
 		rc=$?
+		took=$(($(date +%s) - t0))
 		echo "VLOG-BEGIN $n"
 		sed -n '/^rawload: verifier log:$/,$p' "$T/v.err" | sed '1d; /^rawload: /d'
 		echo "VLOG-END $n"
 		cause=$(sed -n 's/^ \* expect cause: //p' "$src")
+		# before 6.4 a log that overflows keeps its beginning: the cause comes from the load's E2BIG
+		pre64=$(sed -n 's/^ \* expect cause before 6.4: //p' "$src")
+		[ -n "$pre64" ] && cause=$pre64
 		fix=$(sed -n 's/^ \* expect fix: //p' "$src")
 		bad=$(grep '/\* BAD LINE \*/' "$src" | head -n 1 | sed 's/^[[:space:]]*//')
 		if [ $n = kfunc_type ]; then
@@ -720,8 +724,8 @@ check_verifier_hints() {
 			continue
 		fi
 		if [ $rc -eq 1 ] && grep -qxF "rawload: cause: $cause" "$T/v.err" && grep -qxF "rawload: fix: $fix" "$T/v.err" &&
-			{ grep -q '^ \* expect line: none' "$src" || grep '^rawload: line: ' "$T/v.err" | grep -qF ": $bad"; }; then
-			pass "verifier hint $n: $cause"
+			{ grep -q '^ \* expect line: none' "$src" || [ -n "$pre64" ] || grep '^rawload: line: ' "$T/v.err" | grep -qF ": $bad"; }; then
+			pass "verifier hint $n: $cause ($took s)"
 		else
 			fail "verifier hint $n: exit $rc, want 'cause: $cause' / 'fix: $fix' / 'line: $bad'"
 			show "$T/v.err" 12
