@@ -5,6 +5,8 @@
 # the program's own variable names; the kernel's words still follow. A program marked "load as:
 # no-perfmon" is loaded without CAP_PERFMON and CAP_SYS_ADMIN (root may read uninitialised stack:
 # that it loads as root is checked too). A cause rawload does not know keeps the kernel's words.
+# A program the kernel refuses for a helper or kfunc its type may not call is refused alone (a
+# partial load: listed on stdout with the reason), and its hint lines name it ("prog 'x': cause:").
 # With -v the whole log comes first and the explanation after it.
 . "$(dirname "$0")/lib.sh"
 need setpriv
@@ -35,11 +37,17 @@ for src in tests/progs-verifier/*.bpf.c; do
 		timeout -s KILL "$RL_LIMIT" $as "$RAWLOAD" load "$obj" >"$out.out" 2>"$out.err"
 		rc=$?
 		[ $rc -eq 1 ] || fail "$obj: exit status $rc, not 1: $(cat "$out.err")"
-		grep -qxF "rawload: prog '$name': the verifier rejected it (EACCES)" "$out.err" ||
+		who=""
+		if grep -q "^prog $name .* refused: " "$out.out"; then
+			who="prog '$name': " # refused alone (partial load): the hint names the program
+			grep -qxF "rawload: nothing usable loaded: 0 of 1 programs loaded, 1 refused; 0 maps refused" "$out.err" ||
+				fail "$obj: refused, but not summed up: $(cat "$out.err")"
+		else
 			grep -qF "rawload: prog '$name': the verifier rejected it (" "$out.err" ||
-			fail "$obj: the program is not named as rejected: $(cat "$out.err")"
-		grep -qF 'rawload: verifier log (end; -v shows all of it):' "$out.err" ||
-			fail "$obj: the kernel's log is not shown: $(cat "$out.err")"
+				fail "$obj: the program is not named as rejected: $(cat "$out.out" "$out.err")"
+			grep -qF 'rawload: verifier log (end; -v shows all of it):' "$out.err" ||
+				fail "$obj: the kernel's log is not shown: $(cat "$out.err")"
+		fi
 		if [ "$cause" = "(none)" ]; then
 			! grep -q '^rawload: \(cause\|fix\):' "$out.err" || fail "$obj: a hint for an unknown cause: $(cat "$out.err")"
 			grep -qxF "$words" "$out.err" || fail "$obj: the kernel's words '$words' are missing: $(cat "$out.err")"
@@ -48,30 +56,33 @@ for src in tests/progs-verifier/*.bpf.c; do
 			checked=$((checked + 1))
 			continue
 		fi
-		grep -qxF "rawload: cause: $cause" "$out.err" ||
-			fail "$obj: want 'cause: $cause', got: $(grep '^rawload: cause' "$out.err" || cat "$out.err")"
-		grep -qxF "rawload: fix: $fix" "$out.err" ||
-			fail "$obj: want 'fix: $fix', got: $(grep '^rawload: fix' "$out.err" || cat "$out.err")"
+		grep -qxF "rawload: ${who}cause: $cause" "$out.err" ||
+			fail "$obj: want '${who}cause: $cause', got: $(grep 'cause: ' "$out.err" || cat "$out.err")"
+		grep -qxF "rawload: ${who}fix: $fix" "$out.err" ||
+			fail "$obj: want '${who}fix: $fix', got: $(grep 'fix: ' "$out.err" || cat "$out.err")"
 		case $where in
 		failing)
-			grep -qxF "rawload: line: $name.bpf.c:$bad_no: $bad_text" "$out.err" ||
-				fail "$obj: want 'line: $name.bpf.c:$bad_no: $bad_text', got: $(grep '^rawload: line' "$out.err")"
+			grep -qxF "rawload: ${who}line: $name.bpf.c:$bad_no: $bad_text" "$out.err" ||
+				fail "$obj: want '${who}line: $name.bpf.c:$bad_no: $bad_text', got: $(grep 'line: ' "$out.err")"
 			;;
 		last)
-			grep -q "^rawload: last line walked: $name\.bpf\.c:[0-9][0-9]*: ." "$out.err" ||
+			grep -qF "rawload: ${who}last line walked: $name.bpf.c:" "$out.err" ||
 				fail "$obj: no 'last line walked: $name.bpf.c:N': $(cat "$out.err")"
 			;;
 		none)
-			! grep -q '^rawload: \(line\|last line walked\):' "$out.err" ||
+			! grep -q 'rawload: \(prog .*: \)\?\(line\|last line walked\):' "$out.err" ||
 				fail "$obj: a source line quoted for a cause that has none: $(cat "$out.err")"
 			;;
 		*) fail "$src: '* expect line:' is '$where', not failing, last or none" ;;
 		esac
-		# The order: the diagnostic, the cause, the line, the fix, then the kernel's words.
-		order=$(grep -o '^rawload: \(prog\|cause\|line\|last line walked\|fix\|verifier log\)' "$out.err" |
+		# The order: the diagnostic (or the refusal), the cause, the line, the fix, then the kernel's
+		# words (or the summary of the partial load).
+		order=$(sed "s/^rawload: $who/rawload: /" "$out.err" |
+			grep -o '^rawload: \(prog\|cause\|line\|last line walked\|fix\|verifier log\|nothing usable\)' |
 			sed 's/^rawload: //' | tr '\n' ',')
 		case $order in
 		prog,cause,line,fix,verifier\ log, | prog,cause,last\ line\ walked,fix,verifier\ log, | prog,cause,fix,verifier\ log,) ;;
+		cause,line,fix,nothing\ usable,) [ -n "$who" ] || fail "$obj: lines out of order ($order)" ;;
 		*) fail "$obj: lines out of order ($order): $(cat "$out.err")" ;;
 		esac
 		if [ -n "$as" ]; then
