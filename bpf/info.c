@@ -271,6 +271,37 @@ int info_btf(int btf_fd, uint32_t max_size, struct info_btf *out)
 	return 0;
 }
 
+/* The BPF_PROG_QUERY part of union bpf_attr as 6.6 extended it (link ids and a revision), newer than
+ * the 6.1 headers. */
+struct query_raw {
+	uint32_t target;                  /* target_fd or target_ifindex */
+	uint32_t attach_type, query_flags, attach_flags;
+	uint64_t prog_ids;
+	uint32_t count, pad;
+	uint64_t prog_attach_flags, link_ids, link_attach_flags, revision;
+};
+
+int info_query_links(int ifindex, uint32_t attach_type, uint32_t *link_ids, uint32_t cap, uint32_t *count)
+{
+	enum { MAX = 64 };
+	uint32_t prog_ids[MAX]; /* the kernel writes link ids only alongside program ids */
+	if (cap > MAX)
+		cap = MAX;
+	union {
+		union bpf_attr attr;
+		struct query_raw q;
+	} u;
+	memset(&u, 0, sizeof(u));
+	u.q.target = (uint32_t)ifindex;
+	u.q.attach_type = attach_type;
+	u.q.prog_ids = ptr_to_u64(prog_ids);
+	u.q.link_ids = ptr_to_u64(link_ids);
+	u.q.count = cap;
+	int err = sys_bpf(BPF_PROG_QUERY, &u.attr, sizeof(u.q));
+	*count = u.q.count;
+	return err == -ENOSPC ? 0 : err;
+}
+
 enum info_fd_kind info_fd_kind(int fd)
 {
 	char path[64], target[64];
@@ -279,12 +310,13 @@ enum info_fd_kind info_fd_kind(int fd)
 	if (n < 0)
 		return INFO_FD_UNKNOWN;
 	target[n] = '\0';
-	/* The names anon_inode_getfd gets in kernel/bpf/syscall.c and btf.c. */
+	/* The names anon_inode_getfd gets in kernel/bpf/syscall.c and btf.c ("bpf_link" before 6.x,
+	 * "bpf-link" on 6.18). */
 	if (!strcmp(target, "anon_inode:bpf-prog"))
 		return INFO_FD_PROG;
 	if (!strcmp(target, "anon_inode:bpf-map"))
 		return INFO_FD_MAP;
-	if (!strcmp(target, "anon_inode:bpf_link"))
+	if (!strcmp(target, "anon_inode:bpf_link") || !strcmp(target, "anon_inode:bpf-link"))
 		return INFO_FD_LINK;
 	if (!strcmp(target, "anon_inode:btf"))
 		return INFO_FD_BTF;

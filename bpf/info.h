@@ -77,6 +77,12 @@ struct info_btf {
  * free()) or a negative errno. */
 int info_btf(int btf_fd, uint32_t max_size, struct info_btf *out);
 
+/* BPF_PROG_QUERY of a tcx (or other multi-program) hook on interface ifindex of the caller's network
+ * namespace (kernel 6.6): the ids of the links attached there, up to cap in link_ids (a 0 for a
+ * program attached without a link); *count: how many the kernel has. 0 or a negative errno
+ * (-EINVAL before 6.6 or for other attach types, -ENODEV: no such interface here). */
+int info_query_links(int ifindex, uint32_t attach_type, uint32_t *link_ids, uint32_t cap, uint32_t *count);
+
 enum info_fd_kind { INFO_FD_UNKNOWN, INFO_FD_PROG, INFO_FD_MAP, INFO_FD_LINK, INFO_FD_BTF };
 /* What fd is, from the anonymous inode's name (/proc/self/fd/N -> "anon_inode:bpf-map", ...).
  * INFO_FD_UNKNOWN when /proc is not mounted or the fd is something else. */
