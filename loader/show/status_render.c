@@ -367,9 +367,12 @@ static void render_pins(const struct status *st, bool json, struct strbuf *out)
 		} else {
 			sb_printf(out, "%s\n    ", p->path);
 			if (p->err) {
-				sb_printf(out, "%s: cannot read it (%s)\n", p->kind ? info_fd_kind_name(p->kind) : "pin",
-					  p->err == -ENOTSUP ? "not a program, map or link, or /proc is not mounted"
-							     : sys_errno_name(p->err));
+				if (p->kind)
+					sb_printf(out, "%s: no info (%s)\n", info_fd_kind_name(p->kind), sys_errno_name(p->err));
+				else if (p->err == -ENOTSUP)
+					sb_puts(out, "pin: not a program, map or link, or /proc is not mounted to tell\n");
+				else
+					sb_printf(out, "not a pinned object (BPF_OBJ_GET: %s)\n", sys_errno_name(p->err));
 				continue;
 			}
 			sb_printf(out, "%-5s", info_fd_kind_name(p->kind));

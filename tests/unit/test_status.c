@@ -282,7 +282,7 @@ TEST(status_render_pins)
 	      "json: %s", j);
 	const char *t = render(&st, false, &sb);
 	CHECK(strstr(t, "/sys/fs/bpf/x/maps/m\n    map  5      hash           m                key 4, value 8, max 2\n") &&
-		      strstr(t, "/sys/fs/bpf/x/odd\n    pin: cannot read it (EACCES)\n"),
+		      strstr(t, "/sys/fs/bpf/x/odd\n    not a pinned object (BPF_OBJ_GET: EACCES)\n"),
 	      "text: %s", t);
 	st.npins = 0;
 	CHECK(!strcmp(render(&st, false, &sb), "(no pins)\n") && !strcmp(render(&st, true, &sb), "{\"pins\":[]}\n"),
