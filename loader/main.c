@@ -590,8 +590,9 @@ static int cmd_show(int argc, char **argv)
 	struct run_args a = {0};
 	if (parse_run(argc, argv, &a) || a.ifname || a.pin_dir || a.cgroup || a.nprogs || a.xdp_mode ||
 	    a.force_netlink || a.replace || a.prog_attach || a.show.all_maps) {
+		const char *extra = a.bad ? a.bad : a.ifname; /* a second operand is taken as an interface */
 		fprintf(stderr, "rawload: show PATH takes -i, -n, -d, --json, --trace and -v%s%s\n",
-			a.bad ? "; not " : "", a.bad ? a.bad : "");
+			!a.path ? "; no PATH given" : extra ? "; not " : "", a.path && extra ? extra : "");
 		return 2;
 	}
 	/* As for the main command: signals wait for the display loop, which lets them in. */

@@ -90,6 +90,8 @@ struct walk {
 	int (*fd_by_id)(uint32_t id);
 	size_t size;                                  /* element size */
 	int (*describe)(int fd, void *elem);
+	const char *absent;                           /* what an EINVAL on the first call means (the
+	                                               * kernel lacks the command), or NULL */
 };
 
 static int describe_prog_v(int fd, void *e) { return describe_prog(fd, e); }
@@ -105,8 +107,8 @@ static int walk_ids(const struct walk *w, void **arr, uint32_t *n, const struct 
 			break;
 		if (err == -EPERM)
 			return diag_set(d, err, "status: listing BPF objects needs CAP_SYS_ADMIN (%s: EPERM)", w->cmd);
-		if (err == -EINVAL && steps == 0 && !strcmp(w->what, "link")) {
-			narrate(say, "status: %s: EINVAL: this kernel has no bpf links (before 5.8)", w->cmd);
+		if (err == -EINVAL && steps == 0 && w->absent) {
+			narrate(say, "status: %s: EINVAL: %s", w->cmd, w->absent);
 			return 0;
 		}
 		if (err)
@@ -158,11 +160,12 @@ static int add_iface(void *ctx, const struct nl_iface *iface)
 int status_collect(struct status *st, const struct narrator *say, struct diag *d)
 {
 	static const struct walk progs = {"program", "BPF_PROG_GET_NEXT_ID", sys_prog_next_id, sys_prog_fd_by_id,
-					  sizeof(struct status_prog), describe_prog_v};
+					  sizeof(struct status_prog), describe_prog_v, NULL};
 	static const struct walk maps = {"map", "BPF_MAP_GET_NEXT_ID", sys_map_next_id, sys_map_fd_by_id,
-					 sizeof(struct status_map), describe_map_v};
+					 sizeof(struct status_map), describe_map_v, NULL};
 	static const struct walk links = {"link", "BPF_LINK_GET_NEXT_ID", sys_link_next_id, sys_link_fd_by_id,
-					  sizeof(struct status_link), describe_link_v};
+					  sizeof(struct status_link), describe_link_v,
+					  "this kernel has no bpf links (before 5.8)"};
 	memset(st, 0, sizeof(*st));
 	int err = walk_ids(&progs, (void **)&st->progs, &st->nprogs, say, d);
 	if (!err)
