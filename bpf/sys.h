@@ -47,6 +47,8 @@ struct sys_prog_def {
 	int attach_prog_fd;
 	char *log_buf; /* NULL for no log */
 	uint32_t log_size, log_level;
+	uint32_t *log_true_size; /* with log_buf, if set: receives the size the whole log needs (kernel
+	                          * 6.4+, which then keeps the log's end when it overflows); else 0 */
 };
 /* BPF_PROG_LOAD, retried on EAGAIN (the verifier can be interrupted). */
 int sys_prog_load(const struct sys_prog_def *def);
