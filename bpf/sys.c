@@ -124,6 +124,11 @@ int sys_map_freeze(int map_fd)
 	return sys_bpf(BPF_MAP_FREEZE, &a, ATTR_SIZE(map_fd));
 }
 
+/* BPF_PROG_LOAD's log_true_size (6.4+) follows core_relo_rec_size; older UAPI headers (Debian 12's
+ * are 6.1's) lack the field. Older kernels take the longer attr as long as its tail is zero. */
+#define PROG_LOG_TRUE_SIZE_OFF (offsetof(union bpf_attr, core_relo_rec_size) + sizeof(uint32_t))
+_Static_assert(PROG_LOG_TRUE_SIZE_OFF + sizeof(uint32_t) <= sizeof(union bpf_attr), "bpf_attr too small");
+
 int sys_prog_load(const struct sys_prog_def *def)
 {
 	union bpf_attr a;
@@ -156,9 +161,15 @@ int sys_prog_load(const struct sys_prog_def *def)
 		def->log_buf[0] = '\0';
 	}
 
+	size_t attr_size = ATTR_SIZE(attach_prog_fd);
+	if (def->log_buf && def->log_size && def->log_true_size)
+		attr_size = PROG_LOG_TRUE_SIZE_OFF + sizeof(uint32_t);
+
 	int r = -EAGAIN;
 	for (int i = 0; i < PROG_LOAD_TRIES && r == -EAGAIN; i++)
-		r = sys_bpf(BPF_PROG_LOAD, &a, ATTR_SIZE(attach_prog_fd));
+		r = sys_bpf(BPF_PROG_LOAD, &a, attr_size);
+	if (attr_size > ATTR_SIZE(attach_prog_fd))
+		memcpy(def->log_true_size, (const char *)&a + PROG_LOG_TRUE_SIZE_OFF, sizeof(uint32_t));
 	return r;
 }
 
@@ -322,6 +333,43 @@ int sys_map_fd_by_id(uint32_t id)
 int sys_link_fd_by_id(uint32_t id)
 {
 	return fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
+}
+
+int sys_btf_fd_by_id(uint32_t id)
+{
+	return fd_by_id(BPF_BTF_GET_FD_BY_ID, id);
+}
+
+/* The *_GET_NEXT_ID commands share one layout: start_id in, next_id out. */
+static int next_id(int cmd, uint32_t start_id, uint32_t *out)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.start_id = start_id;
+	int r = sys_bpf(cmd, &a, ATTR_SIZE(open_flags));
+	if (r == 0)
+		*out = a.next_id;
+	return r;
+}
+
+int sys_prog_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_PROG_GET_NEXT_ID, start_id, next);
+}
+
+int sys_map_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_MAP_GET_NEXT_ID, start_id, next);
+}
+
+int sys_link_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_LINK_GET_NEXT_ID, start_id, next);
+}
+
+int sys_btf_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_BTF_GET_NEXT_ID, start_id, next);
 }
 
 uint32_t sys_prog_id(int prog_fd)

@@ -17,7 +17,10 @@
 #include "bpf/sys.h"
 #include "loader/attach/attach.h"
 #include "loader/show/inspect.h"
+#include "loader/show/pinned.h"
+#include "loader/show/status.h"
 #include "loader/load/load.h"
+#include "loader/load/verifier_hint.h"
 #include "loader/obj/obj.h"
 #include "loader/show/show.h"
 
@@ -29,6 +32,10 @@ static const char usage[] =
 	"                                          load maps and programs, report, and close (or pin)\n"
 	"       rawload detach IFACE                remove an XDP program a netlink attach left behind\n"
 	"       rawload unpin DIR                   detach and remove what --pin DIR left\n"
+	"       rawload status [DIR] [--json]       list the kernel's programs, maps, links (with their\n"
+	"                                          targets) and XDP programs; with DIR, the pins under DIR\n"
+	"       rawload show PATH [options]         show pinned maps (one, or every map under a directory)\n"
+	"                                          live, with the BTF the kernel holds (-i, -n, -d, --json)\n"
 	"\n"
 	"options:\n"
 	"  -i, --interval SEC   seconds between snapshots (default 1; fractions allowed)\n"
@@ -49,6 +56,7 @@ static const char usage[] =
 	"      --btf FILE       the kernel's BTF from FILE (raw BTF, or an ELF file with .BTF) instead of\n"
 	"                       /sys/kernel/btf/vmlinux: for CO-RE, BTF attach targets, __ksym, kfuncs\n"
 	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n"
+	"  -h, --help           this text (the manual: man rawload)\n"
 	"\n"
 	"exit status: 0 everything loaded (and attached); 3 a partial load (members the kernel or the\n"
 	"object refuses are named with the reason, the rest loaded and attached); 1 an error, or nothing\n"
@@ -121,15 +129,54 @@ static int open_object(const char *path, struct file_map *fm, struct obj *o)
 	return err;
 }
 
-/* Print a verifier failure: the explaining part of the log first, all of it with -v. */
-static void print_verifier_log(const struct loaded *l)
+/* A known cause of a verifier failure (loader/load/verifier_hint.c): the cause, the C line the
+ * kernel quoted, what usually fixes it. Nothing for an unknown cause: the log says it. prog names
+ * the program when several may be refused (a partial load); NULL after the one that failed it. */
+static void print_verifier_hint(const struct vhint *h, const char *prog)
+{
+	if (!h || h->cause == VHINT_UNKNOWN)
+		return;
+	char who[80] = "";
+	if (prog)
+		snprintf(who, sizeof(who), "prog '%.64s': ", prog);
+	fprintf(stderr, "rawload: %scause: %s\n", who, h->what);
+	if (h->line_kind != VHINT_LINE_NONE && h->source[0]) {
+		const char *label = h->line_kind == VHINT_LINE_LAST ? "last line walked" : "line";
+		if (h->file[0])
+			fprintf(stderr, "rawload: %s%s: %s:%u: %s\n", who, label, h->file, h->line, h->source);
+		else
+			fprintf(stderr, "rawload: %s%s: %s\n", who, label, h->source);
+	}
+	fprintf(stderr, "rawload: %sfix: %s\n", who, h->fix);
+}
+
+/* Print a verifier failure: the cause explained when it is a known one, then the explaining part
+ * of the log; with -v, all of the log and then the explanation (the end of the screen). */
+static void print_verifier_log(const struct obj *o, const struct loaded *l, int err)
 {
 	if (!l->verifier_log || !l->verifier_log[0])
 		return;
+	struct vhint h;
+	if (l->failed_prog >= 0 && (uint32_t)l->failed_prog < o->nprogs) {
+		const struct obj_prog *p = &o->progs[l->failed_prog];
+		struct vhint_prog vp = {.name = p->name, .license = o->license, .err = err};
+		if (p->def) {
+			vp.prog_type = p->def->prog_type;
+			vp.type_name = secdef_prog_type_name(p->def->prog_type);
+		}
+		vhint_explain(l->verifier_log, &vp, &h);
+	} else {
+		h.cause = VHINT_UNKNOWN;
+	}
 	if (verbose) {
-		fprintf(stderr, "rawload: verifier log:\n%s", l->verifier_log);
+		size_t len = strlen(l->verifier_log);
+		/* A log that filled its buffer ends inside a line: end it before what follows. */
+		fprintf(stderr, "rawload: verifier log:\n%s%s", l->verifier_log,
+			l->verifier_log[len - 1] == '\n' ? "" : "\n");
+		print_verifier_hint(&h, NULL);
 		return;
 	}
+	print_verifier_hint(&h, NULL);
 	size_t n;
 	const char *part = load_log_excerpt(l->verifier_log, &n);
 	fprintf(stderr, "rawload: verifier log (end; -v shows all of it):\n%.*s\n", (int)n, part);
@@ -145,7 +192,7 @@ static int load_or_report(const struct obj *o, const struct load_opts *opts, str
 	int err = load_object(o, opts, l, &d);
 	if (err) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
-		print_verifier_log(l);
+		print_verifier_log(o, l, err);
 		load_close(l);
 	}
 	return err;
@@ -167,6 +214,7 @@ static int report_refusals(const struct obj *o, const struct loaded *l, bool eac
 			kbtf++;
 		else if (l->prog_refused[i].why && each)
 			fprintf(stderr, "rawload: prog '%s': not loaded: %s\n", o->progs[i].name, l->prog_refused[i].why);
+		print_verifier_hint(l->prog_refused[i].hint, o->progs[i].name);
 	}
 	if (kbtf) {
 		fprintf(stderr, "rawload: no kernel BTF (%s): ", l->kbtf_why ? l->kbtf_why : "unreadable");
@@ -332,6 +380,41 @@ static int cmd_unpin(int argc, char **argv)
 	}
 	printf("unpinned %s: links detached, pins removed\n", dir);
 	return 0;
+}
+
+/* ---- rawload status [DIR] ------------------------------------------------------------------- */
+
+static int cmd_status(int argc, char **argv)
+{
+	bool json = false;
+	const char *dir = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+			verbose = 1;
+		else if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (argv[i][0] == '-' || dir)
+			return fputs(usage, stderr), 2;
+		else
+			dir = argv[i];
+	}
+	struct status st;
+	struct diag d = {{0}};
+	int err = dir ? status_collect_pins(&st, dir, verbose ? &say : NULL, &d)
+		      : status_collect(&st, verbose ? &say : NULL, &d);
+	if (err) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		return 1;
+	}
+	struct strbuf out = {0};
+	status_render(&st, json, &out);
+	status_close(&st);
+	if (out.oom)
+		fputs("rawload: status: out of memory\n", stderr);
+	else if (out.len)
+		fwrite(out.buf, 1, out.len, stdout);
+	sb_free(&out);
+	return fflush(stdout) == 0 && !out.oom ? 0 : 1;
 }
 
 /* ---- rawload OBJECT [IFACE]: load, attach, show, detach -------------------------------------------- */
@@ -618,6 +701,43 @@ out_obj:
 	return rc;
 }
 
+/* ---- rawload show PATH: pinned maps, the main command's display ----------------------------- */
+
+static int cmd_show(int argc, char **argv)
+{
+	struct run_args a = {0};
+	if (parse_run(argc, argv, &a) || a.ifname || a.pin_dir || a.cgroup || a.nprogs || a.xdp_mode ||
+	    a.force_netlink || a.replace || a.prog_attach || a.show.all_maps) {
+		const char *extra = a.bad ? a.bad : a.ifname; /* a second operand is taken as an interface */
+		fprintf(stderr, "rawload: show PATH takes -i, -n, -d, --json, --trace and -v%s%s\n",
+			!a.path ? "; no PATH given" : extra ? "; not " : "", a.path && extra ? extra : "");
+		return 2;
+	}
+	/* As for the main command: signals wait for the display loop, which lets them in. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	a.show.say = verbose ? &say : NULL;
+	a.show.wait_mask = &old;
+	a.show.emit = emit_stdout;
+	struct diag d = {{0}};
+	if (show_pinned(a.path, &a.show, &say, &stop, &d)) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -632,5 +752,9 @@ int main(int argc, char **argv)
 		return cmd_detach(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "unpin"))
 		return cmd_unpin(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "status"))
+		return cmd_status(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "show"))
+		return cmd_show(argc - 2, argv + 2);
 	return cmd_run(argc - 1, argv + 1);
 }

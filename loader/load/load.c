@@ -206,8 +206,10 @@ enum load_outcome load_outcome(const struct loaded *l)
 
 static void free_refusals(struct load_refusal *r, uint32_t n)
 {
-	for (uint32_t i = 0; r && i < n; i++)
+	for (uint32_t i = 0; r && i < n; i++) {
 		free(r[i].why);
+		free(r[i].hint);
+	}
 	free(r);
 }
 

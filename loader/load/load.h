@@ -52,6 +52,7 @@ struct load_opts {
 };
 
 struct reloc_ext_value;
+struct vhint;
 
 /* A member the load left out, and why. */
 struct load_refusal {
@@ -59,6 +60,9 @@ struct load_refusal {
 	                    * which was refused"); NULL: not refused */
 	bool kernel_btf;   /* refused because it needs the kernel's BTF, which could not be had
 	                    * (loaded.kbtf_why says why): the CLI names these programs together */
+	struct vhint *hint; /* owned: a program refused on its verifier log (a helper or kfunc the
+	                     * type may not call, a CO-RE poison reached) whose cause the verifier-hint
+	                     * module knows: the C line and the fix (verifier_hint.h); NULL otherwise */
 };
 
 struct loaded {

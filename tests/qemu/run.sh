@@ -93,6 +93,12 @@ cp "$BUSYBOX" "$STAGE/bin/busybox" && ln -s busybox "$STAGE/bin/sh" &&
 	cp "$KROOT/boot/config-$KVER" "$STAGE/boot/" || die "cannot fill $STAGE"
 # What the guest is told about itself: which kernel of the matrix, the machine, the objects' byte order.
 printf 'KERNEL=%s\nMACHINE=%s\nBO=%s\n' "$KERNEL" "$MACHINE" "$BO" >"$STAGE/rl/target"
+# The verifier-hint programs (clang 14's build, bpfel) with their sources, whose "expect" lines say
+# the hint: for the little-endian machines.
+if [ -d build/progs-verifier/clang ] && [ "$BO" = bpfel ]; then
+	mkdir -p "$STAGE/rl/progs-verifier" && cp build/progs-verifier/clang/*.o tests/progs-verifier/*.bpf.c \
+		"$STAGE/rl/progs-verifier/" || die "cannot copy the verifier-hint programs"
+fi
 
 # Each module after the modules it depends on (its .modinfo "depends=" list, read with llvm-objcopy,
 # which reads any machine's ELF: the unpacked package has no modules.dep, made by depmod at install).
