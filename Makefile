@@ -352,7 +352,7 @@ $(QEMU_TOOLS_DIR)/udpsend: tests/tools/udpsend.c $(X_INC)/.stamp
 	$(X_STATIC) -Os -static -s -o $@ $<
 # What the guest of one machine needs, built with ARCH set to it (the host's btfmember reads the
 # host kernel's offsets for comparison).
-vm-inputs: $(STATIC_BIN) $(QEMU_TOOLS) $(BUILD)/qemu/btfmember $(if $(X_RUN),cross-progs,examples test-progs)
+vm-inputs: $(STATIC_BIN) $(QEMU_TOOLS) $(BUILD)/qemu/btfmember $(if $(X_RUN),cross-progs,examples test-progs) verifier-progs
 ifneq ($(X_RUN),)
 $(BUILD)/qemu/btfmember: tests/qemu/btfmember.c
 	@$(MAKE) --no-print-directory ARCH=$(HOST_ARCH) $@

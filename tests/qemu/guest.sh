@@ -897,7 +897,7 @@ check_iter() {
 # takes them from the serial log as the unit test's 6.1 fixtures.
 check_verifier_hints() {
 	[ -d /rl/progs-verifier ] || {
-		note "verifier hints: no /rl/progs-verifier (make verifier-progs)"
+		note "verifier hints: no /rl/progs-verifier (make verifier-progs; a big-endian machine gets none: they are built bpfel)"
 		return
 	}
 	for src in /rl/progs-verifier/*.bpf.c; do
@@ -930,6 +930,8 @@ check_verifier_hints() {
 		fi
 		if [ "$cause" = "(none)" ]; then
 			words=$(sed -n 's/^ \* expect words: //p' "$src")
+			# 5.10's verifier still calls a scalar "inv" (renamed "scalar" in later kernels)
+			[ "$KERNEL" = 5.10 ] && words=$(echo "$words" | sed 's/type=scalar/type=inv/g')
 			if [ $rc -eq 1 ] && ! grep -q '^rawload: cause:' "$T/v.err" && grep -qxF "$words" "$T/v.err"; then
 				pass "verifier hint $n: no hint, the kernel's words kept"
 			else
