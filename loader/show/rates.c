@@ -403,3 +403,13 @@ struct show_rates_caps show_rates_caps(const struct show_rates *r)
 {
 	return (struct show_rates_caps){r->max_keys, r->max_hist, r->keys_refused, r->hist_refused};
 }
+
+void show_rates_set_caps(struct show_rates *r, uint32_t max_keys, uint32_t max_hist)
+{
+	if (r->cap)
+		return; /* the arrays are made: too late */
+	if (max_keys < r->max_keys)
+		r->max_keys = max_keys;
+	if (max_hist < r->max_hist)
+		r->max_hist = max_hist;
+}

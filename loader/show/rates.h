@@ -95,5 +95,7 @@ struct show_rates_caps {
 	bool keys_refused, hist_refused;
 };
 struct show_rates_caps show_rates_caps(const struct show_rates *r);
+/* Lower caps than the byte budgets give (tests; a small system): before the first update. */
+void show_rates_set_caps(struct show_rates *r, uint32_t max_keys, uint32_t max_hist);
 
 #endif
