@@ -116,10 +116,12 @@ static struct show_map_state *state_new(const struct show_map_view *m, const str
 	}
 	if (!id_kind(m->type))
 		s->nleaves = show_leaves_find(m->btf, m->btf_value, m->value_size, s->leaves, SHOW_LEAVES_MAX);
-	if (s->nleaves)
+	/* One snapshot (-n 1) has nothing to compare with: nothing is remembered. */
+	if (s->nleaves && opts->count != 1)
 		s->rates = show_rates_new(m->key_size, s->nleaves, opts->sparklines && !opts->json);
 	narrate(opts->say, "show: %s: %u numeric leaves%s", m->name, s->nleaves,
-		s->nleaves && !s->rates ? ", no memory to follow them" : "");
+		!s->nleaves || s->rates ? "" : opts->count == 1 ? " (one snapshot: no changes to show)"
+					       : ", no memory to follow them");
 	return s;
 }
 
