@@ -112,6 +112,16 @@ $(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
+# The USDT target: SystemTap SDT probes (<sys/sdt.h>, systemtap-sdt-dev) in an executable and in a
+# shared library it links with (found next to it: rpath $$ORIGIN).
+USDT_TOOLS := $(BUILD)/usdt_target $(BUILD)/libusdt_lib.so
+TOOLS += $(USDT_TOOLS)
+$(BUILD)/libusdt_lib.so: tests/tools/usdt_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_FLAGS) -fPIC -shared -o $@ $<
+$(BUILD)/usdt_target: tests/tools/usdt_target.c tests/tools/usdt_mem.c tests/tools/usdt_sema.c $(BUILD)/libusdt_lib.so
+	$(CC) $(TOOL_FLAGS) -o $@ $(filter %.c,$^) -L$(BUILD) -lusdt_lib -Wl,-rpath,'$$ORIGIN'
+
 test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
 	@sh tests/run
 

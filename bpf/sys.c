@@ -206,6 +206,17 @@ int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flag
 	return sys_bpf(BPF_LINK_CREATE, &a, ATTR_SIZE(link_create.flags));
 }
 
+int sys_link_create_perf(int prog_fd, int perf_fd, uint64_t cookie)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.link_create.prog_fd = (uint32_t)prog_fd;
+	a.link_create.target_fd = (uint32_t)perf_fd;
+	a.link_create.attach_type = BPF_PERF_EVENT;
+	a.link_create.perf_event.bpf_cookie = cookie;
+	return sys_bpf(BPF_LINK_CREATE, &a, ATTR_SIZE(link_create.perf_event.bpf_cookie));
+}
+
 int sys_link_detach(int link_fd)
 {
 	union bpf_attr a;

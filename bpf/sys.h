@@ -59,6 +59,9 @@ int sys_obj_get(const char *path, uint32_t file_flags);
 
 /* BPF_LINK_CREATE with a target fd or ifindex (target is either, as the attach type wants). */
 int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flags);
+/* BPF_LINK_CREATE of a perf event (BPF_PERF_EVENT, kernel 5.15) with a BPF cookie the program reads
+ * with bpf_get_attach_cookie(). */
+int sys_link_create_perf(int prog_fd, int perf_fd, uint64_t cookie);
 int sys_link_detach(int link_fd);
 /* BPF_LINK_UPDATE: swap the link's program for new_prog_fd; old_prog_fd >= 0 makes it conditional
  * (BPF_F_REPLACE: only if that program is the one attached). */

@@ -8,6 +8,10 @@ set -u
 need="cc:gcc make:make clang:clang llvm-strip:llvm llvm-readelf:llvm musl-gcc:musl-tools
 bpftool:bpftool ip:iproute2 nsenter:util-linux nm:binutils readelf:binutils gzip:gzip"
 [ -f /usr/include/linux/bpf.h ] || need="$need /usr/include/linux/bpf.h:linux-libc-dev"
+# <sys/sdt.h> for the USDT test target (Debian puts it in the multiarch include directory)
+sdt=/usr/include/sys/sdt.h
+for f in /usr/include/*/sys/sdt.h; do [ -e "$f" ] && sdt=$f; done
+need="$need $sdt:systemtap-sdt-dev"
 
 missing=""
 for pair in $need; do

@@ -33,6 +33,7 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 	if (!out->a)
 		return diag_set(d, -ENOMEM, "attach: out of memory");
 	int xdp_owner = -1; /* one XDP program per interface */
+	uint32_t usdt_spec = 0; /* the next free id in the object's USDT spec map */
 
 	for (uint32_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *p = &o->progs[i];
@@ -99,6 +100,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_UPROBE:
 			err = attach_uprobe(o, l, opts, a, d);
 			break;
+		case ATTACH_USDT:
+			err = attach_usdt(o, l, opts, a, &usdt_spec, d);
+			break;
 		case ATTACH_KPROBE:
 			err = attach_kprobe(o, l, opts, a, d);
 			break;
@@ -139,6 +143,9 @@ int attach_pinnable(const struct obj *o, const struct attach_set *set, struct di
 		const struct attachment *a = &set->a[i];
 		if (a->state != ATT_ATTACHED)
 			continue;
+		if (a->nusdt)
+			return diag_set(d, -EOPNOTSUPP, "prog '%s': a USDT attachment (%u uprobes) cannot be pinned yet",
+					o->progs[a->prog].name, a->nusdt);
 		if (a->link_fd < 0 && a->perf_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
 					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
@@ -197,6 +204,10 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 		}
 		if (o->progs[a->prog].def->attach == ATTACH_CGROUP) {
 			detach_cgroup(o, l, a, say);
+			continue;
+		}
+		if (o->progs[a->prog].def->attach == ATTACH_USDT) {
+			detach_usdt(o, a, say);
 			continue;
 		}
 		if (o->progs[a->prog].def->attach == ATTACH_TCX && a->link_fd < 0) {

@@ -6,7 +6,8 @@
  * tracepoint's), kprobe.c (kprobes, kretprobes and ksyscall: a kprobe perf event, likewise),
  * tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a tracing bpf_link, or BPF_RAW_TRACEPOINT_OPEN on
  * older kernels), iter.c (iterators: a bpf_link the display reads through BPF_ITER_CREATE),
- * sk_lookup.c (a netns link on rawload's own network namespace). The driver (attach.c) decides
+ * sk_lookup.c (a netns link on rawload's own network namespace), usdt.c (USDT: a uprobe on every
+ * call site a target's .note.stapsdt lists, each with its argument spec). The driver (attach.c) decides
  * which programs attach where and reports those it cannot attach, by name and reason, rather than
  * skipping them silently. */
 #ifndef RAWLOAD_ATTACH_H
@@ -38,6 +39,13 @@ enum attach_state {
 	ATT_UNSUPPORTED,        /* attach kind not supported yet */
 };
 
+/* One call site of a USDT probe: its own uprobe perf event and link. */
+struct attach_usdt_site {
+	int perf_fd, link_fd;   /* link_fd -1 when attached with the ioctl */
+	uint64_t ip;            /* its address in the ip -> spec id map (no BPF cookies) */
+	bool ip_mapped;         /* that map entry is ours to delete at the end */
+};
+
 struct attachment {
 	uint32_t prog;          /* index into obj.progs */
 	enum attach_state state;
@@ -54,6 +62,9 @@ struct attachment {
 	bool tc_qdisc_made;     /* this attachment made the clsact qdisc: it takes it down at the end */
 	uint32_t xdp_flags;     /* XDP netlink: the mode flags used, needed to detach */
 	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
+	struct attach_usdt_site *usdt; /* USDT: one uprobe per call site (link_fd, perf_fd unused), owned */
+	uint32_t nusdt;
+	int usdt_ip_map;        /* USDT without BPF cookies: the ip -> spec id map's fd, else -1 */
 	char note[200];         /* where it went or why not ("eth0, native mode", "tail-call target") */
 };
 
@@ -119,6 +130,14 @@ int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct atta
 void detach_tc_netlink(struct attachment *a, const char *name, const struct narrator *say);
 int attach_uprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
+/* The file a uprobe or USDT section names, as an absolute path in out (PATH_MAX bytes): a path with
+ * a '/' as written (relative to the current directory), a bare name looked up as libbpf does. */
+int attach_binary_path(const char *path, char *out, struct diag *d);
+/* USDT: *next_spec is the first free spec id in the object's __bpf_usdt_specs map, shared by the
+ * object's USDT programs (advanced past the ids this attachment takes). */
+int attach_usdt(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		struct attachment *a, uint32_t *next_spec, struct diag *d);
+void detach_usdt(const struct obj *o, struct attachment *a, const struct narrator *say);
 int attach_sk_lookup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		     struct attachment *a, struct diag *d);
 int attach_kprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,

@@ -64,6 +64,9 @@ bool show_map_listed(const struct obj *o, uint32_t i, bool all_maps)
 		return false;
 	if (m->origin == MAP_DATA && !all_maps)
 		return false;
+	/* usdt.bpf.h's spec and address maps are the loader's business, like global data. */
+	if (!all_maps && strncmp(m->name, "__bpf_usdt_", 11) == 0)
+		return false;
 	return m->type != BPF_MAP_TYPE_RINGBUF && m->type != BPF_MAP_TYPE_PERF_EVENT_ARRAY;
 }
 
