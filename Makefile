@@ -138,15 +138,16 @@ asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 
 # ---- fuzzing (libFuzzer, clang's libclang-rt): not part of `make test`; FUZZ_SECONDS per target ----
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin
+FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin usdt
 FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS)
 
-fuzz: examples test-progs $(UPROBE_TARGETS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+fuzz: examples test-progs $(UPROBE_TARGETS) $(USDT_TOOLS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 	@mkdir -p $(BUILD)/corpus/obj $(BUILD)/corpus/btf $(BUILD)/corpus/netlink $(BUILD)/corpus/kfacts \
-		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin
+		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin $(BUILD)/corpus/usdt
+	@cp $(USDT_TOOLS) $(BUILD)/corpus/usdt/
 	@head -n 200 /proc/self/mountinfo | split -l 1 - $(BUILD)/corpus/mountinfo/self-
 	@cp examples/*.o $(BUILD)/progs/*.o $(BUILD)/corpus/obj/
 	@cp $(UPROBE_TARGETS) $(BUILD)/corpus/elfbin/
