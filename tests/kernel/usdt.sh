@@ -8,7 +8,11 @@
 # two specs, a shared library, a sleepable usdt.s program) sum exactly to what the target passed.
 # The semaphore: 0 in a process started before rawload, 1 there once rawload attached (the guarded
 # probe fires only then), 0 again after rawload exits; a process started while attached sees 1.
-# Nothing of rawload's remains after SIGINT. (x86-64: the notes' registers are x86-64's.)
+# Nothing of rawload's remains after SIGINT. A program of libbpf-bootstrap's usdt shape, written
+# against vmlinux.h (build/vmlinux/usdt_bootstrap.o), counts exactly the shared library's fires.
+# What cannot attach is refused in one line that says why: a library without USDT notes (Debian's
+# libc, libbpf-bootstrap's target), a probe the file lacks, a malformed target, an object without
+# usdt.bpf.h's maps. (x86-64: the notes' registers are x86-64's.)
 . "$(dirname "$0")/lib.sh"
 
 [ "$(uname -m)" = x86_64 ] || skip "the USDT target's argument specs are x86-64's"
@@ -148,3 +152,39 @@ ask sema
 ask "fire 3"
 [ "$ANSWER" = "fired 3 guarded 0" ] || fail "after rawload: '$ANSWER'"
 note "6 notes at readelf's offsets (semaphore at $SEMA_OFF), 7 perf links with cookies; stats[$SPID] = $want; a new process: $want_new; semaphore 0 -> 1 -> 0; gone after SIGINT"
+
+# ---- libbpf-bootstrap's shape: vmlinux.h, BPF_USDT on a shared library's probe, SEC("usdt") left alone
+BOOT=build/vmlinux/usdt_bootstrap.o
+[ -f "$BOOT" ] || fail "$BOOT is missing (make vmlinux-progs)"
+rl_start boot "$BOOT" --all-maps -i 0.2
+rl_wait_line boot '^rawload: usdt_manual_attach: '
+grep -qxF "rawload: usdt_auto_attach: attached to usdt $ROOT/$LIB:rl_lib:hit, 1 call site via perf links" "$TMP/boot.err" &&
+	grep -qxF "rawload: usdt_manual_attach: not attached: no target in the section name" "$TMP/boot.err" ||
+	fail "boot: $(cat "$TMP/boot.err")"
+ids=$(pid_prog_ids "$RL_PID")
+timeout -s KILL 10 "$TARGET" 6 >/dev/null || fail "$TARGET 6 failed"
+boot_is() {
+	[ "$(grep '^usdt_boo.bss\[0\] = ' "$TMP/boot.out" | tail -n 1)" = "usdt_boo.bss[0] = {hits=6, last_arg1=6, last_arg2=18}" ]
+}
+retry 50 boot_is || fail "boot: $(grep '^usdt_boo.bss' "$TMP/boot.out" | tail -n 1)"
+rl_stop INT
+[ "$RL_RC" -eq 0 ] || fail "boot: exit status $RL_RC: $(cat "$TMP/boot.err")"
+# shellcheck disable=SC2086
+wait_gone $ids
+note "libbpf-bootstrap's shape: hits=6, last arguments 6 and 18"
+
+# ---- refusals, one line each
+refused() { # NAME OBJ PROG WANT-LINE
+	rl_run "$1" "$2" --prog "$3" -n 1
+	[ "$RL_RC" -eq 1 ] || fail "$1: exit status $RL_RC: $(cat "$TMP/$1.err")"
+	grep -qxF "rawload: $4" "$TMP/$1.err" || fail "$1: $(cat "$TMP/$1.err"), expected 'rawload: $4'"
+}
+refused libc build/progs/usdt_refused.bpfel.o on_setjmp \
+	"prog 'on_setjmp': usdt: $(readlink -f "$(ldd "$TARGET" | sed -n 's/.*libc\.so\.6 => \([^ ]*\).*/\1/p')"): elf: no .note.stapsdt section (the file has no USDT probes)"
+refused missing build/progs/usdt_refused.bpfel.o on_missing \
+	"prog 'on_missing': usdt: $ROOT/$TARGET has no probe rl:nope (5 USDT notes)"
+refused badpath build/progs/usdt_refused.bpfel.o on_bad_path \
+	"prog 'on_bad_path': usdt target 'build/usdt_target:args': not PATH:PROVIDER:NAME"
+refused nomaps build/progs/usdt_nomaps.bpfel.o on_args \
+	"prog 'on_args': the object has no maps __bpf_usdt_specs and __bpf_usdt_ip_to_spec_id: include <bpf/usdt.bpf.h> and read arguments with bpf_usdt_arg() or BPF_USDT"
+note "refused: $(sed 's/^rawload: //' "$TMP/libc.err")"
