@@ -122,6 +122,12 @@ $(BUILD)/libusdt_lib.so: tests/tools/usdt_lib.c
 $(BUILD)/usdt_target: tests/tools/usdt_target.c tests/tools/usdt_mem.c tests/tools/usdt_sema.c $(BUILD)/libusdt_lib.so
 	$(CC) $(TOOL_FLAGS) -o $@ $(filter %.c,$^) -L$(BUILD) -lusdt_lib -Wl,-rpath,'$$ORIGIN'
 
+# TCP connections that pick a congestion control by name (the struct_ops test).
+TOOLS += $(BUILD)/tcp_cc
+$(BUILD)/tcp_cc: tests/tools/tcp_cc.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_FLAGS) -D_GNU_SOURCE -o $@ $<
+
 test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
 	@sh tests/run
 

@@ -53,6 +53,7 @@ int sys_map_create(const struct sys_map_def *def)
 	copy_name(a.map_name, def->name);
 	if (def->inner_map_fd > 0)
 		a.inner_map_fd = (uint32_t)def->inner_map_fd;
+	a.btf_vmlinux_value_type_id = def->btf_vmlinux_value_type_id;
 	if (def->btf_fd > 0) {
 		a.btf_fd = (uint32_t)def->btf_fd;
 		a.btf_key_type_id = def->btf_key_type_id;

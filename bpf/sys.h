@@ -19,6 +19,7 @@ struct sys_map_def {
 	int btf_fd; /* 0 (or negative) for none */
 	uint32_t btf_key_type_id, btf_value_type_id;
 	int inner_map_fd; /* map-in-map template; 0 (or negative) for none */
+	uint32_t btf_vmlinux_value_type_id; /* struct_ops: the kernel's value type; 0 for none */
 };
 int sys_map_create(const struct sys_map_def *def);
 int sys_map_lookup(int map_fd, const void *key, void *value, uint64_t flags);

@@ -506,6 +506,8 @@ static int cmd_run(int argc, char **argv)
 	for (uint32_t i = 0; i < set.n; i++)
 		fprintf(stderr, "rawload: %s: %s%s\n", o.progs[set.a[i].prog].name,
 			set.a[i].state == ATT_ATTACHED ? "attached to " : "", set.a[i].note);
+	for (uint32_t i = 0; i < set.nst; i++)
+		fprintf(stderr, "rawload: struct_ops '%s': %s\n", o.maps[o.st_ops[set.st[i].st].map].name, set.st[i].note);
 
 	if (a.pin_dir) {
 		/* Only a run whose attach worked changes the pins: maps and programs, then links. */

@@ -35,10 +35,13 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 	int xdp_owner = -1; /* one XDP program per interface */
 	uint32_t usdt_spec = 0; /* the next free id in the object's USDT spec map */
 
+	out->st = NULL;
+	out->nst = 0;
 	for (uint32_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *p = &o->progs[i];
-		if (l->prog_fds[i] < 0 || (opts->only && !opts->only[i]))
-			continue;
+		bool st_ops = p->def && p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS;
+		if ((l->prog_fds[i] < 0 && !st_ops) || (opts->only && !opts->only[i]))
+			continue; /* a struct_ops program no map uses is not loaded, and said so below */
 		struct attachment *a = &out->a[out->n++];
 		const char *via;
 		int err = 0;
@@ -118,6 +121,10 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 			err = attach_iter(o, l, opts, a, d);
 			break;
 		case ATTACH_NONE:
+			if (st_ops) { /* runs as a member of a struct_ops map, registered below */
+				attach_struct_ops_prog(o, l, a);
+				continue;
+			}
 			a->state = ATT_SKIPPED;
 			snprintf(a->note, sizeof(a->note), "not attached: %s programs have nothing to attach to",
 				 secdef_prog_type_name(p->def->prog_type));
@@ -134,7 +141,10 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 			return err;
 		}
 	}
-	return 0;
+	int err = attach_struct_ops(o, l, opts, out, d);
+	if (err)
+		attach_close(o, l, out, opts->say);
+	return err;
 }
 
 int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d)
@@ -146,6 +156,9 @@ int attach_pinnable(const struct obj *o, const struct attach_set *set, struct di
 		if (a->nusdt)
 			return diag_set(d, -EOPNOTSUPP, "prog '%s': a USDT attachment (%u uprobes) cannot be pinned yet",
 					o->progs[a->prog].name, a->nusdt);
+		if (set->nst)
+			return diag_set(d, -EOPNOTSUPP, "struct_ops '%s': a struct_ops registration cannot be pinned yet",
+					o->maps[o->st_ops[set->st[0].st].map].name);
 		if (a->link_fd < 0 && a->perf_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
 					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
@@ -192,6 +205,7 @@ int attach_pin(const struct obj *o, const struct attach_set *set, const char *di
 void attach_close(const struct obj *o, const struct loaded *l, struct attach_set *set,
 		  const struct narrator *say)
 {
+	detach_struct_ops(o, l, set, say); /* registered last: unregistered first */
 	/* Reverse order: the last attached goes first. */
 	for (uint32_t k = set->n; k-- > 0;) {
 		struct attachment *a = &set->a[k];

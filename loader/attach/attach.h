@@ -7,7 +7,8 @@
  * tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a tracing bpf_link, or BPF_RAW_TRACEPOINT_OPEN on
  * older kernels), iter.c (iterators: a bpf_link the display reads through BPF_ITER_CREATE),
  * sk_lookup.c (a netns link on rawload's own network namespace), usdt.c (USDT: a uprobe on every
- * call site a target's .note.stapsdt lists, each with its argument spec). The driver (attach.c) decides
+ * call site a target's .note.stapsdt lists, each with its argument spec), struct_ops.c (struct_ops
+ * maps registered with a map update or a struct_ops link). The driver (attach.c) decides
  * which programs attach where and reports those it cannot attach, by name and reason, rather than
  * skipping them silently. */
 #ifndef RAWLOAD_ATTACH_H
@@ -68,9 +69,19 @@ struct attachment {
 	char note[200];         /* where it went or why not ("eth0, native mode", "tail-call target") */
 };
 
+/* A struct_ops map registered with the kernel (per obj.st_ops that was created). */
+struct attach_st_ops {
+	uint32_t st;            /* index into obj.st_ops */
+	int link_fd;            /* .struct_ops.link: the struct_ops link; -1 for a map update */
+	bool registered;        /* to unregister at the end */
+	char note[120];         /* "registered as tcp_congestion_ops through a struct_ops link" */
+};
+
 struct attach_set {
 	struct attachment *a;
 	uint32_t n;
+	struct attach_st_ops *st; /* struct_ops registrations, owned */
+	uint32_t nst;
 };
 
 /* Attach every loaded program its section says how to attach. Programs whose kind is not
@@ -138,6 +149,13 @@ int attach_binary_path(const char *path, char *out, struct diag *d);
 int attach_usdt(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		struct attachment *a, uint32_t *next_spec, struct diag *d);
 void detach_usdt(const struct obj *o, struct attachment *a, const struct narrator *say);
+/* struct_ops (struct_ops.c): every struct_ops map registered, after the programs loaded (each
+ * program's attachment names its member: attach_struct_ops_prog); detach_struct_ops unregisters. */
+int attach_struct_ops(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attach_set *set, struct diag *d);
+void detach_struct_ops(const struct obj *o, const struct loaded *l, struct attach_set *set,
+		       const struct narrator *say);
+void attach_struct_ops_prog(const struct obj *o, const struct loaded *l, struct attachment *a);
 int attach_sk_lookup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		     struct attachment *a, struct diag *d);
 int attach_kprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,

@@ -18,6 +18,7 @@
 #include "loader/load/btf_fixup.h"
 #include "loader/load/load_internal.h"
 #include "loader/load/reloc.h"
+#include "loader/load/struct_ops.h"
 
 enum { LOG_START = 64 * 1024, LOG_MAX = 16 * 1024 * 1024 };
 
@@ -170,6 +171,8 @@ void load_kernel_map_def(const struct loaded *l, uint32_t i, struct sys_map_def 
 		def->btf_key_type_id = m->btf_key;
 		def->btf_value_type_id = m->btf_value;
 	}
+	if (m->origin == MAP_STRUCT_OPS)
+		load_struct_ops_map_def(l, i, def);
 }
 
 /* Is fd a map? (BPF_OBJ_GET hands back whatever is pinned: a map, a program or a link.) */
@@ -291,7 +294,7 @@ static int create_map(struct loaded *l, const struct load_opts *opts, uint32_t i
 			fd = sys_map_create(&def);
 	}
 	/* EPERM is about rights or memory, never about the BTF ids: only other refusals retry without. */
-	if (fd < 0 && fd != -EPERM && def.btf_fd >= 0) {
+	if (fd < 0 && fd != -EPERM && def.btf_fd >= 0 && m->origin != MAP_STRUCT_OPS) {
 		narrate(opts->say, "map '%s': BPF_MAP_CREATE with BTF ids refused (%s); retrying without",
 			m->name, sys_errno_name(fd));
 		def.btf_fd = -1;
@@ -314,6 +317,9 @@ static int create_map(struct loaded *l, const struct load_opts *opts, uint32_t i
 
 static int pass_create_maps(struct loaded *l, const struct load_opts *opts, struct diag *d)
 {
+	int st_err = load_struct_ops_resolve(l, opts, d); /* the kernel's layouts of struct_ops maps */
+	if (st_err)
+		return st_err;
 	for (uint32_t i = 0; i < l->o->nmaps; i++) {
 		if (l->o->maps[i].origin == MAP_INNER || l->map_fds[i] >= 0)
 			continue;
@@ -492,6 +498,12 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 		return diag_set(d, -ENOTSUP, "prog '%s': section '%s' names no program type rawload knows",
 				p->name, p->sec_name);
 	}
+	uint32_t st_btf_id = 0, st_member = 0;
+	if (p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS &&
+	    load_struct_ops_prog(l, i, &st_btf_id, &st_member) == 1) {
+		narrate(opts->say, "prog '%s': no struct_ops map uses it: not loaded", p->name);
+		return 0;
+	}
 	l->failed_prog = (int)i; /* until it loads */
 	err = reloc_link(o, i, &lp, d);
 	if (err)
@@ -556,6 +568,10 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 		def.prog_flags |= BPF_F_SLEEPABLE;
 	if (p->def->flags & SECDEF_XDP_FRAGS)
 		def.prog_flags |= BPF_F_XDP_HAS_FRAGS;
+	if (p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS) { /* the kernel's ops struct and member */
+		def.attach_btf_id = st_btf_id;
+		def.expected_attach_type = st_member;
+	}
 	if (p->def->flags & SECDEF_BTF_ID) {
 		err = attach_btf_id(l, opts, p, &def.attach_btf_id, d);
 		if (err) {
@@ -608,10 +624,15 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	}
 	l->prog_fds[i] = fd;
 	l->failed_prog = -1;
-	narrate(opts->say, "prog '%s': BPF_PROG_LOAD %s%s%s, %u func_info, %u line_info -> fd %d", p->name,
-		secdef_prog_type_name(def.type), def.expected_attach_type ? " expected_attach_type " : "",
-		def.expected_attach_type ? secdef_attach_type_name(def.expected_attach_type) : "",
-		def.func_info_cnt, def.line_info_cnt, fd);
+	if (def.type == BPF_PROG_TYPE_STRUCT_OPS)
+		narrate(opts->say, "prog '%s': BPF_PROG_LOAD struct_ops attach_btf_id %u (%s), member %u (%s), %u func_info, %u line_info -> fd %d",
+			p->name, def.attach_btf_id, o->st_ops[l->st_progs[i].st].type_name, def.expected_attach_type,
+			l->st_progs[i].member_name, def.func_info_cnt, def.line_info_cnt, fd);
+	else
+		narrate(opts->say, "prog '%s': BPF_PROG_LOAD %s%s%s, %u func_info, %u line_info -> fd %d", p->name,
+			secdef_prog_type_name(def.type), def.expected_attach_type ? " expected_attach_type " : "",
+			def.expected_attach_type ? secdef_attach_type_name(def.expected_attach_type) : "",
+			def.func_info_cnt, def.line_info_cnt, fd);
 	return 0;
 }
 
@@ -800,6 +821,7 @@ void load_close(struct loaded *l)
 	if (l->btf_fd >= 0)
 		close(l->btf_fd);
 	drop_kernel_btf(l);
+	load_struct_ops_free(l);
 	free(l->ext_vals);
 	free(l->kconfig_image);
 	free(l->map_fds);

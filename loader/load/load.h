@@ -25,6 +25,8 @@ struct load_opts {
 };
 
 struct reloc_ext_value;
+struct load_struct_ops;
+struct load_st_prog;
 
 struct loaded {
 	const struct obj *o;
@@ -46,6 +48,8 @@ struct loaded {
 	struct core_cache core_cache; /* CO-RE candidates in the kernel's BTF, by local type */
 	bool xdp_attach_type_refused; /* kernel refused expected_attach_type BPF_XDP once: stop passing it */
 	bool memlock_raised;          /* RLIMIT_MEMLOCK raised (or tried) after an EPERM: never twice */
+	struct load_struct_ops *st_ops; /* per obj.st_ops: the kernel's layout (loader/load/struct_ops.h) */
+	struct load_st_prog *st_progs;  /* per obj.progs: what struct_ops programs load as */
 };
 
 /* Run every pass. On failure everything made so far is closed, except that l->failed_prog and

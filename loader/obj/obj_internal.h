@@ -28,5 +28,6 @@ int obj_parse_maps(struct obj *o, struct diag *d);      /* loader/obj/maps.c */
 int obj_parse_externs(struct obj *o, struct diag *d);   /* loader/obj/externs.c, after maps */
 int obj_parse_inits(struct obj *o, struct diag *d);     /* loader/obj/maps.c, after programs */
 int obj_parse_relocs(struct obj *o, struct diag *d);    /* loader/obj/relocs.c */
+int obj_parse_struct_ops(struct obj *o, struct diag *d); /* loader/obj/struct_ops.c, after maps */
 
 #endif
