@@ -149,6 +149,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 
 int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d)
 {
+	if (set->nst)
+		return diag_set(d, -EOPNOTSUPP, "struct_ops '%s': a struct_ops registration cannot be pinned yet",
+				o->maps[o->st_ops[set->st[0].st].map].name);
 	for (uint32_t i = 0; i < set->n; i++) {
 		const struct attachment *a = &set->a[i];
 		if (a->state != ATT_ATTACHED)
@@ -156,9 +159,6 @@ int attach_pinnable(const struct obj *o, const struct attach_set *set, struct di
 		if (a->nusdt)
 			return diag_set(d, -EOPNOTSUPP, "prog '%s': a USDT attachment (%u uprobes) cannot be pinned yet",
 					o->progs[a->prog].name, a->nusdt);
-		if (set->nst)
-			return diag_set(d, -EOPNOTSUPP, "struct_ops '%s': a struct_ops registration cannot be pinned yet",
-					o->maps[o->st_ops[set->st[0].st].map].name);
 		if (a->link_fd < 0 && a->perf_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
 					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",

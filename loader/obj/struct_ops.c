@@ -237,7 +237,8 @@ int obj_parse_struct_ops(struct obj *o, struct diag *d)
 				w++;
 			o->st_ops[v].first_func = from;
 			o->st_ops[v].nfuncs = w - from;
-			err = name_members(o, &o->st_ops[v], &funcs[from], w - from, d);
+			if (w > from) /* funcs is NULL while there are none */
+				err = name_members(o, &o->st_ops[v], funcs + from, w - from, d);
 			from = w;
 		}
 	}
