@@ -82,6 +82,15 @@ vmlinux-progs:
 $(BUILD)/vmlinux/%.o: tests/progs-vmlinux/%.bpf.c $(VMLINUX_H) $(BPF_HDRS)
 	$(CLANG) $(BPF_CFLAGS) -I$(BUILD)/vmlinux -target bpfel -c -o $@ $<
 
+# Target BTF for the --btf tests (tests/btf/layouts.c): clang's .BTF in an object, both byte orders
+# (the ELF form), and that section alone (the raw form).
+BTF_FIXTURES := $(BUILD)/target-btf/layouts.bpfel.o $(BUILD)/target-btf/layouts.bpfeb.o $(BUILD)/target-btf/layouts.btf
+$(BUILD)/target-btf/layouts.%.o: tests/btf/layouts.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O2 -target $* -c -o $@ $<
+$(BUILD)/target-btf/layouts.btf: $(BUILD)/target-btf/layouts.bpfel.o
+	llvm-objcopy --dump-section .BTF=$@ $<
+
 # ---- tests ---------------------------------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 TEST_HDRS := $(wildcard tests/unit/*.h tests/kernel/*.h)
@@ -128,7 +137,8 @@ $(BUILD)/tcp_cc: tests/tools/tcp_cc.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_FLAGS) -D_GNU_SOURCE -o $@ $<
 
-test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
+test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
+	$(BTF_FIXTURES) rawload-static
 	@sh tests/run
 
 deps:

@@ -25,7 +25,8 @@ static const char usage[] =
 	"usage: rawload OBJECT [IFACE] [options]   load, attach every program, show what they collect\n"
 	"                                          until Ctrl-C (SIGINT/SIGTERM/SIGHUP), then detach\n"
 	"       rawload inspect OBJECT [--json]     print what the object holds (no kernel, any user)\n"
-	"       rawload load OBJECT [--pin DIR]     load maps and programs, report, and close (or pin)\n"
+	"       rawload load OBJECT [--pin DIR] [--btf FILE]\n"
+	"                                          load maps and programs, report, and close (or pin)\n"
 	"       rawload detach IFACE                remove an XDP program a netlink attach left behind\n"
 	"       rawload unpin DIR                   detach and remove what --pin DIR left\n"
 	"\n"
@@ -45,7 +46,13 @@ static const char usage[] =
 	"      --prog-attach    attach cgroup programs with BPF_PROG_ATTACH instead of a bpf_link\n"
 	"      --pin DIR        attach, pin links and maps under DIR (bpffs) and exit; a second run\n"
 	"                       reuses the pinned maps (counters survive)\n"
+	"      --btf FILE       the kernel's BTF from FILE (raw BTF, or an ELF file with .BTF) instead of\n"
+	"                       /sys/kernel/btf/vmlinux: for CO-RE, BTF attach targets, __ksym, kfuncs\n"
 	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n"
+	"\n"
+	"exit status: 0 everything loaded (and attached); 3 a partial load (members the kernel or the\n"
+	"object refuses are named with the reason, the rest loaded and attached); 1 an error, or nothing\n"
+	"usable loaded; 2 bad arguments\n"
 	"\n"
 	"attached by section: xdp and tcx (tc/ingress, tcx/egress, ...) to IFACE, else the default\n"
 	"route's interface; cgroup (cgroup_skb/egress, cgroup/connect4, ...) to the --cgroup directory;\n"
@@ -128,6 +135,10 @@ static void print_verifier_log(const struct loaded *l)
 	fprintf(stderr, "rawload: verifier log (end; -v shows all of it):\n%.*s\n", (int)n, part);
 }
 
+/* Exit statuses: everything loaded (and attached), 0; an error or nothing usable, 1; bad arguments,
+ * 2; a partial load (some members refused, the rest loaded and attached), 3. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
+
 static int load_or_report(const struct obj *o, const struct load_opts *opts, struct loaded *l)
 {
 	struct diag d = {{0}};
@@ -138,6 +149,42 @@ static int load_or_report(const struct obj *o, const struct load_opts *opts, str
 		load_close(l);
 	}
 	return err;
+}
+
+/* What a load left out, on stderr: with each, one line per refused member (`load` lists them on
+ * stdout instead); the programs refused for want of the kernel's BTF on one line, with how to
+ * give one; and a summary when anything was refused. Returns the exit status the load alone
+ * deserves: EXIT_OK, EXIT_PARTIAL or EXIT_FAIL (nothing usable). */
+static int report_refusals(const struct obj *o, const struct loaded *l, bool each)
+{
+	uint32_t kbtf = 0, loaded = 0;
+	for (uint32_t i = 0; i < o->nmaps && each; i++)
+		if (l->map_refused[i].why)
+			fprintf(stderr, "rawload: map '%s': not created: %s\n", o->maps[i].name, l->map_refused[i].why);
+	for (uint32_t i = 0; i < o->nprogs; i++) {
+		loaded += l->prog_fds[i] >= 0;
+		if (l->prog_refused[i].kernel_btf)
+			kbtf++;
+		else if (l->prog_refused[i].why && each)
+			fprintf(stderr, "rawload: prog '%s': not loaded: %s\n", o->progs[i].name, l->prog_refused[i].why);
+	}
+	if (kbtf) {
+		fprintf(stderr, "rawload: no kernel BTF (%s): ", l->kbtf_why ? l->kbtf_why : "unreadable");
+		for (uint32_t i = 0, k = 0; i < o->nprogs; i++)
+			if (l->prog_refused[i].kernel_btf)
+				fprintf(stderr, "%s'%s'", k++ ? ", " : "", o->progs[i].name);
+		fprintf(stderr, " need%s it (CO-RE, BTF attach targets, kfuncs or __ksym); give one with --btf FILE "
+			"(the kernel's /sys/kernel/btf/vmlinux from another build of this kernel, or an ELF with .BTF)\n",
+			kbtf == 1 ? "s" : "");
+	}
+	enum load_outcome out = load_outcome(l);
+	if (out == LOAD_ALL)
+		return EXIT_OK;
+	fprintf(stderr, "rawload: %s: %u of %u programs loaded, %u refused; %u map%s refused%s\n",
+		out == LOAD_NOTHING ? "nothing usable loaded" : "partial load", loaded, o->nprogs, l->nrefused_progs,
+		l->nrefused_maps, l->nrefused_maps == 1 ? "" : "s",
+		out == LOAD_NOTHING ? "" : " (exit status 3)");
+	return out == LOAD_NOTHING ? EXIT_FAIL : EXIT_PARTIAL;
 }
 
 /* The one operand of inspect/detach/unpin, taking -v (and --json where json is given) on the way.
@@ -171,6 +218,8 @@ static int cmd_load(int argc, char **argv)
 			verbose = 1;
 		else if (!strcmp(argv[i], "--pin") && i + 1 < argc)
 			opts.pin_dir = argv[++i];
+		else if (!strcmp(argv[i], "--btf") && i + 1 < argc)
+			opts.btf_path = argv[++i];
 		else if (argv[i][0] == '-' || path)
 			return fputs(usage, stderr), 2;
 		else
@@ -188,33 +237,52 @@ static int cmd_load(int argc, char **argv)
 	if (load_or_report(&o, &opts, &l)) {
 		obj_close(&o);
 		unmap_file(&fm);
-		return 1;
+		return EXIT_FAIL;
 	}
+	char tbuf[24];
 	for (uint32_t i = 0; i < o.nprogs; i++) {
+		const char *type = o.progs[i].def ? secdef_prog_type_name(o.progs[i].def->prog_type) : "unknown";
+		if (l.prog_refused[i].why) {
+			printf("prog %-20s %-14s refused: %s\n", o.progs[i].name, type, l.prog_refused[i].why);
+			continue;
+		}
+		if (l.prog_fds[i] < 0) { /* skipped, or a struct_ops program no map uses (libbpf leaves those too) */
+			if (o.progs[i].def && o.progs[i].def->prog_type == BPF_PROG_TYPE_STRUCT_OPS &&
+			    !(opts.skip_prog && opts.skip_prog[i]))
+				printf("prog %-20s %-14s not loaded: no struct_ops map uses it\n", o.progs[i].name, type);
+			continue;
+		}
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
 		memset(&info, 0, sizeof(info));
 		sys_obj_info(l.prog_fds[i], &info, &len);
-		printf("prog %-20s %-14s id %u, %u bytes translated, %u jited\n", o.progs[i].name,
-		       secdef_prog_type_name(o.progs[i].def->prog_type), info.id, info.xlated_prog_len,
-		       info.jited_prog_len);
+		printf("prog %-20s %-14s id %u, %u bytes translated, %u jited\n", o.progs[i].name, type, info.id,
+		       info.xlated_prog_len, info.jited_prog_len);
 	}
 	for (uint32_t i = 0; i < o.nmaps; i++) {
+		const char *type = obj_map_type_name(o.maps[i].type);
+		if (!strcmp(type, "?"))
+			snprintf(tbuf, sizeof(tbuf), "type %u", o.maps[i].type), type = tbuf;
+		if (l.map_refused[i].why) {
+			printf("map  %-20s %-14s refused: %s\n", o.maps[i].name, type, l.map_refused[i].why);
+			continue;
+		}
 		if (l.map_fds[i] < 0)
 			continue;
 		struct bpf_map_info info;
 		uint32_t len = sizeof(info);
 		memset(&info, 0, sizeof(info));
 		sys_obj_info(l.map_fds[i], &info, &len);
-		printf("map  %-20s %-14s id %u%s\n", o.maps[i].name, obj_map_type_name(o.maps[i].type), info.id,
+		printf("map  %-20s %-14s id %u%s\n", o.maps[i].name, type, info.id,
 		       l.map_reused[i] ? " (reused from its pin)" : "");
 	}
 	if (opts.pin_dir)
 		printf("pinned under %s\n", opts.pin_dir);
+	int rc = fflush(stdout) == 0 ? report_refusals(&o, &l, false) : EXIT_FAIL;
 	load_close(&l);
 	obj_close(&o);
 	unmap_file(&fm);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return rc;
 }
 
 /* ---- rawload inspect ----------------------------------------------------------------------- */
@@ -311,7 +379,7 @@ static int parse_ms(const char *s)
 }
 
 struct run_args {
-	const char *path, *ifname, *pin_dir, *cgroup;
+	const char *path, *ifname, *pin_dir, *cgroup, *btf_path;
 	struct show_opts show;
 	uint32_t xdp_mode;
 	bool force_netlink, replace, prog_attach;
@@ -372,6 +440,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->pin_dir = v;
 		} else if (!strcmp(o, "--cgroup")) {
 			a->cgroup = v;
+		} else if (!strcmp(o, "--btf")) {
+			a->btf_path = v;
 		} else if (!strcmp(o, "--prog")) {
 			if (a->nprogs == 64)
 				return a->bad = o, -1;
@@ -490,7 +560,8 @@ static int cmd_run(int argc, char **argv)
 	if (!wants_cgroup && a.cgroup)
 		fprintf(stderr, "rawload: note: %s has no cgroup program to attach to %s\n", a.path, a.cgroup);
 
-	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir, .defer_pin = true};
+	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir, .defer_pin = true,
+			       .btf_path = a.btf_path};
 	struct attach_opts ao = {.say = lo.say, .ifindex = ifindex, .ifname = a.ifname, .xdp_mode = a.xdp_mode,
 				 .force_netlink = a.force_netlink, .replace = a.replace, .pin_dir = a.pin_dir,
 				 .cgroup = a.cgroup, .cgroup_prog_attach = a.prog_attach, .only = only};
@@ -499,6 +570,15 @@ static int cmd_run(int argc, char **argv)
 	struct diag d = {{0}};
 	if (load_or_report(&o, &lo, &l))
 		goto out_obj;
+	int load_rc = report_refusals(&o, &l, true);
+	bool chosen_loaded = false; /* any program that is to be attached */
+	for (uint32_t i = 0; i < o.nprogs; i++)
+		chosen_loaded |= only[i] && l.prog_fds[i] >= 0;
+	if (load_rc == EXIT_FAIL || (o.nprogs && !chosen_loaded)) {
+		if (load_rc != EXIT_FAIL)
+			fprintf(stderr, "rawload: none of the programs asked for loaded\n");
+		goto out_load;
+	}
 	if (attach_all(&o, &l, &ao, &set, &d)) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
 		goto out_load;
@@ -522,7 +602,7 @@ static int cmd_run(int argc, char **argv)
 		for (uint32_t i = 0; i < set.n; i++)
 			set.a[i].pinned = true;
 		attach_close(&o, &l, &set, lo.say);
-		rc = 0;
+		rc = load_rc;
 		goto out_load;
 	}
 
@@ -530,7 +610,7 @@ static int cmd_run(int argc, char **argv)
 	a.show.wait_mask = &old;
 	a.show.emit = emit_stdout;
 	a.show.attached = &set;
-	rc = show_run(&o, &l, &a.show, &stop, &d) ? 1 : 0;
+	rc = show_run(&o, &l, &a.show, &stop, &d) ? EXIT_FAIL : load_rc;
 	if (rc)
 		fprintf(stderr, "rawload: %s\n", d.msg);
 	attach_close(&o, &l, &set, lo.say);

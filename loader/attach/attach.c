@@ -40,8 +40,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 	for (uint32_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *p = &o->progs[i];
 		bool st_ops = p->def && p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS;
-		if ((l->prog_fds[i] < 0 && !st_ops) || (opts->only && !opts->only[i]))
-			continue; /* a struct_ops program no map uses is not loaded, and said so below */
+		/* Not loaded: refused (the CLI names those), or a struct_ops program no map uses (said below). */
+		if ((l->prog_fds[i] < 0 && (!st_ops || l->prog_refused[i].why)) || (opts->only && !opts->only[i]))
+			continue;
 		struct attachment *a = &out->a[out->n++];
 		const char *via;
 		int err = 0;

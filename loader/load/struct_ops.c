@@ -60,7 +60,7 @@ static int kernel_types(const struct loaded *l, const struct obj_struct_ops *so,
 	ls->value_type_id = btf_find(l->vmlinux, BTF_KIND_STRUCT, value_name);
 	if (!ls->type_id || !ls->value_type_id)
 		return diag_set(d, -ESRCH,
-				"struct_ops '%s': this kernel has no struct_ops type %s (its BTF has no struct %s): it cannot register one",
+				"struct_ops '%s': this kernel has no struct_ops type %s (its BTF has no struct %s)",
 				var, so->type_name, ls->type_id ? value_name : so->type_name);
 	const struct btf_type *vt = btf_type(l->vmlinux, ls->value_type_id);
 	const struct btf_type *kt = btf_type(l->vmlinux, ls->type_id);
@@ -84,7 +84,7 @@ static int layout_one(struct loaded *l, const struct load_opts *opts, uint32_t k
 	const struct obj_struct_ops *so = &o->st_ops[k];
 	const char *var = o->maps[so->map].name;
 	struct load_struct_ops *ls = &l->st_ops[k];
-	uint32_t data_off;
+	uint32_t data_off = 0;
 	int err = kernel_types(l, so, var, ls, &data_off, d);
 	if (err)
 		return err;
@@ -162,9 +162,9 @@ static int layout_one(struct loaded *l, const struct load_opts *opts, uint32_t k
 					       var, o->progs[p].name, so->type_name, name, sp->member_name);
 				break;
 			}
-			if (!sp->used)
-				*sp = (struct load_st_prog){.used = true, .btf_id = ls->type_id, .member = (uint32_t)j,
-							    .st = k, .member_name = name};
+			if (!sp->used) /* (a refused map named earlier stays named) */
+				*sp = (struct load_st_prog){.used = true, .refused_map = sp->refused_map, .btf_id = ls->type_id,
+							    .member = (uint32_t)j, .st = k, .member_name = name};
 			ls->slots[ls->nslots++] = (struct load_st_slot){.offset = at, .prog = p};
 			narrate(opts->say, "struct_ops '%s':   .%s -> kernel member %d at %u: prog '%s'", var, name, j, at,
 				o->progs[p].name);
@@ -186,24 +186,61 @@ static int layout_one(struct loaded *l, const struct load_opts *opts, uint32_t k
 	return err;
 }
 
+/* Map k cannot be laid out: refuse it, undo what it said of its programs, and let those no other
+ * map uses be refused with it (by name, in progs.c). */
+static int refuse_one(struct loaded *l, const struct load_opts *opts, uint32_t k, const char *why)
+{
+	const struct obj *o = l->o;
+	const struct obj_struct_ops *so = &o->st_ops[k];
+	struct load_struct_ops *ls = &l->st_ops[k];
+	for (uint32_t s = 0; s < ls->nslots; s++) {
+		struct load_st_prog *sp = &l->st_progs[ls->slots[s].prog];
+		if (sp->used && sp->st == k)
+			*sp = (struct load_st_prog){.refused_map = sp->refused_map};
+	}
+	free(ls->image);
+	free(ls->slots);
+	*ls = (struct load_struct_ops){0};
+	for (uint32_t f = 0; f < so->nfuncs; f++) {
+		struct load_st_prog *sp = &l->st_progs[o->st_funcs[so->first_func + f].prog];
+		if (!sp->used && !sp->refused_map)
+			sp->refused_map = o->maps[so->map].name;
+	}
+	return load_refuse_map(l, opts, so->map, "%s", why);
+}
+
 int load_struct_ops_resolve(struct loaded *l, const struct load_opts *opts, struct diag *d)
 {
 	const struct obj *o = l->o;
 	if (!o->nst_ops || l->st_ops)
 		return 0;
-	if (l->btf_fd < 0)
-		return diag_set(d, -EINVAL, "struct_ops '%s': its map needs the object's BTF, which the kernel did not take",
-				o->maps[o->st_ops[0].map].name);
-	int err = load_vmlinux_btf(l, opts, d);
-	if (err)
-		return diag_wrap(d, err, "struct_ops '%s': ", o->maps[o->st_ops[0].map].name);
 	l->st_ops = calloc(o->nst_ops, sizeof(*l->st_ops));
 	l->st_progs = calloc(o->nprogs + 1, sizeof(*l->st_progs));
 	if (!l->st_ops || !l->st_progs)
 		return diag_set(d, -ENOMEM, "struct_ops: out of memory");
-	for (uint32_t k = 0; k < o->nst_ops && !err; k++)
-		err = layout_one(l, opts, k, d);
-	return err;
+	struct diag kd = {{0}};
+	char why[sizeof(kd.msg) + 40] = "";
+	int err = 0;
+	if (l->btf_fd < 0)
+		snprintf(why, sizeof(why), "a struct_ops map needs the object's BTF, which the kernel did not take");
+	else if ((err = load_vmlinux_btf(l, opts, &kd)) == -ENOMEM)
+		return diag_set(d, err, "%s", kd.msg);
+	else if (err)
+		snprintf(why, sizeof(why), "it needs the kernel's BTF: %s", kd.msg);
+	for (uint32_t k = 0; k < o->nst_ops; k++) {
+		const char *var = o->maps[o->st_ops[k].map].name;
+		if (!why[0]) {
+			kd.msg[0] = '\0';
+			err = layout_one(l, opts, k, &kd);
+			if (err == -ENOMEM)
+				return diag_set(d, err, "%s", kd.msg);
+		}
+		if (why[0] || err)
+			err = refuse_one(l, opts, k, why[0] ? why : load_unsubject(kd.msg, "struct_ops", var));
+		if (err)
+			return diag_set(d, err, "struct_ops '%s': out of memory", var);
+	}
+	return 0;
 }
 
 void load_struct_ops_map_def(const struct loaded *l, uint32_t i, struct sys_map_def *def)
@@ -228,8 +265,11 @@ void load_struct_ops_map_def(const struct loaded *l, uint32_t i, struct sys_map_
 	}
 }
 
-int load_struct_ops_prog(const struct loaded *l, uint32_t i, uint32_t *btf_id, uint32_t *member)
+int load_struct_ops_prog(const struct loaded *l, uint32_t i, uint32_t *btf_id, uint32_t *member,
+			 const char **refused_map)
 {
+	if (refused_map)
+		*refused_map = l->st_progs ? l->st_progs[i].refused_map : NULL;
 	if (!l->st_progs || !l->st_progs[i].used)
 		return 1;
 	*btf_id = l->st_progs[i].btf_id;

@@ -33,7 +33,8 @@ struct load_struct_ops {
 
 /* What a struct_ops program is loaded as (per obj.progs). */
 struct load_st_prog {
-	bool used;              /* some struct_ops map points to it */
+	bool used;              /* some struct_ops map that was laid out points to it */
+	const char *refused_map; /* else, a map pointing to it that was refused (its name), or NULL */
 	uint32_t btf_id;        /* attach_btf_id: the kernel's ops struct */
 	uint32_t member;        /* expected_attach_type: the member's index in that struct */
 	uint32_t st;            /* the first map using it: index into obj.st_ops */
@@ -41,16 +42,19 @@ struct load_st_prog {
 };
 
 /* The kernel's layout of every struct_ops map of the object, from its BTF: fills l->st_ops and
- * l->st_progs. Returns 0, or a negative errno with d set: -ESRCH when the kernel has no such ops
- * type ("struct_ops 'x': this kernel has no struct_ops type sched_ext_ops ..."), -EINVAL when a
- * member set in the object is missing in the kernel's type or differs in kind or size. */
+ * l->st_progs. A map that cannot be laid out is refused (load_refuse_map) with why: the kernel has
+ * no such ops type ("this kernel has no struct_ops type sched_ext_ops ..."), a member set in the
+ * object is missing in the kernel's type or differs in kind or size, the kernel's BTF or the
+ * object's cannot be had. Returns 0, or -ENOMEM with d set. */
 int load_struct_ops_resolve(struct loaded *l, const struct load_opts *opts, struct diag *d);
 /* The kernel-side definition of struct_ops map i: the kernel's value size and type id, the
  * object's BTF (the kernel wants it, with no key/value ids). */
 void load_struct_ops_map_def(const struct loaded *l, uint32_t i, struct sys_map_def *def);
-/* For struct_ops program i: 0 with *btf_id and *member set; 1 when no struct_ops map uses it (it
- * is not loaded, as libbpf leaves such programs alone). */
-int load_struct_ops_prog(const struct loaded *l, uint32_t i, uint32_t *btf_id, uint32_t *member);
+/* For struct_ops program i: 0 with *btf_id and *member set; 1 when no map that was laid out uses
+ * it: then *refused_map (if given) names a refused map that would have, else NULL (no map uses it:
+ * it is not loaded, as libbpf leaves such programs alone). */
+int load_struct_ops_prog(const struct loaded *l, uint32_t i, uint32_t *btf_id, uint32_t *member,
+			 const char **refused_map);
 void load_struct_ops_free(struct loaded *l);
 
 #endif

@@ -220,7 +220,7 @@ static void snapshot(struct show *s)
 		sb_putc(&s->out, '\n');
 	}
 	for (uint32_t i = 0; i < o->nmaps; i++) {
-		if (!show_map_listed(o, i, s->opts->all_maps))
+		if (!show_map_listed(o, i, s->opts->all_maps) || s->loaded->map_fds[i] < 0) /* refused: said at load */
 			continue;
 		if (json) {
 			sb_puts(&s->out, any ? "," : "");
