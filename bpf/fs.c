@@ -329,6 +329,14 @@ static int find_cgroup2(char *out, size_t n, struct diag *d)
 	return found > 0;
 }
 
+int fs_cgroup2_find(char *out, size_t n, struct diag *d)
+{
+	int r = find_cgroup2(out, n, d);
+	if (r == 0)
+		return diag_set(d, -ENOENT, "cgroup2: not mounted (no cgroup2 line in /proc/self/mountinfo)");
+	return r < 0 ? r : 0;
+}
+
 /* dir exists, is a directory and holds nothing: a place to mount on. */
 static int empty_dir(const char *dir)
 {

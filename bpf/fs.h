@@ -46,6 +46,10 @@ int fs_is_cgroup2(const char *path);
  * 1 (mounted now) or a negative errno with d set ("cgroup2: ..."); -ERANGE when out is too small. */
 int fs_cgroup2_dir(char *out, size_t n, struct diag *d);
 
+/* The cgroup2 mount fs_cgroup2_dir would pick, without ever mounting one (for readers such as
+ * `rawload status`). 0 (found), or a negative errno with d set: -ENOENT when there is none. */
+int fs_cgroup2_find(char *out, size_t n, struct diag *d);
+
 /* One line of /proc/self/mountinfo, split in place. Pure: no I/O, no allocation. */
 struct fs_mountinfo {
 	const char *root;   /* the directory of the file system that is mounted ("/": all of it) */

@@ -17,6 +17,8 @@
 #include "bpf/sys.h"
 #include "loader/attach/attach.h"
 #include "loader/show/inspect.h"
+#include "loader/show/pinned.h"
+#include "loader/show/status.h"
 #include "loader/load/load.h"
 #include "loader/obj/obj.h"
 #include "loader/show/show.h"
@@ -29,6 +31,10 @@ static const char usage[] =
 	"                                          load maps and programs, report, and close (or pin)\n"
 	"       rawload detach IFACE                remove an XDP program a netlink attach left behind\n"
 	"       rawload unpin DIR                   detach and remove what --pin DIR left\n"
+	"       rawload status [DIR] [--json]       list the kernel's programs, maps, links (with their\n"
+	"                                          targets) and XDP programs; with DIR, the pins under DIR\n"
+	"       rawload show PATH [options]         show pinned maps (one, or every map under a directory)\n"
+	"                                          live, with the BTF the kernel holds (-i, -n, -d, --json)\n"
 	"\n"
 	"options:\n"
 	"  -i, --interval SEC   seconds between snapshots (default 1; fractions allowed)\n"
@@ -338,6 +344,41 @@ static int cmd_unpin(int argc, char **argv)
 	return 0;
 }
 
+/* ---- rawload status [DIR] ------------------------------------------------------------------- */
+
+static int cmd_status(int argc, char **argv)
+{
+	bool json = false;
+	const char *dir = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+			verbose = 1;
+		else if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (argv[i][0] == '-' || dir)
+			return fputs(usage, stderr), 2;
+		else
+			dir = argv[i];
+	}
+	struct status st;
+	struct diag d = {{0}};
+	int err = dir ? status_collect_pins(&st, dir, verbose ? &say : NULL, &d)
+		      : status_collect(&st, verbose ? &say : NULL, &d);
+	if (err) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		return 1;
+	}
+	struct strbuf out = {0};
+	status_render(&st, json, &out);
+	status_close(&st);
+	if (out.oom)
+		fputs("rawload: status: out of memory\n", stderr);
+	else if (out.len)
+		fwrite(out.buf, 1, out.len, stdout);
+	sb_free(&out);
+	return fflush(stdout) == 0 && !out.oom ? 0 : 1;
+}
+
 /* ---- rawload OBJECT [IFACE]: load, attach, show, detach -------------------------------------------- */
 
 static volatile sig_atomic_t stop;
@@ -624,6 +665,43 @@ out_obj:
 	return rc;
 }
 
+/* ---- rawload show PATH: pinned maps, the main command's display ----------------------------- */
+
+static int cmd_show(int argc, char **argv)
+{
+	struct run_args a = {0};
+	if (parse_run(argc, argv, &a) || a.ifname || a.pin_dir || a.cgroup || a.nprogs || a.xdp_mode ||
+	    a.force_netlink || a.replace || a.prog_attach || a.show.all_maps) {
+		const char *extra = a.bad ? a.bad : a.ifname; /* a second operand is taken as an interface */
+		fprintf(stderr, "rawload: show PATH takes -i, -n, -d, --json, --trace and -v%s%s\n",
+			!a.path ? "; no PATH given" : extra ? "; not " : "", a.path && extra ? extra : "");
+		return 2;
+	}
+	/* As for the main command: signals wait for the display loop, which lets them in. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	a.show.say = verbose ? &say : NULL;
+	a.show.wait_mask = &old;
+	a.show.emit = emit_stdout;
+	struct diag d = {{0}};
+	if (show_pinned(a.path, &a.show, &say, &stop, &d)) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -638,5 +716,9 @@ int main(int argc, char **argv)
 		return cmd_detach(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "unpin"))
 		return cmd_unpin(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "status"))
+		return cmd_status(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "show"))
+		return cmd_show(argc - 2, argv + 2);
 	return cmd_run(argc - 1, argv + 1);
 }

@@ -6,8 +6,8 @@ set -u
 
 # command -> Debian package
 need="cc:gcc make:make clang:clang llvm-strip:llvm llvm-readelf:llvm musl-gcc:musl-tools
-bpftool:bpftool ip:iproute2 nsenter:util-linux nm:binutils readelf:binutils gzip:gzip
-unshare:util-linux chroot:coreutils llvm-objcopy:llvm"
+bpftool:bpftool ip:iproute2 nsenter:util-linux setpriv:util-linux nm:binutils readelf:binutils gzip:gzip
+unshare:util-linux chroot:coreutils llvm-objcopy:llvm jq:jq"
 [ -f /usr/include/linux/bpf.h ] || need="$need /usr/include/linux/bpf.h:linux-libc-dev"
 # <sys/sdt.h> for the USDT test target (Debian puts it in the multiarch include directory)
 sdt=/usr/include/sys/sdt.h
