@@ -139,8 +139,24 @@ $(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
-test: deps all test-progs vmlinux-progs verifier-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests \
-	$(TOOLS) $(BTF_FIXTURES) rawload-static
+# The USDT target: SystemTap SDT probes (<sys/sdt.h>, systemtap-sdt-dev) in an executable and in a
+# shared library it links with (found next to it: rpath $$ORIGIN).
+USDT_TOOLS := $(BUILD)/usdt_target $(BUILD)/libusdt_lib.so
+TOOLS += $(USDT_TOOLS)
+$(BUILD)/libusdt_lib.so: tests/tools/usdt_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_FLAGS) -fPIC -shared -o $@ $<
+$(BUILD)/usdt_target: tests/tools/usdt_target.c tests/tools/usdt_mem.c tests/tools/usdt_sema.c $(BUILD)/libusdt_lib.so
+	$(CC) $(TOOL_FLAGS) -o $@ $(filter %.c,$^) -L$(BUILD) -lusdt_lib -Wl,-rpath,'$$ORIGIN'
+
+# TCP connections that pick a congestion control by name (the struct_ops test).
+TOOLS += $(BUILD)/tcp_cc
+$(BUILD)/tcp_cc: tests/tools/tcp_cc.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_FLAGS) -D_GNU_SOURCE -o $@ $<
+
+test: deps all test-progs vmlinux-progs verifier-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
+	$(BTF_FIXTURES) rawload-static
 	@sh tests/run
 
 deps:
@@ -156,15 +172,16 @@ asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 
 # ---- fuzzing (libFuzzer, clang's libclang-rt): not part of `make test`; FUZZ_SECONDS per target ----
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin vhint
+FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin vhint usdt
 FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS)
 
-fuzz: examples test-progs $(UPROBE_TARGETS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+fuzz: examples test-progs $(UPROBE_TARGETS) $(USDT_TOOLS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 	@mkdir -p $(BUILD)/corpus/obj $(BUILD)/corpus/btf $(BUILD)/corpus/netlink $(BUILD)/corpus/kfacts \
-		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin $(BUILD)/corpus/vhint
+		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin $(BUILD)/corpus/vhint $(BUILD)/corpus/usdt
+	@cp $(USDT_TOOLS) $(BUILD)/corpus/usdt/
 	@head -n 200 /proc/self/mountinfo | split -l 1 - $(BUILD)/corpus/mountinfo/self-
 	@cp examples/*.o $(BUILD)/progs/*.o $(BUILD)/corpus/obj/
 	@cp $(UPROBE_TARGETS) $(BUILD)/corpus/elfbin/

@@ -294,8 +294,12 @@ static int cmd_load(int argc, char **argv)
 			printf("prog %-20s %-14s refused: %s\n", o.progs[i].name, type, l.prog_refused[i].why);
 			continue;
 		}
-		if (l.prog_fds[i] < 0)
-			continue; /* skipped */
+		if (l.prog_fds[i] < 0) { /* skipped, or a struct_ops program no map uses (libbpf leaves those too) */
+			if (o.progs[i].def && o.progs[i].def->prog_type == BPF_PROG_TYPE_STRUCT_OPS &&
+			    !(opts.skip_prog && opts.skip_prog[i]))
+				printf("prog %-20s %-14s not loaded: no struct_ops map uses it\n", o.progs[i].name, type);
+			continue;
+		}
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
 		memset(&info, 0, sizeof(info));
@@ -665,6 +669,8 @@ static int cmd_run(int argc, char **argv)
 	for (uint32_t i = 0; i < set.n; i++)
 		fprintf(stderr, "rawload: %s: %s%s\n", o.progs[set.a[i].prog].name,
 			set.a[i].state == ATT_ATTACHED ? "attached to " : "", set.a[i].note);
+	for (uint32_t i = 0; i < set.nst; i++)
+		fprintf(stderr, "rawload: struct_ops '%s': %s\n", o.maps[o.st_ops[set.st[i].st].map].name, set.st[i].note);
 
 	if (a.pin_dir) {
 		/* Only a run whose attach worked changes the pins: maps and programs, then links. */
