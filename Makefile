@@ -125,11 +125,16 @@ $(BUILD)/udpsend: tests/tools/udpsend.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
+# A command's standard output on a pseudo-terminal (the display's terminal form, tested).
+$(BUILD)/ptyrun: tests/tools/ptyrun.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
 # The uprobe target, three ways: a PIE (ET_DYN), a fixed-address executable (ET_EXEC, addresses !=
 # file offsets) and a PIE with only .dynsym (stripped, symbols exported). Built with clang and fixed
 # flags whatever CC/CFLAGS say: the ELF unit tests hold offsets transcribed from readelf for them.
 UPROBE_TARGETS := $(BUILD)/uprobe_target $(BUILD)/uprobe_target_nopie $(BUILD)/uprobe_target_dynsym
-TOOLS := $(BUILD)/udpsend $(UPROBE_TARGETS)
+TOOLS := $(BUILD)/udpsend $(BUILD)/ptyrun $(UPROBE_TARGETS)
 TOOL_FLAGS := -std=c17 -O2 -Wall -Wextra -Werror
 $(BUILD)/uprobe_target: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
@@ -141,8 +146,24 @@ $(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
-test: deps all test-progs vmlinux-progs verifier-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests \
-	$(TOOLS) $(BTF_FIXTURES) rawload-static
+# The USDT target: SystemTap SDT probes (<sys/sdt.h>, systemtap-sdt-dev) in an executable and in a
+# shared library it links with (found next to it: rpath $$ORIGIN).
+USDT_TOOLS := $(BUILD)/usdt_target $(BUILD)/libusdt_lib.so
+TOOLS += $(USDT_TOOLS)
+$(BUILD)/libusdt_lib.so: tests/tools/usdt_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_FLAGS) -fPIC -shared -o $@ $<
+$(BUILD)/usdt_target: tests/tools/usdt_target.c tests/tools/usdt_mem.c tests/tools/usdt_sema.c $(BUILD)/libusdt_lib.so
+	$(CC) $(TOOL_FLAGS) -o $@ $(filter %.c,$^) -L$(BUILD) -lusdt_lib -Wl,-rpath,'$$ORIGIN'
+
+# TCP connections that pick a congestion control by name (the struct_ops test).
+TOOLS += $(BUILD)/tcp_cc
+$(BUILD)/tcp_cc: tests/tools/tcp_cc.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_FLAGS) -D_GNU_SOURCE -o $@ $<
+
+test: deps all test-progs vmlinux-progs verifier-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
+	$(BTF_FIXTURES) rawload-static
 	@sh tests/run
 
 deps:
@@ -158,15 +179,16 @@ asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 
 # ---- fuzzing (libFuzzer, clang's libclang-rt): not part of `make test`; FUZZ_SECONDS per target ----
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin vhint
+FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin vhint usdt
 FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS)
 
-fuzz: examples test-progs $(UPROBE_TARGETS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+fuzz: examples test-progs $(UPROBE_TARGETS) $(USDT_TOOLS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 	@mkdir -p $(BUILD)/corpus/obj $(BUILD)/corpus/btf $(BUILD)/corpus/netlink $(BUILD)/corpus/kfacts \
-		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin $(BUILD)/corpus/vhint
+		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin $(BUILD)/corpus/vhint $(BUILD)/corpus/usdt
+	@cp $(USDT_TOOLS) $(BUILD)/corpus/usdt/
 	@head -n 200 /proc/self/mountinfo | split -l 1 - $(BUILD)/corpus/mountinfo/self-
 	@cp examples/*.o $(BUILD)/progs/*.o $(BUILD)/corpus/obj/
 	@cp $(UPROBE_TARGETS) $(BUILD)/corpus/elfbin/

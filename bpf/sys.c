@@ -53,6 +53,7 @@ int sys_map_create(const struct sys_map_def *def)
 	copy_name(a.map_name, def->name);
 	if (def->inner_map_fd > 0)
 		a.inner_map_fd = (uint32_t)def->inner_map_fd;
+	a.btf_vmlinux_value_type_id = def->btf_vmlinux_value_type_id;
 	if (def->btf_fd > 0) {
 		a.btf_fd = (uint32_t)def->btf_fd;
 		a.btf_key_type_id = def->btf_key_type_id;
@@ -215,6 +216,17 @@ int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flag
 	a.link_create.attach_type = attach_type;
 	a.link_create.flags = flags;
 	return sys_bpf(BPF_LINK_CREATE, &a, ATTR_SIZE(link_create.flags));
+}
+
+int sys_link_create_perf(int prog_fd, int perf_fd, uint64_t cookie)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.link_create.prog_fd = (uint32_t)prog_fd;
+	a.link_create.target_fd = (uint32_t)perf_fd;
+	a.link_create.attach_type = BPF_PERF_EVENT;
+	a.link_create.perf_event.bpf_cookie = cookie;
+	return sys_bpf(BPF_LINK_CREATE, &a, ATTR_SIZE(link_create.perf_event.bpf_cookie));
 }
 
 int sys_link_detach(int link_fd)

@@ -53,6 +53,8 @@ struct load_opts {
 
 struct reloc_ext_value;
 struct vhint;
+struct load_struct_ops;
+struct load_st_prog;
 
 /* A member the load left out, and why. */
 struct load_refusal {
@@ -93,6 +95,8 @@ struct loaded {
 	bool xdp_attach_type_refused; /* a program loaded only without expected_attach_type BPF_XDP: stop passing it */
 	bool memlock_raised;          /* RLIMIT_MEMLOCK raised (or tried) after an EPERM: never twice */
 	char memlock_note[192];       /* why it could not be raised ("" when it could or was not tried) */
+	struct load_struct_ops *st_ops; /* per obj.st_ops: the kernel's layout (loader/load/struct_ops.h) */
+	struct load_st_prog *st_progs;  /* per obj.progs: what struct_ops programs load as */
 };
 
 /* Run every pass. Returns 0 when the object loaded, wholly or in part (l->*_refused say which

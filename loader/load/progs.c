@@ -13,6 +13,7 @@
 #include "btf/core.h"
 #include "loader/load/kfeat.h"
 #include "loader/load/verifier_hint.h"
+#include "loader/load/struct_ops.h"
 
 enum { LOG_START = 64 * 1024, LOG_MAX = 16 * 1024 * 1024 };
 
@@ -381,6 +382,17 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	l->verifier_log = NULL;
 	if (!p->def)
 		return load_refuse_prog(l, opts, i, false, "section '%s' names no program type rawload knows", p->sec_name);
+	uint32_t st_btf_id = 0, st_member = 0;
+	if (p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS) { /* its kernel struct and member, from its map */
+		const char *refused_map = NULL;
+		int r = load_struct_ops_prog(l, i, &st_btf_id, &st_member, &refused_map);
+		if (r == 1 && refused_map)
+			return load_refuse_prog(l, opts, i, false, "it serves struct_ops '%s', which was not created", refused_map);
+		if (r == 1) {
+			narrate(opts->say, "prog '%s': no struct_ops map uses it: not loaded", p->name);
+			return 0;
+		}
+	}
 	err = reloc_link(o, i, &lp, d);
 	if (err)
 		return err == -ENOMEM ? err : refuse_with(l, opts, i, false, d);
@@ -449,6 +461,10 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 		def.prog_flags |= BPF_F_SLEEPABLE;
 	if (p->def->flags & SECDEF_XDP_FRAGS)
 		def.prog_flags |= BPF_F_XDP_HAS_FRAGS;
+	if (p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS) {
+		def.attach_btf_id = st_btf_id;
+		def.expected_attach_type = st_member;
+	}
 	if (p->def->flags & SECDEF_BTF_ID) {
 		err = attach_btf_id(l, opts, p, &def.attach_btf_id, d);
 		if (err) {
@@ -490,10 +506,15 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	free(l->verifier_log); /* it served its refusal, if any */
 	l->verifier_log = NULL;
 	l->prog_fds[i] = fd;
-	narrate(opts->say, "prog '%s': BPF_PROG_LOAD %s%s%s, %u func_info, %u line_info -> fd %d", p->name,
-		secdef_prog_type_name(def.type), def.expected_attach_type ? " expected_attach_type " : "",
-		def.expected_attach_type ? secdef_attach_type_name(def.expected_attach_type) : "",
-		def.func_info_cnt, def.line_info_cnt, fd);
+	if (def.type == BPF_PROG_TYPE_STRUCT_OPS)
+		narrate(opts->say, "prog '%s': BPF_PROG_LOAD struct_ops attach_btf_id %u (%s), member %u (%s), %u func_info, %u line_info -> fd %d",
+			p->name, def.attach_btf_id, o->st_ops[l->st_progs[i].st].type_name, def.expected_attach_type,
+			l->st_progs[i].member_name, def.func_info_cnt, def.line_info_cnt, fd);
+	else
+		narrate(opts->say, "prog '%s': BPF_PROG_LOAD %s%s%s, %u func_info, %u line_info -> fd %d", p->name,
+			secdef_prog_type_name(def.type), def.expected_attach_type ? " expected_attach_type " : "",
+			def.expected_attach_type ? secdef_attach_type_name(def.expected_attach_type) : "",
+			def.func_info_cnt, def.line_info_cnt, fd);
 	return 0;
 }
 
