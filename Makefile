@@ -298,8 +298,10 @@ test-unit: examples test-progs $(UPROBE_TARGETS) $(XBUILD)/unit-tests
 	@echo "unit tests: $(XBUILD)/unit-tests$(if $(X_RUN), under $(X_RUN))"
 	@RAWLOAD_ROOT=$(CURDIR) $(X_RUN) $(XBUILD)/unit-tests
 
-# BPF objects for the target: its register names (__TARGET_ARCH_) and its byte order.
-X_BPF_CFLAGS := $(filter-out -D__TARGET_ARCH_%,$(BPF_CFLAGS)) -D__TARGET_ARCH_$(X_BPF_ARCH)
+# BPF objects for the target: its register names (__TARGET_ARCH_), its <asm/...> (struct pt_regs,
+# user_pt_regs) and its byte order.
+X_BPF_CFLAGS := $(filter-out -D__TARGET_ARCH_% -idirafter $(UAPI_ARCH),$(BPF_CFLAGS)) -D__TARGET_ARCH_$(X_BPF_ARCH) \
+	-idirafter $(if $(X_RUN),/usr/$(X_GNU)/include,$(UAPI_ARCH))
 X_PROGS := $(PROG_SRCS:tests/progs/%.bpf.c=$(XBUILD)/progs/%.$(X_BPF_TARGET).o) \
 	$(EXAMPLE_SRCS:examples/%.bpf.c=$(XBUILD)/examples/%.o)
 cross-progs: $(X_PROGS)
