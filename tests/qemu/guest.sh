@@ -206,13 +206,15 @@ check_objects() {
 
 # expected_refusals OBJ: the members this kernel must refuse while the rest of OBJ loads, each as
 # KIND:NAME:TEXT (KIND prog or map; TEXT, one word found case-blind in the reason: the feature or version):
-# on 5.10 the bloom filter map (5.16) and bpf_loop's callback (callbacks 5.13, bpf_loop 5.17); without
+# on 5.10 the bloom filter map (5.16), bpf_loop's callback (callbacks 5.13, bpf_loop 5.17) and a
+# sleepable uprobe (5.10 lets only fentry/fexit/fmod_ret and lsm programs sleep); without
 # the JIT, the callback (the verifier: "callbacks are not allowed in non-JITed programs", read by
 # loader/load/kfeat.c as a kernel without the JIT).
 expected_refusals() {
 	case "$KERNEL:$1" in
 	5.10:btf_maps.$BO.o) echo "map:bloom:5.16" ;;
 	5.10:subprogs.$BO.o) echo "prog:sub_a:5.1" ;;
+	5.10:usdt_count.$BO.o) echo "prog:on_args_sleepable:sleepable" ;; # sleepable uprobes are newer
 	*:subprogs.$BO.o) [ $JIT -eq 0 ] && echo "prog:sub_a:JIT-compiled" ;;
 	esac
 }
