@@ -10,6 +10,7 @@
 
 #include "btf_builder.h"
 #include "check.h"
+#include "common/endian.h"
 #include "slurp.h"
 #include "loader/load/load_internal.h"
 #include "loader/load/struct_ops.h"
@@ -137,10 +138,13 @@ struct layout {
 static int lay_out(struct layout *t, const struct kernel_opts *k, int patch_at, struct diag *d)
 {
 	memset(t, 0, sizeof(*t));
-	t->file = slurp("build/progs/struct_ops.bpfel.o", &t->size);
+	/* The object in the host's byte order: the image goes to this kernel as it is, and the checks
+	 * read its fields as host integers. */
+	const char *rel = host_is_big_endian() ? "build/progs/struct_ops.bpfeb.o" : "build/progs/struct_ops.bpfel.o";
+	t->file = slurp(rel, &t->size);
 	if (!t->file)
-		return diag_set(d, -ENOENT, "build/progs/struct_ops.bpfel.o is missing");
-	int err = obj_parse(&t->o, "struct_ops.bpfel.o", t->file, t->size, d);
+		return diag_set(d, -ENOENT, "%s is missing", rel);
+	int err = obj_parse(&t->o, rel + strlen("build/progs/"), t->file, t->size, d);
 	if (err)
 		return err;
 	if (patch_at >= 0)
