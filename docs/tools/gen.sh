@@ -52,7 +52,12 @@ for doc in $DOCS; do
 		sed -E -f docs/tools/normalise.sed "$doc" >"$new.was"
 		sed -E -f docs/tools/normalise.sed "$new" >"$new.now"
 		if ! cmp -s "$new.was" "$new.now"; then
-			echo "$doc is stale: run make docs (as root). What changed, with run-to-run details normalised (- in the document, + now):"
+			if [ "$what" = --check-code ]; then
+				how="make docs (as root), or 'sh docs/tools/gen.sh --code' for code blocks alone"
+			else
+				how="make docs (as root)"
+			fi
+			echo "$doc is stale: run $how. What changed, with run-to-run details normalised (- in the document, + now):"
 			diff -u "$new.was" "$new.now" | sed 1,2d | head -n 80
 			rc=1
 		fi
