@@ -299,7 +299,7 @@ demo: deps all $(BUILD)/udpsend
 # docs/walkthrough.md and docs/kernel.md quote real -v output, strace lines and code: regenerated
 # from real runs (as root; docs/tools/gen.sh) after the narration changes. tests/kernel/docs.sh
 # fails while they are stale.
-docs: deps all test-progs $(TOOLS)
+docs: deps all test-progs vmlinux-progs $(TOOLS)
 	@sh docs/tools/gen.sh
 
 clean:

@@ -5,7 +5,7 @@
 # from the running kernel's BTF (another kernel build has other offsets).
 s/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/HH:MM:SS/g
 s/(^|[^A-Za-z_])(fd|id|ifindex|BPF_PSEUDO_MAP_FD|BPF_PSEUDO_MAP_VALUE|PMU type) -?[0-9]+/\1\2 N/g
-s/(^|[^A-Za-z_])([a-z_]*fd|[a-z_]*ifindex|ifi_index|IFLA_XDP_FD|IFLA_XDP_EXPECTED_FD|TCA_BPF_FD|pid|ppid|id|config|attach_btf_id|load_time)=-?[0-9]+/\1\2=N/g
+s/(^|[^A-Za-z_])([a-z_]*fd|[a-z_]*ifindex|ifi_index|IFLA_XDP_FD|IFLA_XDP_EXPECTED_FD|TCA_BPF_FD|pid|ppid|id|config|attach_btf_id|btf_vmlinux_value_type_id|load_time)=-?[0-9]+/\1\2=N/g
 s/(perf_event_open\(\{type=)0x[0-9a-f]+/\1N/
 s/^(close|read|ioctl|sendto|mmap|munmap)\([0-9]+/\1(N/
 s/(MAP_SHARED, |MAP_PRIVATE, )[0-9]+/\1N/
@@ -20,3 +20,4 @@ s/rawload-runs-[0-9]+/rawload-runs-PID/g
 s/\/sys\/fs\/cgroup(\/unified)?\//\/sys\/fs\/cgroup\//g
 s/0x[0-9a-f]{10,}/0x.../g
 s/nlmsg_seq=[0-9]{5,}/nlmsg_seq=N/g
+s/rl_c[cl]_[0-9]{9}/rl_cX_PID/g

@@ -12,14 +12,16 @@
 #   execsnoop    rawload -v examples/execsnoop.o; one known exec ("docs-walk" runs ./docs-hello); SIGINT
 #   under strace, one snapshot each (-n 1), then rawload detaches by itself:
 #   xdp-link, xdp-netlink, tcx-link, tc-netlink, cgroup-link, cgroup-attach, tracepoint, raw-tp,
-#   tp-btf, uprobe, iter, sk-lookup, perf-buffer (the display of a perf event array); load-show-ip (rawload load: global data), pin and unpin
+#   tp-btf, uprobe, iter, sk-lookup, usdt, struct-ops, perf-buffer (the display of a perf event
+#   array); load-show-ip (rawload load: global data), pin and unpin
 . "$(dirname "$0")/../../tests/kernel/lib.sh"
 OUT=${1:?usage: docs/tools/runs.sh OUTDIR}
 mkdir -p "$OUT" || fail "mkdir $OUT"
 need strace
 for f in build/progs/tcx_count.bpfel.o build/progs/cgroup_count.bpfel.o build/progs/raw_tp.bpfel.o \
 	build/progs/tp_btf_count.bpfel.o build/progs/uprobe_count.bpfel.o build/progs/iter_task.bpfel.o \
-	build/progs/sk_lookup_count.bpfel.o build/progs/perf_events.bpfel.o build/uprobe_target; do
+	build/progs/sk_lookup_count.bpfel.o build/progs/perf_events.bpfel.o build/progs/usdt_count.bpfel.o \
+	build/uprobe_target build/usdt_target build/vmlinux/rl_cc.o; do
 	[ -f "$f" ] || fail "$f is missing (make docs builds it)"
 done
 
@@ -90,6 +92,16 @@ st_run tp-btf build/progs/tp_btf_count.bpfel.o --prog count_exec $ONE
 st_run uprobe build/progs/uprobe_count.bpfel.o --prog on_call $ONE
 st_run iter build/progs/iter_task.bpfel.o $ONE
 st_run sk-lookup build/progs/sk_lookup_count.bpfel.o $ONE
+st_run usdt build/progs/usdt_count.bpfel.o --prog on_args $ONE
+# struct_ops: a copy of build/vmlinux/rl_cc.o (two tcp_congestion_ops) whose registered names carry
+# this run's pid, as tests/kernel/struct_ops.sh makes them, so parallel runs never clash.
+cp build/vmlinux/rl_cc.o "$TMP/rl_cc.o" || fail "cp rl_cc.o"
+for pair in "rl_cc_000000000:$(printf 'rl_cc_%09d' $$)" "rl_cl_000000000:$(printf 'rl_cl_%09d' $$)"; do
+	at=$(grep -obUa "${pair%%:*}" "$TMP/rl_cc.o" | cut -d: -f1)
+	[ "$(echo "$at" | wc -w)" -eq 1 ] || fail "placeholder ${pair%%:*} found at '$at' in rl_cc.o, expected once"
+	printf '%s' "${pair#*:}" | dd of="$TMP/rl_cc.o" bs=1 seek="$at" conv=notrunc 2>/dev/null || fail "dd"
+done
+st_run struct-ops "$TMP/rl_cc.o" $ONE
 st_run perf-buffer build/progs/perf_events.bpfel.o "$DEV_RX" $ONE
 st_run load-show-ip load -v examples/show-ip.o
 st_run pin examples/counter.o "$DEV_RX" --pin "$PIN_BASE-pin" -v

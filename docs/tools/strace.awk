@@ -7,6 +7,7 @@
 #  - drops fields that are zero or NULL (what rawload left unset), strace's /* comments */, and the
 #    bytes of a BTF blob (btf_size says how many); pointers into rawload's memory become 0x...;
 #  - prints a program's instructions after its BPF_PROG_LOAD line, one per line ("    insn 4: {...}");
+#  - names what strace 6.1 leaves as numbers: BPF_TCX_INGRESS/EGRESS, BPF_STRUCT_OPS, BPF_F_LINK;
 #  - decodes the rtnetlink requests strace 6.1 leaves as bytes (RTM_SETLINK with IFLA_XDP,
 #    RTM_NEWQDISC/RTM_NEWTFILTER with TCA_KIND/TCA_OPTIONS).
 BEGIN {
@@ -43,6 +44,8 @@ function shorten(s,   old) {
 	# type whose value is 0 although the program is no cgroup program
 	sub(/attach_type=0x2e/, "attach_type=BPF_TCX_INGRESS", s)
 	sub(/attach_type=0x2f/, "attach_type=BPF_TCX_EGRESS", s)
+	sub(/attach_type=0x2c/, "attach_type=BPF_STRUCT_OPS", s)
+	sub(/map_flags=0x2000,/, "map_flags=BPF_F_LINK,", s)
 	if (s !~ /prog_type=BPF_PROG_TYPE_CGROUP_SKB/)
 		sub(/, expected_attach_type=BPF_CGROUP_INET_INGRESS/, "", s)
 	do {
