@@ -2,7 +2,8 @@
 # equal before docs/tools/gen.sh --check compares a document with its regeneration: times, fds,
 # ids (programs, maps, links, tracepoints, kernel BTF types), ifindexes, pids, the test's own
 # names (they carry a pid), the size of the kernel's BTF, addresses, and the values CO-RE computes
-# from the running kernel's BTF (another kernel build has other offsets).
+# from the running kernel's BTF (another kernel build has other offsets); the display's change
+# since the previous snapshot, "  (+25, 49.9/s)" and a sparkline after it (timing).
 s/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/HH:MM:SS/g
 s/(^|[^A-Za-z_])(fd|id|ifindex|BPF_PSEUDO_MAP_FD|BPF_PSEUDO_MAP_VALUE|PMU type) -?[0-9]+/\1\2 N/g
 s/(^|[^A-Za-z_])([a-z_]*fd|[a-z_]*ifindex|ifi_index|IFLA_XDP_FD|IFLA_XDP_EXPECTED_FD|TCA_BPF_FD|pid|ppid|id|config|attach_btf_id|btf_vmlinux_value_type_id|load_time)=-?[0-9]+/\1\2=N/g
@@ -21,3 +22,4 @@ s/\/sys\/fs\/cgroup(\/unified)?\//\/sys\/fs\/cgroup\//g
 s/0x[0-9a-f]{10,}/0x.../g
 s/nlmsg_seq=[0-9]{5,}/nlmsg_seq=N/g
 s/rl_c[cl]_[0-9]{9}/rl_cX_PID/g
+s/  \([^()]*\)( [^ ()]*)?$//
