@@ -24,8 +24,8 @@
 static const char usage[] =
 	"usage: rawload OBJECT [IFACE] [options]   load, attach every program, show what they collect\n"
 	"                                          until Ctrl-C (SIGINT/SIGTERM/SIGHUP), then detach\n"
-	"       rawload inspect OBJECT [--json]     print what the object holds (no kernel, any user)\n"
-	"       rawload load OBJECT [--pin DIR]     load maps and programs, report, and close (or pin)\n"
+	"       rawload inspect OBJECT [--json] [--type ...]  print what the object holds (no kernel, any user)\n"
+	"       rawload load OBJECT [--pin DIR] [--type ...]  load maps and programs, report, close (or pin)\n"
 	"       rawload detach IFACE                remove an XDP program a netlink attach left behind\n"
 	"       rawload unpin DIR                   detach and remove what --pin DIR left\n"
 	"\n"
@@ -37,6 +37,9 @@ static const char usage[] =
 	"      --all-maps       show internal maps (.data, .rodata, .bss) too\n"
 	"      --trace          follow trace_pipe (bpf_printk output)\n"
 	"      --prog NAME      attach only this program (repeatable)\n"
+	"      --type TYPE[:ATTACH]  the program type of the --prog just before it, as a section name\n"
+	"                       says it (xdp, socket, tc, sk_skb:stream_verdict, kprobe:FUNC, ...);\n"
+	"                       before any --prog: of every program whose section names no type\n"
 	"      --mode MODE      XDP mode: skb, native or hw (default: the kernel chooses)\n"
 	"      --netlink        attach XDP and tc programs through rtnetlink instead of links\n"
 	"      --replace        replace an XDP program already on the interface\n"
@@ -99,7 +102,60 @@ static void unmap_file(struct file_map *fm)
 	fm->data = NULL;
 }
 
-static int open_object(const char *path, struct file_map *fm, struct obj *o)
+/* --type TYPE[:ATTACH] options: after --prog NAME for that program, else (`all`) for every program
+ * whose section names no type. */
+struct type_opts {
+	const char *all;
+	const char *prog[64], *type[64]; /* --prog names in order; type[k] NULL when none followed */
+	int n;
+};
+
+/* Takes --prog NAME and --type T at argv[*i] into t: 1 when taken (*i moved past the value), 0
+ * when argv[*i] is something else, -1 when its value is missing or there are too many. */
+static int take_type_opt(int argc, char **argv, int *i, struct type_opts *t)
+{
+	bool prog = !strcmp(argv[*i], "--prog"), type = !strcmp(argv[*i], "--type");
+	if (!prog && !type)
+		return 0;
+	if (*i + 1 >= argc || (prog && t->n == 64))
+		return -1;
+	const char *v = argv[++*i];
+	if (prog)
+		t->prog[t->n++] = v;
+	else if (t->n)
+		t->type[t->n - 1] = v;
+	else
+		t->all = v;
+	return 1;
+}
+
+static int apply_types(struct obj *o, const char *path, const struct type_opts *t)
+{
+	struct diag d = {{0}};
+	int changed = 0;
+	for (int k = 0; t && k < t->n; k++) {
+		int p = t->type[k] ? obj_find_prog(o, t->prog[k]) : 0;
+		if (p < 0) {
+			fprintf(stderr, "rawload: %s has no program '%s'\n", path, t->prog[k]);
+			return -ENOENT;
+		}
+		if (t->type[k] && obj_force_type(o, (uint32_t)p, t->type[k], &d))
+			return fprintf(stderr, "rawload: %s\n", d.msg), -EINVAL;
+	}
+	for (uint32_t i = 0; t && t->all && i < o->nprogs; i++) {
+		if (o->progs[i].def)
+			continue;
+		if (obj_force_type(o, i, t->all, &d))
+			return fprintf(stderr, "rawload: %s\n", d.msg), -EINVAL;
+		changed++;
+	}
+	if (t && t->all && !changed)
+		fprintf(stderr, "rawload: note: --type %s: every program's section names its type (--prog NAME --type %s sets one program's)\n",
+			t->all, t->all);
+	return 0;
+}
+
+static int open_object(const char *path, struct file_map *fm, struct obj *o, const struct type_opts *t)
 {
 	struct diag d = {{0}};
 	int err = map_file(path, fm, &d);
@@ -107,6 +163,12 @@ static int open_object(const char *path, struct file_map *fm, struct obj *o)
 		err = obj_parse(o, path, fm->data, fm->size, &d);
 	if (err) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
+		unmap_file(fm);
+		return err;
+	}
+	err = apply_types(o, path, t);
+	if (err) {
+		obj_close(o);
 		unmap_file(fm);
 	} else if (verbose) {
 		inspect_narrate(o, &say);
@@ -166,7 +228,13 @@ static int cmd_load(int argc, char **argv)
 {
 	const char *path = NULL;
 	struct load_opts opts = {0};
+	struct type_opts types = {0};
 	for (int i = 0; i < argc; i++) {
+		int r = take_type_opt(argc, argv, &i, &types);
+		if (r < 0)
+			return fputs(usage, stderr), 2;
+		if (r)
+			continue;
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
 			verbose = 1;
 		else if (!strcmp(argv[i], "--pin") && i + 1 < argc)
@@ -183,7 +251,7 @@ static int cmd_load(int argc, char **argv)
 	struct file_map fm = {0};
 	struct obj o;
 	struct loaded l;
-	if (open_object(path, &fm, &o))
+	if (open_object(path, &fm, &o, &types))
 		return 1;
 	if (load_or_report(&o, &opts, &l)) {
 		obj_close(&o);
@@ -222,12 +290,22 @@ static int cmd_load(int argc, char **argv)
 static int cmd_inspect(int argc, char **argv)
 {
 	bool json = false;
-	const char *path = one_operand(argc, argv, &json);
+	struct type_opts types = {0};
+	char *rest[argc + 1];
+	int nrest = 0;
+	for (int i = 0; i < argc; i++) { /* --prog/--type pairs out, the rest to one_operand */
+		int r = take_type_opt(argc, argv, &i, &types);
+		if (r < 0)
+			return fputs(usage, stderr), 2;
+		if (!r)
+			rest[nrest++] = argv[i];
+	}
+	const char *path = one_operand(nrest, rest, &json);
 	if (!path)
 		return 2;
 	struct file_map fm = {0};
 	struct obj o;
-	if (open_object(path, &fm, &o))
+	if (open_object(path, &fm, &o, &types))
 		return 1;
 	inspect_print(&o, path, stdout, json);
 	obj_close(&o);
@@ -315,8 +393,7 @@ struct run_args {
 	struct show_opts show;
 	uint32_t xdp_mode;
 	bool force_netlink, replace, prog_attach;
-	const char *progs[64];
-	int nprogs;
+	struct type_opts types; /* --prog NAME (attach only these) and --type */
 	const char *bad; /* the argument parse_run could not take */
 };
 
@@ -326,6 +403,11 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = true;
+		int r = take_type_opt(argc, argv, &i, &a->types);
+		if (r < 0)
+			return a->bad = o, -1;
+		if (r)
+			continue;
 		if (!strcmp(o, "-v") || !strcmp(o, "--verbose"))
 			verbose = 1, takes = false;
 		else if (!strcmp(o, "--json"))
@@ -372,10 +454,6 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->pin_dir = v;
 		} else if (!strcmp(o, "--cgroup")) {
 			a->cgroup = v;
-		} else if (!strcmp(o, "--prog")) {
-			if (a->nprogs == 64)
-				return a->bad = o, -1;
-			a->progs[a->nprogs++] = v;
 		} else {
 			a->bad = o;
 			return -1;
@@ -454,16 +532,16 @@ static int cmd_run(int argc, char **argv)
 
 	struct file_map fm = {0};
 	struct obj o;
-	if (open_object(a.path, &fm, &o))
+	if (open_object(a.path, &fm, &o, &a.types))
 		return 1;
 
 	bool only[o.nprogs + 1], wants_iface = false, wants_cgroup = false;
 	for (uint32_t i = 0; i < o.nprogs; i++)
-		only[i] = a.nprogs == 0;
-	for (int k = 0; k < a.nprogs; k++) {
-		int p = obj_find_prog(&o, a.progs[k]);
+		only[i] = a.types.n == 0;
+	for (int k = 0; k < a.types.n; k++) {
+		int p = obj_find_prog(&o, a.types.prog[k]);
 		if (p < 0) {
-			fprintf(stderr, "rawload: %s has no program '%s'\n", a.path, a.progs[k]);
+			fprintf(stderr, "rawload: %s has no program '%s'\n", a.path, a.types.prog[k]);
 			obj_close(&o);
 			unmap_file(&fm);
 			return 1;
