@@ -157,6 +157,62 @@ static void fix_ksym_vars(const struct obj *o, uint8_t *types, const uint32_t *o
 	}
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* libbpf's rule for global symbols of restricted visibility (`__hidden`: STV_HIDDEN, or
+ * STV_INTERNAL): a FUNC of a .text function gets static linkage, so the verifier checks it in its
+ * caller's context rather than on its own as a global function (usdt.bpf.h's bpf_usdt_arg relies on
+ * it); a global VAR gets static linkage too (libbpf does it to both, in its DATASEC fixup and its
+ * BTF load). The names of those symbols are sorted once and looked up per FUNC and VAR:
+ * O((types + symbols) log symbols). types + offs[id] is the record of type id being written. */
+static int fix_hidden_linkage(const struct obj *o, uint8_t *types, const uint32_t *offs, struct diag *d)
+{
+	const struct elf_file *f = &o->elf;
+	const struct elf_section *text = elf_find_section(f, ".text");
+	uint32_t text_idx = text ? elf_section_index(f, text) : UINT32_MAX, nf = 0, nv = 0;
+	for (uint32_t i = 0; i < f->nsym; i++) {
+		const struct elf_sym *s = &f->sym[i];
+		if (s->bind == ELF_STB_LOCAL || (s->visibility != ELF_STV_HIDDEN && s->visibility != ELF_STV_INTERNAL))
+			continue;
+		nf += s->type == ELF_STT_FUNC && s->shndx == text_idx;
+		nv += s->type == ELF_STT_OBJECT;
+	}
+	if (!nf && !nv)
+		return 0;
+	const char **names = malloc(((size_t)nf + nv) * sizeof(*names));
+	if (!names)
+		return diag_set(d, -ENOMEM, "btf: out of memory");
+	const char **funcs = names, **vars = names + nf;
+	nf = nv = 0;
+	for (uint32_t i = 0; i < f->nsym; i++) {
+		const struct elf_sym *s = &f->sym[i];
+		if (s->bind == ELF_STB_LOCAL || (s->visibility != ELF_STV_HIDDEN && s->visibility != ELF_STV_INTERNAL))
+			continue;
+		if (s->type == ELF_STT_FUNC && s->shndx == text_idx)
+			funcs[nf++] = s->name;
+		else if (s->type == ELF_STT_OBJECT)
+			vars[nv++] = s->name;
+	}
+	qsort(funcs, nf, sizeof(*funcs), cmp_name);
+	qsort(vars, nv, sizeof(*vars), cmp_name);
+	for (uint32_t id = 1; id <= o->btf.nr_types; id++) {
+		const struct btf_type *src = btf_type(&o->btf, id);
+		struct btf_type *t = (struct btf_type *)(types + offs[id]);
+		const char *name = btf_type_name(&o->btf, src);
+		if (btf_kind(t) == BTF_KIND_FUNC && btf_vlen(t) == BTF_FUNC_GLOBAL &&
+		    bsearch(&name, funcs, nf, sizeof(*funcs), cmp_name))
+			t->info = btf_info_enc(BTF_KIND_FUNC, false, BTF_FUNC_STATIC);
+		else if (btf_kind(t) == BTF_KIND_VAR && ((struct btf_var *)(t + 1))->linkage == BTF_VAR_GLOBAL_ALLOCATED &&
+			 bsearch(&name, vars, nv, sizeof(*vars), cmp_name))
+			((struct btf_var *)(t + 1))->linkage = BTF_VAR_STATIC;
+	}
+	free(names);
+	return 0;
+}
+
 /* Rewrite one record in place (same size) for an older kernel. strs is the blob's own copy of
  * the string section (names may be edited). */
 static void sanitize_type(struct btf_type *t, uint32_t sanitize, uint32_t int_id, char *strs,
@@ -307,6 +363,14 @@ int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint
 	}
 	if (o->nexterns)
 		fix_ksym_vars(o, types, offs, &x);
+	int err = fix_hidden_linkage(o, types, offs, d);
+	if (err) {
+		free(out);
+		free(offs);
+		free(strs);
+		free(x.protos);
+		return err;
+	}
 	if (x.dummy_var) {
 		struct btf_type *t = (struct btf_type *)(types + used);
 		*t = (struct btf_type){.name_off = x.dummy_name, .info = btf_info_enc(BTF_KIND_VAR, false, 0), .type = x.int4};
