@@ -46,6 +46,13 @@ static const char usage[] =
 	"      --cgroup PATH    the cgroup v2 directory cgroup programs attach to (default: the root of\n"
 	"                       the cgroup2 mount, found in /proc/self/mountinfo)\n"
 	"      --prog-attach    attach cgroup programs with BPF_PROG_ATTACH instead of a bpf_link\n"
+	"      --freq HZ        perf_event programs: samples a second on each online CPU (default 49)\n"
+	"      --map NAME       sk_skb/sk_msg programs: the sockmap or sockhash they attach to (default:\n"
+	"                       the object's only one)\n"
+	"      --nf [FAMILY:]HOOK:PRIORITY  netfilter programs: where their link goes; FAMILY ipv4\n"
+	"                       (default), ipv6 or inet (both); HOOK prerouting, input, forward, output\n"
+	"                       or postrouting\n"
+	"      --egress         SEC(\"tc\") and \"classifier\" programs (no direction) on egress, not ingress\n"
 	"      --pin DIR        attach, pin links and maps under DIR (bpffs) and exit; a second run\n"
 	"                       reuses the pinned maps (counters survive)\n"
 	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n"
@@ -392,7 +399,9 @@ struct run_args {
 	const char *path, *ifname, *pin_dir, *cgroup;
 	struct show_opts show;
 	uint32_t xdp_mode;
-	bool force_netlink, replace, prog_attach;
+	bool force_netlink, replace, prog_attach, egress;
+	uint32_t freq;
+	const char *map, *nf;
 	struct type_opts types; /* --prog NAME (attach only these) and --type */
 	const char *bad; /* the argument parse_run could not take */
 };
@@ -422,6 +431,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->replace = true, takes = false;
 		else if (!strcmp(o, "--prog-attach"))
 			a->prog_attach = true, takes = false;
+		else if (!strcmp(o, "--egress"))
+			a->egress = true, takes = false;
 		else if (o[0] != '-') {
 			if (!a->path)
 				a->path = o;
@@ -454,6 +465,16 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->pin_dir = v;
 		} else if (!strcmp(o, "--cgroup")) {
 			a->cgroup = v;
+		} else if (!strcmp(o, "--freq")) {
+			char *end;
+			long hz = strtol(v, &end, 10);
+			if (*end || hz <= 0 || hz > 1000000)
+				return a->bad = o, -1;
+			a->freq = (uint32_t)hz;
+		} else if (!strcmp(o, "--map")) {
+			a->map = v;
+		} else if (!strcmp(o, "--nf")) {
+			a->nf = v;
 		} else {
 			a->bad = o;
 			return -1;
@@ -571,7 +592,8 @@ static int cmd_run(int argc, char **argv)
 	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir, .defer_pin = true};
 	struct attach_opts ao = {.say = lo.say, .ifindex = ifindex, .ifname = a.ifname, .xdp_mode = a.xdp_mode,
 				 .force_netlink = a.force_netlink, .replace = a.replace, .pin_dir = a.pin_dir,
-				 .cgroup = a.cgroup, .cgroup_prog_attach = a.prog_attach, .only = only};
+				 .cgroup = a.cgroup, .cgroup_prog_attach = a.prog_attach, .only = only,
+				 .freq = a.freq, .map = a.map, .nf = a.nf, .tc_egress = a.egress};
 	struct loaded l;
 	struct attach_set set = {0};
 	struct diag d = {{0}};

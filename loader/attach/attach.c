@@ -113,6 +113,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_ITER:
 			err = attach_iter(o, l, opts, a, d);
 			break;
+		case ATTACH_PERF_EVENT:
+			err = attach_perf_sampling(o, l, opts, a, d);
+			break;
 		case ATTACH_NONE:
 			a->state = ATT_SKIPPED;
 			snprintf(a->note, sizeof(a->note), "not attached: %s programs have nothing to attach to",
@@ -133,12 +136,47 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 	return 0;
 }
 
+int attach_multi_alloc(struct attachment *a, uint32_t n)
+{
+	a->links = malloc((n ? n : 1) * sizeof(*a->links));
+	a->perfs = malloc((n ? n : 1) * sizeof(*a->perfs));
+	if (!a->links || !a->perfs) {
+		free(a->links);
+		free(a->perfs);
+		a->links = a->perfs = NULL;
+		return -ENOMEM;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		a->links[k] = a->perfs[k] = -1;
+	a->nmulti = n;
+	return 0;
+}
+
+void attach_multi_close(struct attachment *a)
+{
+	for (uint32_t k = 0; a->links && k < a->nmulti; k++)
+		if (a->links[k] >= 0)
+			close(a->links[k]);
+	for (uint32_t k = 0; a->perfs && k < a->nmulti; k++)
+		if (a->perfs[k] >= 0)
+			close(a->perfs[k]);
+	free(a->links);
+	free(a->perfs);
+	a->links = a->perfs = NULL;
+	a->nmulti = 0;
+}
+
 int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d)
 {
 	for (uint32_t i = 0; i < set->n; i++) {
 		const struct attachment *a = &set->a[i];
 		if (a->state != ATT_ATTACHED)
 			continue;
+		for (uint32_t k = 0; k < a->nmulti; k++)
+			if (a->links[k] < 0 && a->perfs[k] >= 0)
+				return diag_set(d, -EOPNOTSUPP,
+						"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
+						o->progs[a->prog].name);
 		if (a->link_fd < 0 && a->perf_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
 					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
@@ -167,6 +205,18 @@ int attach_pin(const struct obj *o, const struct attach_set *set, const char *di
 		const char *name = o->progs[a->prog].name;
 		if (a->state != ATT_ATTACHED || a->pinned)
 			continue;
+		for (uint32_t k = 0; k < a->nmulti; k++) { /* one link per CPU or family: NAME.0, NAME.1, ... */
+			snprintf(path, sizeof(path), "%s/links/%s.%u", dir, name, k);
+			unlink(path);
+			err = a->links[k] >= 0 ? sys_obj_pin(a->links[k], path) : 0;
+			if (err)
+				return diag_set(d, err, "prog '%s': pinning its link at %s: %s", name, path, sys_errno_name(err));
+			narrate(say, "pin: link %u of '%s' -> %s", k, name, path);
+		}
+		if (a->nmulti) {
+			a->pinned = true;
+			continue;
+		}
 		if (a->link_fd < 0) { /* netlink XDP: stays by itself; unpin finds it by program id */
 			narrate(say, "pin: '%s' is attached through netlink and stays without a pin", name);
 			continue;
@@ -203,6 +253,10 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 			detach_tc_netlink(a, o->progs[a->prog].name, say);
 			continue;
 		}
+		if (a->nmulti)
+			narrate(say, "%s: closing %u links/events of '%s'%s", a->how, a->nmulti, o->progs[a->prog].name,
+				a->pinned ? " (pinned: the links stay attached)" : "");
+		attach_multi_close(a);
 		if (a->link_fd >= 0) {
 			narrate(say, "%s: closing link fd %d of '%s'%s", a->how, a->link_fd, o->progs[a->prog].name,
 				a->pinned ? " (pinned: stays attached)" : "");

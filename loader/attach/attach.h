@@ -30,6 +30,10 @@ struct attach_opts {
 	bool replace;           /* allow replacing an XDP program someone else attached (netlink) */
 	const char *pin_dir;    /* --pin DIR: links live in DIR/links; reuse them on a second run */
 	const bool *only;       /* per obj.progs: attach only these (NULL: all) */
+	uint32_t freq;          /* perf_event programs: samples a second on each CPU (--freq; 0: 49) */
+	const char *map;        /* sk_skb/sk_msg programs: the sockmap/sockhash (--map; NULL: the only one) */
+	const char *nf;         /* netfilter programs: [FAMILY:]HOOK:PRIORITY (--nf); NULL: not attached */
+	bool tc_egress;         /* SEC("tc")/"classifier" (no direction): egress rather than ingress */
 };
 
 enum attach_state {
@@ -54,6 +58,12 @@ struct attachment {
 	bool tc_qdisc_made;     /* this attachment made the clsact qdisc: it takes it down at the end */
 	uint32_t xdp_flags;     /* XDP netlink: the mode flags used, needed to detach */
 	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
+	/* Attachments of several kernel objects (perf_event: a sampling event and its perf link on each
+	 * online CPU; netfilter on both families: two links): all of them here, owned, closed at detach
+	 * (links first); link_fd and perf_fd stay -1. links[k] is -1 where the ioctl attached perfs[k];
+	 * perfs[k] is -1 where there is no perf event. NULL, 0 for other attachments. */
+	int *links, *perfs;
+	uint32_t nmulti;
 	char note[200];         /* where it went or why not ("eth0, native mode", "tail-call target") */
 };
 
@@ -132,6 +142,13 @@ int attach_iter(const struct obj *o, const struct loaded *l, const struct attach
  * in the diagnostic ("tracepoint syscalls/sys_enter_execve"). */
 int attach_perf_event(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		      struct attachment *a, int pfd, const char *what, struct diag *d);
+
+/* Make room for n links and perf events in a->links/perfs (all -1). 0 or -ENOMEM. */
+int attach_multi_alloc(struct attachment *a, uint32_t n);
+/* Close a->links (then a->perfs) and free them; a->nmulti becomes 0. Safe on any attachment. */
+void attach_multi_close(struct attachment *a);
+int attach_perf_sampling(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+			 struct attachment *a, struct diag *d);
 
 /* `rawload detach IFACE`: remove an XDP program left by a netlink attach. */
 int attach_detach_iface(int ifindex, const char *ifname, const struct narrator *say, struct diag *d);
