@@ -571,7 +571,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	for (uint32_t i = 0; i < o.nprogs; i++) {
 		enum attach_kind k = only[i] && o.progs[i].def ? o.progs[i].def->attach : ATTACH_NONE;
-		wants_iface |= k == ATTACH_XDP || k == ATTACH_TCX;
+		wants_iface |= k == ATTACH_XDP || k == ATTACH_TCX || k == ATTACH_SOCKET ||
+			       (k == ATTACH_TC && o.progs[i].def->prog_type == BPF_PROG_TYPE_SCHED_CLS);
 		wants_cgroup |= k == ATTACH_CGROUP;
 	}
 
@@ -585,7 +586,7 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	if (!wants_iface && a.ifname)
-		fprintf(stderr, "rawload: note: %s has no XDP or tcx program to attach to %s\n", a.path, a.ifname);
+		fprintf(stderr, "rawload: note: %s has no XDP, tc or socket filter program to attach to %s\n", a.path, a.ifname);
 	if (!wants_cgroup && a.cgroup)
 		fprintf(stderr, "rawload: note: %s has no cgroup program to attach to %s\n", a.path, a.cgroup);
 

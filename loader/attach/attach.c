@@ -84,12 +84,20 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 			err = attach_cgroup(o, l, opts, a, d);
 			break;
 		case ATTACH_TC:
-			/* "tc"/"classifier" say nothing of the direction, which a tcx link needs. */
-			a->state = ATT_UNSUPPORTED;
-			snprintf(a->note, sizeof(a->note), "not attached: attach kind tc not supported yet%s",
-				 p->def->prog_type == BPF_PROG_TYPE_SCHED_CLS
-					 ? " (no direction: use SEC(\"tc/ingress\") or tc/egress for a tcx link)" : "");
-			continue;
+			if (p->def->prog_type != BPF_PROG_TYPE_SCHED_CLS) {
+				/* SEC("action"): a tc action, run by a filter's action list, not an interface. */
+				a->state = ATT_UNSUPPORTED;
+				snprintf(a->note, sizeof(a->note),
+					 "not attached: sched_act programs run as actions of a tc filter, which rawload does not make yet");
+				continue;
+			}
+			if (!opts->ifindex) {
+				a->state = ATT_SKIPPED;
+				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
+				continue;
+			}
+			err = attach_tcx(o, l, opts, a, d); /* no direction in the section: ingress, or --egress */
+			break;
 		case ATTACH_TRACEPOINT:
 			err = attach_tracepoint(o, l, opts, a, d);
 			break;
@@ -249,7 +257,8 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 			detach_cgroup(o, l, a, say);
 			continue;
 		}
-		if (o->progs[a->prog].def->attach == ATTACH_TCX && a->link_fd < 0) {
+		if ((o->progs[a->prog].def->attach == ATTACH_TCX || o->progs[a->prog].def->attach == ATTACH_TC) &&
+		    a->link_fd < 0 && !a->nmulti) {
 			detach_tc_netlink(a, o->progs[a->prog].name, say);
 			continue;
 		}
