@@ -41,7 +41,7 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		struct attachment *a = &out->a[out->n++];
 		const char *via;
 		int err = 0;
-		*a = (struct attachment){.prog = i, .link_fd = -1, .perf_fd = -1, .target_fd = -1,
+		*a = (struct attachment){.prog = i, .link_fd = -1, .perf_fd = -1, .target_fd = -1, .sock_fd = -1,
 					 .state = ATT_ATTACHED};
 
 		if ((via = tail_call_array(o, i))) {
@@ -124,6 +124,14 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_PERF_EVENT:
 			err = attach_perf_sampling(o, l, opts, a, d);
 			break;
+		case ATTACH_SOCKET:
+			if (!opts->ifindex) {
+				a->state = ATT_SKIPPED;
+				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
+				continue;
+			}
+			err = attach_socket_filter(o, l, opts, a, d);
+			break;
 		case ATTACH_NONE:
 			a->state = ATT_SKIPPED;
 			snprintf(a->note, sizeof(a->note), "not attached: %s programs have nothing to attach to",
@@ -188,6 +196,10 @@ int attach_pinnable(const struct obj *o, const struct attach_set *set, struct di
 		if (a->link_fd < 0 && a->perf_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
 					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
+					o->progs[a->prog].name);
+		if (a->sock_fd >= 0)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached to a packet socket rawload holds, which goes when rawload exits (no link to pin)",
 					o->progs[a->prog].name);
 		if (a->target_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
@@ -261,6 +273,11 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 		    a->link_fd < 0 && !a->nmulti) {
 			detach_tc_netlink(a, o->progs[a->prog].name, say);
 			continue;
+		}
+		if (a->sock_fd >= 0) {
+			narrate(say, "%s: closing socket fd %d of '%s'", a->how, a->sock_fd, o->progs[a->prog].name);
+			close(a->sock_fd);
+			a->sock_fd = -1;
 		}
 		if (a->nmulti)
 			narrate(say, "%s: closing %u links/events of '%s'%s", a->how, a->nmulti, o->progs[a->prog].name,

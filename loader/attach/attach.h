@@ -51,6 +51,7 @@ struct attachment {
 				   -1 when none */
 	int perf_fd;            /* the perf event of a tracepoint or uprobe, -1 when none */
 	int target_fd;          /* cgroup through BPF_PROG_ATTACH: the cgroup's fd, to detach; else -1 */
+	int sock_fd;            /* socket filter: the packet socket rawload opened for it; else -1 */
 	int ifindex;            /* XDP, tcx, tc netlink: the interface */
 	uint32_t tc_handle;     /* tc through netlink: the filter the kernel added (handle, priority) */
 	uint16_t tc_priority;
@@ -147,6 +148,8 @@ int attach_perf_event(const struct obj *o, const struct loaded *l, const struct 
 int attach_multi_alloc(struct attachment *a, uint32_t n);
 /* Close a->links (then a->perfs) and free them; a->nmulti becomes 0. Safe on any attachment. */
 void attach_multi_close(struct attachment *a);
+int attach_socket_filter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+			 struct attachment *a, struct diag *d);
 int attach_perf_sampling(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 			 struct attachment *a, struct diag *d);
 
