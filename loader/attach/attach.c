@@ -124,6 +124,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_PERF_EVENT:
 			err = attach_perf_sampling(o, l, opts, a, d);
 			break;
+		case ATTACH_SOCKMAP:
+			err = attach_sockmap(o, l, opts, a, d);
+			break;
 		case ATTACH_SOCKET:
 			if (!opts->ifindex) {
 				a->state = ATT_SKIPPED;
@@ -201,6 +204,10 @@ int attach_pinnable(const struct obj *o, const struct attach_set *set, struct di
 			return diag_set(d, -EOPNOTSUPP,
 					"prog '%s': attached to a packet socket rawload holds, which goes when rawload exits (no link to pin)",
 					o->progs[a->prog].name);
+		if (a->target_fd >= 0 && o->progs[a->prog].def->attach == ATTACH_SOCKMAP)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with BPF_PROG_ATTACH (no sockmap links before 6.10), which leaves no link to pin",
+					o->progs[a->prog].name);
 		if (a->target_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
 					"prog '%s': attached with BPF_PROG_ATTACH (no cgroup link: kernel < 5.7, or --prog-attach), which leaves no link to pin",
@@ -267,6 +274,10 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 		}
 		if (o->progs[a->prog].def->attach == ATTACH_CGROUP) {
 			detach_cgroup(o, l, a, say);
+			continue;
+		}
+		if (o->progs[a->prog].def->attach == ATTACH_SOCKMAP) {
+			detach_sockmap(o, l, a, say);
 			continue;
 		}
 		if ((o->progs[a->prog].def->attach == ATTACH_TCX || o->progs[a->prog].def->attach == ATTACH_TC) &&

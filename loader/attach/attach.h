@@ -148,6 +148,9 @@ int attach_perf_event(const struct obj *o, const struct loaded *l, const struct 
 int attach_multi_alloc(struct attachment *a, uint32_t n);
 /* Close a->links (then a->perfs) and free them; a->nmulti becomes 0. Safe on any attachment. */
 void attach_multi_close(struct attachment *a);
+int attach_sockmap(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		   struct attachment *a, struct diag *d);
+void detach_sockmap(const struct obj *o, const struct loaded *l, struct attachment *a, const struct narrator *say);
 int attach_socket_filter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 			 struct attachment *a, struct diag *d);
 int attach_perf_sampling(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
