@@ -127,6 +127,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_SOCKMAP:
 			err = attach_sockmap(o, l, opts, a, d);
 			break;
+		case ATTACH_FLOW_DISSECTOR:
+			err = attach_flow_dissector(o, l, opts, a, d);
+			break;
 		case ATTACH_SOCKET:
 			if (!opts->ifindex) {
 				a->state = ATT_SKIPPED;
@@ -199,6 +202,10 @@ int attach_pinnable(const struct obj *o, const struct attach_set *set, struct di
 		if (a->link_fd < 0 && a->perf_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
 					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
+					o->progs[a->prog].name);
+		if (a->link_fd < 0 && o->progs[a->prog].def->attach == ATTACH_FLOW_DISSECTOR)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with BPF_PROG_ATTACH (no netns links before 5.8), which leaves no link to pin",
 					o->progs[a->prog].name);
 		if (a->sock_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
@@ -278,6 +285,10 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 		}
 		if (o->progs[a->prog].def->attach == ATTACH_SOCKMAP) {
 			detach_sockmap(o, l, a, say);
+			continue;
+		}
+		if (o->progs[a->prog].def->attach == ATTACH_FLOW_DISSECTOR) {
+			detach_flow_dissector(o, l, a, say);
 			continue;
 		}
 		if ((o->progs[a->prog].def->attach == ATTACH_TCX || o->progs[a->prog].def->attach == ATTACH_TC) &&

@@ -151,6 +151,10 @@ void attach_multi_close(struct attachment *a);
 int attach_sockmap(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		   struct attachment *a, struct diag *d);
 void detach_sockmap(const struct obj *o, const struct loaded *l, struct attachment *a, const struct narrator *say);
+int attach_flow_dissector(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+			  struct attachment *a, struct diag *d);
+void detach_flow_dissector(const struct obj *o, const struct loaded *l, struct attachment *a,
+			   const struct narrator *say);
 int attach_socket_filter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 			 struct attachment *a, struct diag *d);
 int attach_perf_sampling(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
