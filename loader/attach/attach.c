@@ -130,6 +130,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_FLOW_DISSECTOR:
 			err = attach_flow_dissector(o, l, opts, a, d);
 			break;
+		case ATTACH_NETFILTER:
+			err = attach_netfilter(o, l, opts, a, d);
+			break;
 		case ATTACH_SOCKET:
 			if (!opts->ifindex) {
 				a->state = ATT_SKIPPED;

@@ -155,6 +155,17 @@ int attach_flow_dissector(const struct obj *o, const struct loaded *l, const str
 			  struct attachment *a, struct diag *d);
 void detach_flow_dissector(const struct obj *o, const struct loaded *l, struct attachment *a,
 			   const struct narrator *say);
+/* --nf [FAMILY:]HOOK:PRIORITY, parsed (pure): FAMILY ipv4 (default, also "ip"), ipv6 ("ip6") or
+ * inet (both); HOOK prerouting, input, forward, output or postrouting (any case); PRIORITY a whole
+ * number strictly between INT32_MIN and INT32_MAX. 0 or -EINVAL with d set ("--nf 'x': ..."). */
+struct attach_nf {
+	bool ipv4, ipv6;
+	uint32_t hook;          /* NF_INET_PRE_ROUTING 0 ... NF_INET_POST_ROUTING 4 */
+	int32_t priority;
+};
+int attach_parse_nf(const char *spec, struct attach_nf *out, struct diag *d);
+int attach_netfilter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		     struct attachment *a, struct diag *d);
 int attach_socket_filter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 			 struct attachment *a, struct diag *d);
 int attach_perf_sampling(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
