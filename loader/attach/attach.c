@@ -107,6 +107,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_UPROBE:
 			err = attach_uprobe(o, l, opts, a, d);
 			break;
+		case ATTACH_UPROBE_MULTI:
+			err = attach_uprobe_multi(o, l, opts, a, d);
+			break;
 		case ATTACH_KPROBE:
 			err = attach_kprobe(o, l, opts, a, d);
 			break;

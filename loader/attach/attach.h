@@ -130,6 +130,11 @@ int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct atta
 void detach_tc_netlink(struct attachment *a, const char *name, const struct narrator *say);
 int attach_uprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
+/* The file a uprobe section's PATH names, as an absolute path in out[PATH_MAX] (the lookup rules
+ * are uprobe.c's, libbpf's). 0 or a negative errno with d set. */
+int attach_uprobe_path(const char *path, char *out, struct diag *d);
+int attach_uprobe_multi(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+			struct attachment *a, struct diag *d);
 int attach_sk_lookup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		     struct attachment *a, struct diag *d);
 int attach_kprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
