@@ -113,6 +113,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_KPROBE:
 			err = attach_kprobe(o, l, opts, a, d);
 			break;
+		case ATTACH_KPROBE_MULTI:
+			err = attach_kprobe_multi(o, l, opts, a, d);
+			break;
 		case ATTACH_SK_LOOKUP:
 			err = attach_sk_lookup(o, l, opts, a, d);
 			break;

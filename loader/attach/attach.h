@@ -13,6 +13,7 @@
 #define RAWLOAD_ATTACH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/diag.h"
@@ -134,6 +135,15 @@ int attach_uprobe(const struct obj *o, const struct loaded *l, const struct atta
  * are uprobe.c's, libbpf's). 0 or a negative errno with d set. */
 int attach_uprobe_path(const char *path, char *out, struct diag *d);
 int attach_uprobe_multi(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+			struct attachment *a, struct diag *d);
+/* The kernel functions a kprobe.multi pattern names, from the text of available_filter_functions
+ * ("name [module]" lines) or, with kallsyms, of /proc/kallsyms (text symbols only, not the
+ * __pfx_ paddings). Names end in place: text[0..len] is written to, text[len] included; *out
+ * (malloc'd) points into text, sorted, each name once. 0, -ENOENT when nothing matches, -ENOMEM.
+ * Pure. */
+int attach_kmulti_symbols(char *text, size_t len, bool kallsyms, const char *pattern, const char ***out,
+			  uint32_t *n);
+int attach_kprobe_multi(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 			struct attachment *a, struct diag *d);
 int attach_sk_lookup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		     struct attachment *a, struct diag *d);
