@@ -57,12 +57,14 @@ static const char usage[] =
 	"                       reuses the pinned maps (counters survive)\n"
 	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n"
 	"\n"
-	"attached by section: xdp and tcx (tc/ingress, tcx/egress, ...) to IFACE, else the default\n"
-	"route's interface; cgroup (cgroup_skb/egress, cgroup/connect4, ...) to the --cgroup directory;\n"
-	"tracepoint, raw_tp, tp_btf, fentry/fexit/fmod_ret, lsm; uprobe/uretprobe (PATH:FUNC[+OFF]; a\n"
-	"PATH with a '/' is taken from the current directory, a bare name like libc.so.6 is looked up as\n"
-	"libbpf does) and iter (its text is shown at every snapshot); other kinds load and are reported\n"
-	"as not attached\n";
+	"attached by section: xdp, tc (tc/ingress, tcx/egress, ...; plain tc on ingress) and socket\n"
+	"filters (a packet socket) to IFACE, else the default route's interface; cgroup\n"
+	"(cgroup_skb/egress, cgroup/connect4, sockops, ...) to the --cgroup directory; tracepoint,\n"
+	"raw_tp, tp_btf, fentry/fexit/fmod_ret, lsm; kprobe, uprobe (PATH:FUNC[+OFF]; a PATH with a '/'\n"
+	"is taken from the current directory, a bare name like libc.so.6 is looked up as libbpf does)\n"
+	"and their .multi forms (glob patterns); perf_event (every online CPU); sk_skb/sk_msg to the\n"
+	"object's sockmap; sk_lookup, flow_dissector and netfilter in rawload's network namespace;\n"
+	"iter (its text is shown at every snapshot); other kinds load and are reported as not attached\n";
 
 static int verbose;
 

@@ -6,7 +6,10 @@
  * tracepoint's), kprobe.c (kprobes, kretprobes and ksyscall: a kprobe perf event, likewise),
  * tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a tracing bpf_link, or BPF_RAW_TRACEPOINT_OPEN on
  * older kernels), iter.c (iterators: a bpf_link the display reads through BPF_ITER_CREATE),
- * sk_lookup.c (a netns link on rawload's own network namespace). The driver (attach.c) decides
+ * sk_lookup.c (a netns link on rawload's own network namespace), perf_event.c (sampling events on
+ * every CPU), socket.c (a packet socket with a socket filter), sockmap.c (sk_skb/sk_msg on a
+ * sockmap), flow_dissector.c and netfilter.c (netns and netfilter links), uprobe_multi.c and
+ * kprobe_multi.c (one link over the functions a pattern names). The driver (attach.c) decides
  * which programs attach where and reports those it cannot attach, by name and reason, rather than
  * skipping them silently. */
 #ifndef RAWLOAD_ATTACH_H
