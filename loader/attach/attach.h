@@ -28,7 +28,8 @@ struct attach_opts {
 	int ifindex;            /* XDP and tcx target; 0 when none was given */
 	const char *ifname;
 	const char *cgroup;     /* cgroup programs' target, a cgroup v2 directory; NULL when none */
-	bool cgroup_prog_attach; /* cgroup programs through BPF_PROG_ATTACH even where links work */
+	bool cgroup_prog_attach; /* cgroup, sockmap and flow dissector programs through BPF_PROG_ATTACH
+				    even where links work (--prog-attach) */
 	uint32_t xdp_mode;      /* 0 (kernel chooses), XDP_FLAGS_SKB_MODE, _DRV_MODE or _HW_MODE */
 	bool force_netlink;     /* XDP and tc through rtnetlink even where links work */
 	bool replace;           /* allow replacing an XDP program someone else attached (netlink) */

@@ -1,7 +1,8 @@
 /* loader/attach/flow_dissector.c — flow dissector programs (SEC "flow_dissector"): they replace the
  * kernel's flow dissector for the network namespace rawload runs in (run it there with
- * nsenter --net=): a netns bpf_link (BPF_LINK_CREATE with BPF_FLOW_DISSECTOR, kernel 5.8), else
- * BPF_PROG_ATTACH on the calling process's namespace (target 0), undone with BPF_PROG_DETACH.
+ * nsenter --net=): a netns bpf_link (BPF_LINK_CREATE with BPF_FLOW_DISSECTOR, kernel 5.8), else (or
+ * with --prog-attach) BPF_PROG_ATTACH on the calling process's namespace (target 0), undone with
+ * BPF_PROG_DETACH.
  * A dissector attached in the root namespace overrides every other namespace's (and the kernel then
  * refuses one in another namespace: EEXIST). */
 #include <errno.h>
@@ -26,10 +27,13 @@ int attach_flow_dissector(const struct obj *o, const struct loaded *l, const str
 	if (ns < 0)
 		return diag_set(d, -errno, "prog '%s': %s: %s", p->name, path, sys_errno_name(-errno));
 	unsigned long long inode = fstat(ns, &st) == 0 ? (unsigned long long)st.st_ino : 0;
-	int fd = sys_link_create(prog_fd, ns, BPF_FLOW_DISSECTOR, 0);
+	int fd = -EINVAL; /* --prog-attach: the older way even where links work */
+	if (!opts->cgroup_prog_attach) {
+		fd = sys_link_create(prog_fd, ns, BPF_FLOW_DISSECTOR, 0);
+		narrate(opts->say, "flow_dissector: BPF_LINK_CREATE prog '%s' network namespace net:[%llu] -> %s", p->name,
+			inode, narrate_result(fd, rb));
+	}
 	close(ns);
-	narrate(opts->say, "flow_dissector: BPF_LINK_CREATE prog '%s' network namespace net:[%llu] -> %s", p->name, inode,
-		narrate_result(fd, rb));
 	if (fd >= 0) {
 		a->link_fd = fd;
 		a->how = "bpf_link";

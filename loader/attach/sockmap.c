@@ -1,8 +1,8 @@
 /* loader/attach/sockmap.c — sk_skb (stream_parser, stream_verdict, verdict) and sk_msg programs: they
  * attach to a sockmap or sockhash of the object (--map NAME, else the only one there is) and run
  * for the sockets in it, which something else puts there (a sockops program of the same object,
- * or user space). A sockmap link (BPF_LINK_CREATE on the map, kernel 6.10), else BPF_PROG_ATTACH
- * with the map as target, undone with BPF_PROG_DETACH at the end. */
+ * or user space). A sockmap link (BPF_LINK_CREATE on the map, kernel 6.10), else (or with
+ * --prog-attach) BPF_PROG_ATTACH with the map as target, undone with BPF_PROG_DETACH at the end. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -58,9 +58,12 @@ int attach_sockmap(const struct obj *o, const struct loaded *l, const struct att
 	if (map_fd < 0)
 		return diag_set(d, -EBADF, "prog '%s': map '%s' was not created", p->name, map);
 
-	int fd = sys_link_create(prog_fd, map_fd, type, 0);
-	narrate(opts->say, "sockmap: BPF_LINK_CREATE prog '%s' map '%s' attach type %s -> %s", p->name, map,
-		secdef_attach_type_name(type), narrate_result(fd, rb));
+	int fd = -EOPNOTSUPP; /* --prog-attach: the older way even where links work */
+	if (!opts->cgroup_prog_attach) {
+		fd = sys_link_create(prog_fd, map_fd, type, 0);
+		narrate(opts->say, "sockmap: BPF_LINK_CREATE prog '%s' map '%s' attach type %s -> %s", p->name, map,
+			secdef_attach_type_name(type), narrate_result(fd, rb));
+	}
 	if (fd >= 0) {
 		a->link_fd = fd;
 		a->how = "sockmap link";
