@@ -1,11 +1,11 @@
 #!/bin/sh
 # sk_skb and sk_msg programs: sockmap_count's parser, verdict and sk_msg programs attach to its only
-# sockmap (a sockmap link; with --prog-attach BPF_PROG_ATTACH, as before 6.10, and BPF_PROG_DETACH at
-# the end), its sockops program to a cgroup of the
-# test's own; one TCP connection over loopback in a namespace of the test's own, made by a process
-# of that cgroup, puts both its sockets in the map, and N messages of 64 bytes give exactly N
-# verdicts and N sk_msg runs (of 64 N bytes) and arrive whole. --map names the map; a --map
-# that is no sockmap leaves the programs unattached, said by name. Nothing is left after SIGINT.
+# sockmap (a sockmap link; with --prog-attach BPF_PROG_ATTACH, as before 6.10, and BPF_PROG_DETACH
+# at the end), its sockops program to a cgroup of the test's own; one TCP connection over loopback
+# in a namespace of the test's own, made by a process of that cgroup, puts both its sockets in the
+# map, and N messages of 64 bytes give exactly N verdicts and N sk_msg runs (of 64 N bytes) and
+# arrive whole. --map names the map; a --map that is no sockmap leaves the programs unattached,
+# said by name. Nothing is left after SIGINT.
 . "$(dirname "$0")/lib.sh"
 need bpftool
 setup_lo
