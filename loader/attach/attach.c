@@ -248,8 +248,9 @@ int attach_pin(const struct obj *o, const struct attach_set *set, const char *di
 		const char *name = o->progs[a->prog].name;
 		if (a->state != ATT_ATTACHED || a->pinned)
 			continue;
-		for (uint32_t k = 0; k < a->nmulti; k++) { /* one link per CPU or family: NAME.0, NAME.1, ... */
-			snprintf(path, sizeof(path), "%s/links/%s.%u", dir, name, k);
+		/* One link per CPU or family: NAME-0, NAME-1, ... (bpffs refuses names with a '.'). */
+		for (uint32_t k = 0; k < a->nmulti; k++) {
+			snprintf(path, sizeof(path), "%s/links/%s-%u", dir, name, k);
 			unlink(path);
 			err = a->links[k] >= 0 ? sys_obj_pin(a->links[k], path) : 0;
 			if (err)

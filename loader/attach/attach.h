@@ -66,7 +66,7 @@ struct attachment {
 	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
 	/* Attachments of several kernel objects (perf_event: a sampling event and its perf link on each
 	 * online CPU; netfilter on both families: two links): all of them here, owned, closed at detach
-	 * (links first); link_fd and perf_fd stay -1. links[k] is -1 where the ioctl attached perfs[k];
+	 * (links first), pinned as links/NAME-0, NAME-1, ...; link_fd and perf_fd stay -1. links[k] is -1 where the ioctl attached perfs[k];
 	 * perfs[k] is -1 where there is no perf event. NULL, 0 for other attachments. */
 	int *links, *perfs;
 	uint32_t nmulti;

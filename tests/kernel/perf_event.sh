@@ -6,7 +6,8 @@
 # plus one; it has fewer only when the (virtual) CPU was kept from running, so at least 90% of them.
 # The spinner is sampled at least once and no more often than 97 Hz allows for its 2 s.
 # The profile example, attached the same way, sends its records through the ring buffer: samples
-# of the spinner show its command name. Everything is gone after SIGINT.
+# of the spinner show its command name. Everything is gone after SIGINT. With --pin the per-CPU
+# links outlive rawload (the pinned counters still grow) until `rawload unpin`.
 . "$(dirname "$0")/lib.sh"
 OBJ=build/progs/perf_sample.bpfel.o
 [ -f "$OBJ" ] || fail "$OBJ is missing (make test-progs)"
@@ -84,3 +85,21 @@ rl_stop INT
 [ "$RL_RC" -eq 0 ] || fail "profile: exit status $RL_RC"
 wait_gone "$id"
 note "profile: $(grep -c "^samples: {pid=$SPIN_PID," "$TMP/profile.out") records of the spinner among $(grep -c '^samples' "$TMP/profile.out")"
+
+# --pin: one link per CPU pinned (links/count_samples-0, -1, ...); sampling goes on after rawload
+# exits (bpftool reads the pinned counters growing) until `rawload unpin` detaches them.
+P=$PIN_BASE-perf
+rl_run pin "$OBJ" --freq $F --pin "$P"
+[ "$RL_RC" -eq 0 ] || fail "pin: exit status $RL_RC: $(cat "$TMP/pin.err")"
+[ "$(ls "$P/links" | tr '\n' ' ')" = "$(i=0; while [ $i -lt "$ncpus" ]; do printf 'count_samples-%d ' $i; i=$((i + 1)); done)" ] ||
+	fail "pin: links pinned: $(ls "$P/links")"
+pinned_samples() { bpftool -j map dump pinned "$P/maps/per_cpu" | grep -o '"samples":[0-9]*' | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }'; }
+s1=$(pinned_samples)
+sleep 0.5
+s2=$(pinned_samples)
+[ "$s2" -gt "$s1" ] || fail "pin: no sampling after rawload exited ($s1, then $s2)"
+id=$(bpftool prog show pinned "$P/progs/count_samples" | sed -n 's/^\([0-9]*\):.*/\1/p')
+rl_run unpin unpin "$P"
+[ "$RL_RC" -eq 0 ] || fail "unpin: exit status $RL_RC: $(cat "$TMP/unpin.err")"
+wait_gone "$id"
+note "pin: $ncpus links pinned; $s1, then $s2 samples while rawload was gone; unpin detached them"
