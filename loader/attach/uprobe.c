@@ -53,7 +53,7 @@ static bool search_dirs(const char *dirs, const char *name, int mode, char *out,
  * both get). With a '/', the path is used as written: relative to the current directory, as libbpf
  * and the kernel take it. Without one, it is looked up as libbpf does: a name with ".so" in
  * LD_LIBRARY_PATH and the library directories, anything else in PATH and the usual bin directories. */
-int attach_uprobe_path(const char *path, char *out, struct diag *d)
+static int resolve_path(const char *path, char *out, struct diag *d)
 {
 	char found[PATH_MAX];
 	const char *use = path;
@@ -123,7 +123,7 @@ int attach_uprobe(const struct obj *o, const struct loaded *l, const struct atta
 	rel[u.path_len] = '\0';
 	memcpy(func, u.func, u.func_len);
 	func[u.func_len] = '\0';
-	if ((err = attach_uprobe_path(rel, path, d)))
+	if ((err = resolve_path(rel, path, d)))
 		return diag_wrap(d, err, "prog '%s': ", p->name);
 	narrate(opts->say, "uprobe: '%s' is %s", rel, path);
 
@@ -172,4 +172,9 @@ int attach_uprobe(const struct obj *o, const struct loaded *l, const struct atta
 		return err;
 	snprintf(a->note, sizeof(a->note), "%.160s via %s", what, a->how);
 	return 0;
+}
+
+int attach_binary_path(const char *path, char *out, struct diag *d)
+{
+	return resolve_path(path, out, d);
 }

@@ -86,7 +86,7 @@ int attach_uprobe_multi(const struct obj *o, const struct loaded *l, const struc
 	rel[u.path_len] = '\0';
 	memcpy(pattern, u.func, u.func_len);
 	pattern[u.func_len] = '\0';
-	if ((err = attach_uprobe_path(rel, path, d)) || (err = match_offsets(path, pattern, &offsets, &n, names,
+	if ((err = attach_binary_path(rel, path, d)) || (err = match_offsets(path, pattern, &offsets, &n, names,
 									      sizeof(names), d)))
 		return diag_wrap(d, err, "prog '%s': ", p->name);
 	narrate(opts->say, "%s: '%s' in %s: %u function%s (%s, file offsets)", kind, pattern, path, n, n == 1 ? "" : "s",

@@ -164,9 +164,10 @@ static int cmp_name(const void *a, const void *b)
 
 /* libbpf's rule for global symbols of restricted visibility (`__hidden`: STV_HIDDEN, or
  * STV_INTERNAL): a FUNC of a .text function gets static linkage, so the verifier checks it in its
- * caller's context rather than on its own as a global function (usdt.bpf.h's bpf_usdt_arg relies on
- * it); a global VAR gets static linkage too (libbpf does it to both, in its DATASEC fixup and its
- * BTF load). The names of those symbols are sorted once and looked up per FUNC and VAR:
+ * caller's context, argument by argument, rather than on its own as a global function with only its
+ * prototype's types to go by (a `long *` argument may be NULL there; usdt.bpf.h's bpf_usdt_arg
+ * relies on it, FACTS.md); a global VAR gets static linkage too (libbpf does it to both, in its
+ * DATASEC fixup and its BTF load). The names of those symbols are sorted once and looked up per FUNC and VAR:
  * O((types + symbols) log symbols). types + offs[id] is the record of type id being written. */
 static int fix_hidden_linkage(const struct obj *o, uint8_t *types, const uint32_t *offs, struct diag *d)
 {

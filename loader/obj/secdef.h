@@ -31,7 +31,7 @@ enum attach_kind {
 	ATTACH_ITER,
 	ATTACH_SK_LOOKUP,
 	ATTACH_SOCKET,
-	ATTACH_USDT,       /* uprobes placed from the target's .note.stapsdt (not attached yet) */
+	ATTACH_USDT,       /* uprobes placed from the target's .note.stapsdt */
 	ATTACH_SOCKMAP,    /* sk_skb/sk_msg: BPF_PROG_ATTACH to a sockmap or sockhash of the object */
 	ATTACH_FLOW_DISSECTOR, /* a netns link (or BPF_PROG_ATTACH) on rawload's network namespace */
 	ATTACH_NETFILTER,  /* a netfilter link on a hook (--nf) */
