@@ -2,8 +2,8 @@
 # `rawload status` against bpftool, on state the test makes: XDP through a bpf_link (counter.o on
 # the veth) and through netlink (show-ip.o on a second veth pair inside the namespace), three tcx
 # links (tcx_count's plain SEC("tc") program goes on ingress too), two cgroup links on a cgroup of
-# the test's own, a tracepoint perf link and a uprobe perf link, all pinned under the test's directories. `rawload status --json`, run in the namespace,
-# must report every one of our programs, maps and links with the fields `bpftool -j prog/map/link
+# the test's own, a tracepoint perf link and a uprobe perf link, all pinned under the test's
+# directories. `rawload status --json`, run in the namespace, must report every one of our programs, maps and links with the fields `bpftool -j prog/map/link
 # show` report for them (ids, types, names, tags, map ids, sizes, cgroup ids, attach types), the
 # XDP programs `bpftool net show` lists, and the targets by name: the veths, the cgroup's path,
 # the tracepoint, the uprobe's file. Run outside the namespace it must not name the veths. `status
