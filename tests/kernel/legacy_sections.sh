@@ -2,8 +2,8 @@
 # Old section names at work: xdp_legacy's `xdp_stats1` section (an xdp-tutorial lesson's spelling,
 # XDP by libbpf < 1.0's and cilium/ebpf's prefix rule) attaches to the receiving veth and counts
 # exactly the N datagrams sent in its legacy `maps` record; `packet_counter`, which names no type,
-# loads only with --type xdp and then counts them too (attached with --prog); without --type the
-# object is refused naming that section. Each run leaves nothing loaded.
+# loads only with --type xdp and then counts them too (attached with --prog); without --type that
+# program alone is refused, naming its section. Each run leaves nothing loaded.
 . "$(dirname "$0")/lib.sh"
 setup_net
 OBJ=build/progs/xdp_legacy.bpfel.o
@@ -26,9 +26,11 @@ stats_packets() {
 stats_is() { [ "$(stats_packets "$1")" = "$2" ]; }
 typed_is() { [ "$(sed -n 's/^typed_count\[0\] = \([0-9]*\)$/\1/p' "$1" | tail -n 1)" = "$2" ]; }
 
+# Without --type: typed_counter alone is refused (a partial load, exit 3), by its section's name.
 rl_run refused "$OBJ" "$DEV_RX" --prog xdp_stats1_func -n 1
-[ "$RL_RC" -ne 0 ] || fail "an object with section packet_counter loaded without --type"
-grep -q "packet_counter" "$TMP/refused.err" || fail "the refusal does not name packet_counter: $(cat "$TMP/refused.err")"
+[ "$RL_RC" -eq 3 ] || fail "without --type: exit status $RL_RC, expected 3 (partial load): $(cat "$TMP/refused.err")"
+grep -qx "rawload: prog 'typed_counter': not loaded: section 'packet_counter' names no program type rawload knows" "$TMP/refused.err" ||
+	fail "the refusal does not name packet_counter: $(cat "$TMP/refused.err")"
 
 for p in xdp_stats1_func typed_counter; do
 	rl_start "$p" "$OBJ" "$DEV_RX" --type xdp --prog "$p" -i 0.2
