@@ -23,7 +23,10 @@ if zcat /proc/config.gz 2>/dev/null | grep -qx 'CONFIG_FPROBE=y' || grep -qx 'CO
 	done
 	ids=$(pid_prog_ids "$RL_PID")
 	pid=$(sh -c 'i=0; while [ $i -lt '$N' ]; do kill -s 0 $$; i=$((i + 1)); done; echo $$')
-	retry 50 sh -c "[ \"\$(sed -n 's/^kills\[$pid\] = {calls=\([0-9]*\), returns=\([0-9]*\)}\$/\1 \2/p' $TMP/km.out | tail -n 1)\" = '$N $N' ]" ||
+	kills_are() { # PID N: kills[PID] last shown as N calls and N returns
+		[ "$(no_change "$TMP/km.out" | sed -n "s/^kills\[$1\] = {calls=\([0-9]*\), returns=\([0-9]*\)}\$/\1 \2/p" | tail -n 1)" = "$2 $2" ]
+	}
+	retry 50 kills_are "$pid" $N ||
 		fail "kills[$pid]: $(grep "^kills\[$pid\]" "$TMP/km.out" | tail -n 1), expected $N calls and returns"
 	rl_stop INT
 	[ "$RL_RC" -eq 0 ] || fail "exit status $RL_RC"

@@ -14,7 +14,7 @@ N=53
 # ("0x3500000000000000c30b..."), rx_packets first (u64, little-endian on this machine).
 # stats_packets FILE: rx_packets of slot 2 (XDP_PASS) in the last snapshot, as a number.
 stats_packets() {
-	sp_hex=$(sed -n 's/^xdp_stats_map\[2\] = 0x\([0-9a-f]\{32\}\)$/\1/p' "$1" | tail -n 1)
+	sp_hex=$(no_change "$1" | sed -n 's/^xdp_stats_map\[2\] = 0x\([0-9a-f]\{32\}\)$/\1/p' | tail -n 1)
 	[ -n "$sp_hex" ] || return 0
 	sp_v=0
 	for sp_i in 7 6 5 4 3 2 1 0; do
@@ -24,7 +24,7 @@ stats_packets() {
 	echo $sp_v
 }
 stats_is() { [ "$(stats_packets "$1")" = "$2" ]; }
-typed_is() { [ "$(sed -n 's/^typed_count\[0\] = \([0-9]*\)$/\1/p' "$1" | tail -n 1)" = "$2" ]; }
+typed_is() { [ "$(no_change "$1" | sed -n 's/^typed_count\[0\] = \([0-9]*\)$/\1/p' | tail -n 1)" = "$2" ]; }
 
 # Without --type: typed_counter alone is refused (a partial load, exit 3), by its section's name.
 rl_run refused "$OBJ" "$DEV_RX" --prog xdp_stats1_func -n 1

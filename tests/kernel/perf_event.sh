@@ -50,7 +50,7 @@ rl_stop INT
 wait_gone "$id"
 
 # The last snapshot's per_cpu lines (the array's zero slots are not shown).
-last=$(awk '/^-- / { n = 0; delete l } /^per_cpu\[/ { l[n++] = $0 } END { for (i = 0; i < n; i++) print l[i] }' "$TMP/count.out")
+last=$(no_change "$TMP/count.out" | awk '/^-- / { n = 0; delete l } /^per_cpu\[/ { l[n++] = $0 } END { for (i = 0; i < n; i++) print l[i] }')
 [ "$(echo "$last" | grep -c .)" -eq "$ncpus" ] || fail "$(echo "$last" | grep -c .) CPUs sampled, $ncpus online: $last"
 total=0
 for cpu_line in $(echo "$last" | tr -d ' '); do
@@ -66,7 +66,7 @@ for cpu_line in $(echo "$last" | tr -d ' '); do
 	total=$((total + n))
 	note "cpu $cpu: $n samples in $periods periods"
 done
-spun=$(sed -n "s/^per_pid\[$SPIN_PID\] = \([0-9]*\)\$/\1/p" "$TMP/count.out" | tail -n 1)
+spun=$(no_change "$TMP/count.out" | sed -n "s/^per_pid\[$SPIN_PID\] = \([0-9]*\)\$/\1/p" | tail -n 1)
 [ -n "$spun" ] && [ "$spun" -ge 1 ] || fail "the spinner (pid $SPIN_PID) was never sampled"
 [ "$spun" -le $((2 * F + 2)) ] || fail "the spinner was sampled $spun times in 2 s at $F Hz"
 note "$total samples on $ncpus CPUs; the spinner (pid $SPIN_PID, 2 s) $spun of them; links and program gone"

@@ -12,7 +12,7 @@ N=47
 M=19
 
 last() { # MAP FILE: the last value of MAP[0] shown, empty when none
-	sed -n "s/^$1\[0\] = \([0-9]*\)\$/\1/p" "$2" | tail -n 1
+	no_change "$2" | sed -n "s/^$1\[0\] = \([0-9]*\)\$/\1/p" | tail -n 1
 }
 shows() { # MAP FILE VALUE ("" when the slot is still zero, which is not shown)
 	[ "$(last "$1" "$2")" = "$3" ]

@@ -738,8 +738,8 @@ check_kprobe_multi() {
 	km_pid=$(/bin/sh -c 'i=0; while [ $i -lt 17 ]; do kill -s 0 $$; i=$((i + 1)); done; echo $$')
 	km_fprobe=no
 	grep -q '^CONFIG_FPROBE=y' /boot/config-* 2>/dev/null && km_fprobe=yes
-	[ $km_fprobe = yes ] && retry 300 grep -q "^kills\[$km_pid\] = {calls=17, returns=17}\$" "$T/kmulti.out"
-	km_got=$(grep "^kills\[$km_pid\]" "$T/kmulti.out" | tail -n 1)
+	[ $km_fprobe = yes ] && retry 300 value_is kills "$km_pid" "$T/kmulti.out" "{calls=17, returns=17}"
+	km_got=$(last_value kills "$km_pid" "$T/kmulti.out")
 	km_links=$(pid_link_types "$RL_PID")
 	rl_stop INT
 	km_bad=""
@@ -752,8 +752,8 @@ check_kprobe_multi() {
 		grep -qxF "$km_line" "$T/kmulti.err" || km_bad="$km_bad ${p%%:*}"
 	done
 	km_match=$(grep -m1 "matches" "$T/kmulti.err" | sed 's/^rawload: //')
-	if [ $km_fprobe = yes ] && [ "$km_got" = "kills[$km_pid] = {calls=17, returns=17}" ] && [ "$RL_RC" -eq 0 ] && [ -z "$km_bad" ]; then
-		pass "kprobe.multi: two kprobe_multi links ($km_match; fdinfo: ${km_links% }); 17 kill() calls and returns counted: $km_got"
+	if [ $km_fprobe = yes ] && [ "$km_got" = "{calls=17, returns=17}" ] && [ "$RL_RC" -eq 0 ] && [ -z "$km_bad" ]; then
+		pass "kprobe.multi: two kprobe_multi links ($km_match; fdinfo: ${km_links% }); 17 kill() calls and returns of pid $km_pid counted: $km_got"
 	elif [ $km_fprobe = no ] && [ -z "$km_got" ] && [ "$RL_RC" -eq 0 ] && [ -z "$km_bad" ]; then
 		pass "kprobe.multi: no CONFIG_FPROBE in this kernel: both programs loaded ($km_match) and reported not attached, EOPNOTSUPP; exit 0"
 	else
