@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
-.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz bench test-old-kernel
+.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz bench test-old-kernel docs
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -306,6 +306,12 @@ test-old-kernel: deps
 
 demo: deps all $(BUILD)/udpsend
 	@sh tests/demo.sh
+
+# docs/walkthrough.md and docs/kernel.md quote real -v output, strace lines and code: regenerated
+# from real runs (as root; docs/tools/gen.sh) after the narration changes. tests/kernel/docs.sh
+# fails while they are stale.
+docs: deps all test-progs vmlinux-progs $(TOOLS)
+	@sh docs/tools/gen.sh
 
 clean:
 	rm -rf $(BUILD) rawload rawload-static examples/*.o $(HELPER_DEFS)
