@@ -233,6 +233,7 @@ fail:
 
 void btf_close(struct btf_spec *b)
 {
+	btf_names_free(b);
 	free(b->offs);
 	free(b->owned);
 	b->offs = NULL;
@@ -298,6 +299,13 @@ int btf_size(const struct btf_spec *b, uint32_t id, uint32_t *size)
 
 uint32_t btf_find(const struct btf_spec *b, uint32_t kind, const char *name)
 {
+	if (name[0]) {
+		uint32_t pos = 0, id;
+		while ((id = btf_names_next(b, name, btf_essential_len(name), &pos)))
+			if (btf_kind(btf_type(b, id)) == kind && strcmp(btf_type_name(b, btf_type(b, id)), name) == 0)
+				return id;
+		return 0;
+	}
 	for (uint32_t id = 1; id <= b->nr_types; id++) {
 		const struct btf_type *t = btf_type(b, id);
 		if (btf_kind(t) == kind && strcmp(btf_type_name(b, t), name) == 0)

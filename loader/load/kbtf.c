@@ -95,6 +95,11 @@ int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag
 	l->vmlinux_data = buf;
 	l->vmlinux_size = len;
 	l->vmlinux_mapped = mapped;
+	/* Names are what the kernel's BTF is searched by (CO-RE roots, kfuncs, attach targets): one
+	 * hash table instead of a scan per lookup. Without the memory for it, lookups scan. */
+	bool indexed = btf_index_names(l->vmlinux) == 0;
+	narrate(opts->say, "kernel BTF: %u types%s", l->vmlinux->nr_types,
+		indexed ? ", indexed by name" : ", no memory for a name index: lookups scan");
 	return 0;
 }
 
