@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,15 +48,60 @@ static inline void sb_putn(struct strbuf *sb, const char *s, size_t n)
 static inline void sb_puts(struct strbuf *sb, const char *s) { sb_putn(sb, s, strlen(s)); }
 static inline void sb_putc(struct strbuf *sb, char c) { sb_putn(sb, &c, 1); }
 
+/* Integers in decimal and hex without printf: rendering a record is mostly these, and a printf
+ * call costs several times the digits it writes. */
+static inline void sb_u64(struct strbuf *sb, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_putn(sb, tmp + sizeof(tmp) - n, n);
+}
+
+static inline void sb_i64(struct strbuf *sb, int64_t v)
+{
+	if (v < 0) {
+		sb_putc(sb, '-');
+		sb_u64(sb, 0 - (uint64_t)v);
+	} else {
+		sb_u64(sb, (uint64_t)v);
+	}
+}
+
+/* Lower-case hex digits of v, at least `digits` of them (leading zeros), no prefix. */
+static inline void sb_hex(struct strbuf *sb, uint64_t v, unsigned digits)
+{
+	char tmp[16];
+	size_t n = 0;
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v || n < digits);
+	sb_putn(sb, tmp + sizeof(tmp) - n, n);
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
 static inline void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
+	/* One pass when the text fits in the room left, a second after growing when it does not. */
+	if (sb->oom)
+		return;
+	size_t room = sb->cap > sb->len ? sb->cap - sb->len : 0;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(room ? sb->buf + sb->len : NULL, room, fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n < room) {
+		sb->len += (size_t)n;
+		return;
+	}
+	if (room)
+		sb->buf[sb->len] = '\0'; /* undo the cut copy */
 	if (n < 0 || !sb_reserve(sb, (size_t)n))
 		return;
 	va_start(ap, fmt);

@@ -54,10 +54,15 @@ static void flush(struct show *s)
 
 static void timestamp(struct strbuf *out, bool json)
 {
+	/* Every JSON record carries one: the local time is worked out once a second, not per record. */
+	static time_t last = -1;
+	static struct tm tm;
 	struct timespec ts;
-	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
+	if (ts.tv_sec != last) {
+		localtime_r(&ts.tv_sec, &tm);
+		last = ts.tv_sec;
+	}
 	if (json)
 		sb_printf(out, "\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ld\"", tm.tm_year + 1900, tm.tm_mon + 1,
 			  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
@@ -78,7 +83,8 @@ static void record(struct show *s, uint32_t map, const void *data, uint32_t len)
 		sb_json_str(&s->out, m->name);
 		sb_puts(&s->out, ",\"record\":");
 	} else {
-		sb_printf(&s->out, "%s: ", m->name);
+		sb_puts(&s->out, m->name);
+		sb_puts(&s->out, ": ");
 	}
 	if (o->has_btf && m->btf_value)
 		render_value(&s->out, &o->btf, m->btf_value, data, len, "", json ? RENDER_JSON : RENDER_TEXT);
