@@ -121,6 +121,8 @@ static bool proto_name(const char *name)
 {
 	static const char *const names[] = {"protocol", "proto", "ip_proto", "l4_proto", "l4proto",
 					    "ipproto", "nexthdr", "next_header"};
+	if (name[0] != 'p' && name[0] != 'i' && name[0] != 'l' && name[0] != 'n')
+		return false; /* no name above starts otherwise */
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))
 			return true;
@@ -130,12 +132,12 @@ static bool proto_name(const char *name)
 /* __be32 fields named like a source/destination are addresses too. */
 static bool be32_endpoint(const struct btf_spec *b, uint32_t id, const char *name)
 {
+	if (!strstr(name, "src") && !strstr(name, "dst") && !strstr(name, "source") && !strstr(name, "dest"))
+		return false;
 	const struct btf_type *t = btf_type(b, id);
 	while (t && btf_kind(t) != BTF_KIND_TYPEDEF && (btf_kind(t) == BTF_KIND_CONST || btf_kind(t) == BTF_KIND_VOLATILE))
 		t = btf_type(b, t->type);
-	if (!t || btf_kind(t) != BTF_KIND_TYPEDEF || strcmp(btf_type_name(b, t), "__be32") != 0)
-		return false;
-	return strstr(name, "src") || strstr(name, "dst") || strstr(name, "source") || strstr(name, "dest");
+	return t && btf_kind(t) == BTF_KIND_TYPEDEF && strcmp(btf_type_name(b, t), "__be32") == 0;
 }
 
 static uint64_t read_uint(const uint8_t *p, uint32_t size)

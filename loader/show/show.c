@@ -17,8 +17,10 @@
 #include "bpf/ringbuf.h"
 #include "btf/render.h"
 
-/* An iterator walking something huge is cut at ITER_MAX bytes per snapshot. */
-enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20 };
+/* An iterator walking something huge is cut at ITER_MAX bytes per snapshot. Records are written
+ * out when nothing more is ready to be read, or when FLUSH_AT bytes have piled up: one write per
+ * burst rather than per record, and no record waits while rawload sleeps. */
+enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20, FLUSH_AT = 64 << 10 };
 
 enum source_kind { SRC_RINGBUF, SRC_PERF, SRC_TRACE };
 
@@ -385,14 +387,20 @@ int show_run(const struct obj *o, const struct loaded *l, const struct show_opts
 		if (opts->duration_ms && start + opts->duration_ms - now < wait)
 			wait = start + opts->duration_ms - now;
 		struct epoll_event ev[8];
-		int n = epoll_pwait(s.epoll_fd, ev, 8, (int)wait, opts->wait_mask);
+		/* With output pending, only look: if nothing is ready, write it out, then wait. */
+		int n = epoll_pwait(s.epoll_fd, ev, 8, s.out.len ? 0 : (int)wait, opts->wait_mask);
 		if (n < 0 && errno != EINTR) {
 			err = diag_set(d, -errno, "show: epoll_pwait: %s", strerror(errno));
 			break;
 		}
+		if (n <= 0) {
+			flush(&s);
+			continue;
+		}
 		for (int k = 0; k < n; k++)
 			drain(&s, ev[k].data.u32);
-		flush(&s);
+		if (s.out.len >= FLUSH_AT)
+			flush(&s);
 	}
 	/* Records that arrived before the stop are still shown. */
 	for (uint32_t i = 0; i < s.nsrc; i++)
