@@ -21,7 +21,17 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 
 void render_ipv4(const uint8_t a[4], char *buf)
 {
-	snprintf(buf, 16, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	/* Without snprintf: a flow table renders one of these per entry. */
+	char *p = buf;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
 }
 
 void render_ipv6(const uint8_t a[16], char *buf)
@@ -132,12 +142,12 @@ static bool proto_name(const char *name)
 /* __be32 fields named like a source/destination are addresses too. */
 static bool be32_endpoint(const struct btf_spec *b, uint32_t id, const char *name)
 {
-	if (!strstr(name, "src") && !strstr(name, "dst") && !strstr(name, "source") && !strstr(name, "dest"))
-		return false;
 	const struct btf_type *t = btf_type(b, id);
 	while (t && btf_kind(t) != BTF_KIND_TYPEDEF && (btf_kind(t) == BTF_KIND_CONST || btf_kind(t) == BTF_KIND_VOLATILE))
 		t = btf_type(b, t->type);
-	return t && btf_kind(t) == BTF_KIND_TYPEDEF && strcmp(btf_type_name(b, t), "__be32") == 0;
+	if (!t || btf_kind(t) != BTF_KIND_TYPEDEF || strcmp(btf_type_name(b, t), "__be32") != 0)
+		return false;
+	return strstr(name, "src") || strstr(name, "dst") || strstr(name, "source") || strstr(name, "dest");
 }
 
 static uint64_t read_uint(const uint8_t *p, uint32_t size)

@@ -15,6 +15,11 @@ struct strbuf {
 	char *buf;  /* NUL-terminated when len > 0 or after sb_reset; owned */
 	size_t len, cap;
 	bool oom;
+	/* Optional: where sb_spill hands the text over, for output too big to hold whole (a million
+	 * map entries). NULL: sb_spill keeps everything. */
+	void (*spill)(void *ctx, const char *text, size_t len);
+	void *spill_ctx;
+	size_t spilled; /* bytes handed over so far */
 };
 
 static inline bool sb_reserve(struct strbuf *sb, size_t more)
@@ -114,8 +119,25 @@ static inline void sb_printf(struct strbuf *sb, const char *fmt, ...)
  * escaped as \u00XX. */
 static inline void sb_json_strn(struct strbuf *sb, const char *s, size_t n)
 {
+	/* Nearly always nothing to escape (field names, comm strings): one copy between the quotes. */
+	size_t plain = 0;
+	while (plain < n && (unsigned char)s[plain] >= 0x20 && (unsigned char)s[plain] < 0x7f && s[plain] != '"' &&
+	       s[plain] != '\\')
+		plain++;
+	if (plain == n) {
+		if (!sb_reserve(sb, n + 2))
+			return;
+		char *p = sb->buf + sb->len;
+		p[0] = '"';
+		memcpy(p + 1, s, n);
+		p[n + 1] = '"';
+		p[n + 2] = '\0';
+		sb->len += n + 2;
+		return;
+	}
 	sb_putc(sb, '"');
-	for (size_t i = 0; i < n; i++) {
+	sb_putn(sb, s, plain);
+	for (size_t i = plain; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
 			sb_putc(sb, '\\');
@@ -140,6 +162,17 @@ static inline void sb_reset(struct strbuf *sb)
 	sb->len = 0;
 	if (sb->buf)
 		sb->buf[0] = '\0';
+}
+
+/* With a spill target and at least `at` bytes held: hand them over and start again empty. The
+ * target may thus get a long line in several pieces. */
+static inline void sb_spill(struct strbuf *sb, size_t at)
+{
+	if (!sb->spill || sb->oom || sb->len < at)
+		return;
+	sb->spill(sb->spill_ctx, sb->buf, sb->len);
+	sb->spilled += sb->len;
+	sb_reset(sb);
 }
 
 static inline void sb_free(struct strbuf *sb)

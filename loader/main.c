@@ -35,6 +35,7 @@ static const char usage[] =
 	"  -d, --duration SEC   stop after SEC seconds\n"
 	"      --json           one JSON object per line\n"
 	"      --all-maps       show internal maps (.data, .rodata, .bss) too\n"
+	"      --max-entries N  entries shown per map in each snapshot (default 256; 0: all)\n"
 	"      --trace          follow trace_pipe (bpf_printk output)\n"
 	"      --prog NAME      attach only this program (repeatable)\n"
 	"      --mode MODE      XDP mode: skb, native or hw (default: the kernel chooses)\n"
@@ -363,6 +364,12 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			if (*end || n <= 0 || n > 1000000000)
 				return a->bad = o, -1;
 			a->show.count = (int)n;
+		} else if (!strcmp(o, "--max-entries")) {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end || n < 0 || n > 1000000000)
+				return a->bad = o, -1;
+			a->show.max_entries = n ? (uint32_t)n : UINT32_MAX;
 		} else if (!strcmp(o, "--mode")) {
 			a->xdp_mode = !strcmp(v, "skb") ? XDP_FLAGS_SKB_MODE : !strcmp(v, "native") ? XDP_FLAGS_DRV_MODE
 				      : !strcmp(v, "hw") ? XDP_FLAGS_HW_MODE : 0;

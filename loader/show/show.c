@@ -236,9 +236,14 @@ static void snapshot(struct show *s)
 			sb_putc(&s->out, ':');
 		}
 		any = true;
-		size_t before = s->out.len;
-		int r = show_map_snapshot(o, s->loaded, i, json, &s->states[i], &s->out);
-		if (r < 0) {
+		size_t before = s->out.len, spilled = s->out.spilled;
+		uint32_t limit = s->opts->max_entries ? s->opts->max_entries : SHOW_MAX_ENTRIES;
+		int r = show_map_snapshot(o, s->loaded, i, json, limit, &s->states[i], &s->out);
+		if (r < 0 && s->out.spilled != spilled) {
+			/* Part of the map is out already: say it was cut short after it. */
+			if (!json)
+				sb_printf(&s->out, "%s: cannot read further: %s\n", o->maps[i].name, sys_errno_name(r));
+		} else if (r < 0) {
 			s->out.len = before;
 			if (json)
 				sb_puts(&s->out, "null");
@@ -358,6 +363,8 @@ int show_run(const struct obj *o, const struct loaded *l, const struct show_opts
 	struct show s = {.o = o, .loaded = l, .opts = opts, .trace_fd = -1};
 	int err = 0;
 
+	s.out.spill = opts->emit; /* a big map's snapshot goes out as it is read */
+	s.out.spill_ctx = opts->emit_ctx;
 	s.states = calloc(o->nmaps + 1, sizeof(*s.states));
 	s.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (!s.states || s.epoll_fd < 0) {

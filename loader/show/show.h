@@ -24,6 +24,8 @@ struct show_opts {
 	bool json;
 	bool all_maps;             /* internal maps (.data, .rodata, .bss, ...) too */
 	bool trace;                /* follow <tracefs>/trace_pipe (bpf_printk) */
+	uint32_t max_entries;      /* entries shown per map per snapshot; 0: the default
+	                            * (SHOW_MAX_ENTRIES), UINT32_MAX: all of them */
 	const sigset_t *wait_mask; /* signal mask while waiting (signals the caller blocked arrive then) */
 	const struct attach_set *attached; /* iterator links among them are read at every snapshot;
 	                                    * may be NULL */
@@ -31,11 +33,16 @@ struct show_opts {
 	void *emit_ctx;
 };
 
-/* One snapshot of map i: text lines ("ips[0] = {...}") or, for JSON, one array of
- * {"key":..,"value":..}. Zero array slots are skipped. Returns the number of entries rendered or a
- * negative errno. state caches buffers between calls; free with show_map_free. */
+/* Entries shown per map per snapshot unless show_opts.max_entries says otherwise. */
+enum { SHOW_MAX_ENTRIES = 256 };
+
+/* One snapshot of map i, at most `limit` entries (UINT32_MAX: all): text lines ("ips[0] = {...}")
+ * or, for JSON, one array of {"key":..,"value":..}. Zero array slots are skipped. The map is read
+ * in batches of a bounded size, and when out has a spill target the text goes there batch by
+ * batch: a map of a million entries is never held whole. Returns the number of entries rendered
+ * or a negative errno. state caches buffers between calls; free with show_map_free. */
 struct show_map_state;
-int show_map_snapshot(const struct obj *o, const struct loaded *l, uint32_t i, bool json,
+int show_map_snapshot(const struct obj *o, const struct loaded *l, uint32_t i, bool json, uint32_t limit,
 		      struct show_map_state **state, struct strbuf *out);
 void show_map_free(struct show_map_state *state);
 /* Whether map i is shown in snapshots (streams and inner templates are not). */
