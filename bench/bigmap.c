@@ -3,6 +3,7 @@
  * holds. A bench tool, not part of rawload: raw bpf(2).
  *
  * usage: bigmap fill PIN N     bigmap count PIN */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdint.h>
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
 			uint32_t k = (uint32_t)(done + i + 1);
 			keys[i] = k;
 			vals[i] = (struct flow){.packets = k % 1000 + 1, .bytes = (k % 1000 + 1) * 1400,
-						.saddr = 0x0a000000u | k, .sport = (uint16_t)(1024 + k % 50000),
+						.saddr = htonl(0x0a000000u | (k & 0xffffff)), .sport = (uint16_t)(1024 + k % 50000),
 						.dport = 443, .protocol = k % 3 ? 6 : 17, .last_seen = k};
 		}
 		memset(&a, 0, sizeof(a));

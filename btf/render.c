@@ -105,10 +105,15 @@ const char *render_ip_proto(unsigned p)
 /* Is this field name one of an address? (saddr, daddr, *_ip, ip, *addr*, *ipv4*, *ipv6*; case
  * ignored, first 63 characters.) Asked of every 4- and 16-byte field of every record: one pass, no
  * copy. */
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
 static bool ci_prefix(const char *s, const char *low)
 {
 	for (; *low; s++, low++)
-		if (tolower((unsigned char)*s) != *low)
+		if (lower((unsigned char)*s) != *low)
 			return false;
 	return true;
 }
@@ -117,7 +122,7 @@ static bool addr_name(const char *name)
 {
 	size_t n = 0;
 	for (; name[n] && n < 63; n++) {
-		int c = tolower((unsigned char)name[n]);
+		int c = lower((unsigned char)name[n]);
 		if ((c == 'a' && n + 4 <= 63 && ci_prefix(name + n, "addr")) ||
 		    (c == 'i' && n + 4 <= 63 && (ci_prefix(name + n, "ipv4") || ci_prefix(name + n, "ipv6"))))
 			return true;
@@ -266,7 +271,7 @@ static void render_struct(const struct ctx *c, const struct btf_type *t, const u
 		const char *fname = btf_str(c->b, m[i].name_off);
 		uint32_t bit = btf_member_bit_offset(t, &m[i]), bits = btf_member_bitfield_size(t, &m[i]);
 		if (i)
-			sb_puts(c->out, c->fmt == RENDER_JSON ? "," : ", ");
+			sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
 		if (c->fmt == RENDER_JSON) {
 			sb_json_str(c->out, *fname ? fname : "(anon)");
 			sb_putc(c->out, ':');
@@ -306,7 +311,12 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 	int rid = btf_skip_mods(c->b, id);
 	const struct btf_type *t = rid > 0 ? btf_type(c->b, (uint32_t)rid) : NULL;
 
-	if (!t || depth > MAX_DEPTH || btf_size(c->b, (uint32_t)rid, &size) != 0) {
+	/* Kinds that carry their size need no walk to find it. */
+	bool sized = t && (btf_kind(t) == BTF_KIND_INT || btf_kind(t) == BTF_KIND_STRUCT ||
+			   btf_kind(t) == BTF_KIND_UNION || btf_kind(t) == BTF_KIND_ENUM);
+	if (sized)
+		size = t->size;
+	if (!t || depth > MAX_DEPTH || (!sized && btf_size(c->b, (uint32_t)rid, &size) != 0)) {
 		word(c, "?");
 		return;
 	}
@@ -360,7 +370,7 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 			const struct btf_type *var = btf_type(c->b, v[i].type);
 			const char *vname = var ? btf_type_name(c->b, var) : "?";
 			if (i)
-				sb_puts(c->out, c->fmt == RENDER_JSON ? "," : ", ");
+				sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
 			if (c->fmt == RENDER_JSON) {
 				sb_json_str(c->out, vname);
 				sb_putc(c->out, ':');
@@ -390,7 +400,7 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 		uint32_t n = a->nelems < MAX_ELEMS ? a->nelems : MAX_ELEMS;
 		for (uint32_t i = 0; i < n; i++) {
 			if (i)
-				sb_puts(c->out, c->fmt == RENDER_JSON ? "," : ", ");
+				sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
 			render(c, a->type, p + (size_t)i * esize, esize, "", depth + 1);
 		}
 		if (n < a->nelems)

@@ -11,6 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* sb_putc is small and hot: inlined even in a size-optimised (-Os) build. */
+#if defined(__GNUC__)
+#define SB_HOT static inline __attribute__((always_inline))
+#else
+#define SB_HOT static inline
+#endif
+
 struct strbuf {
 	char *buf;  /* NUL-terminated when len > 0 or after sb_reset; owned */
 	size_t len, cap;
@@ -41,17 +48,29 @@ static inline bool sb_reserve(struct strbuf *sb, size_t more)
 	return true;
 }
 
+/* Appends are the inner loop of rendering: the common case (room left) is a few instructions
+ * inline, growing is the call. */
 static inline void sb_putn(struct strbuf *sb, const char *s, size_t n)
 {
-	if (!sb_reserve(sb, n))
-		return;
+	if (sb->oom || sb->len + n >= sb->cap) {
+		if (!sb_reserve(sb, n))
+			return;
+	}
 	memcpy(sb->buf + sb->len, s, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
 }
 
 static inline void sb_puts(struct strbuf *sb, const char *s) { sb_putn(sb, s, strlen(s)); }
-static inline void sb_putc(struct strbuf *sb, char c) { sb_putn(sb, &c, 1); }
+SB_HOT void sb_putc(struct strbuf *sb, char c)
+{
+	if (sb->oom || sb->len + 1 >= sb->cap) {
+		if (!sb_reserve(sb, 1))
+			return;
+	}
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
 
 /* Integers in decimal and hex without printf: rendering a record is mostly these, and a printf
  * call costs several times the digits it writes. */
@@ -59,10 +78,18 @@ static inline void sb_u64(struct strbuf *sb, uint64_t v)
 {
 	char tmp[20];
 	size_t n = 0;
-	do {
+	while (v > UINT32_MAX) {
 		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
 		v /= 10;
-	} while (v);
+	}
+	/* Below 2^32, v / 10 as a multiplication (exact for every 32-bit v), which a size-optimised
+	 * build would otherwise leave as a division. */
+	uint32_t w = (uint32_t)v;
+	do {
+		uint32_t q = (uint32_t)(((uint64_t)w * 0xCCCCCCCDu) >> 35);
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + (w - q * 10));
+		w = q;
+	} while (w);
 	sb_putn(sb, tmp + sizeof(tmp) - n, n);
 }
 
