@@ -171,6 +171,23 @@ rawload-static: $(CORE_SRCS) $(HDRS) $(MUSL_INC)/.stamp
 		-o $@ $(CORE_SRCS)
 	@ls -l $@ | awk '{print "rawload-static: " $$5 " bytes"}'
 
+# `make size`: where the static binary's bytes go, by folder, file and libc member (bench/size.sh).
+# The attribution build is rawload-static's sources and flags without LTO, linked with a map: LTO
+# inlines across files and would leave the map one anonymous object. (No -Werror here: compiled
+# one file at a time, gcc guesses differently about truncation; `make static` is the warning gate.)
+# README, "The static binary".
+SIZE_DIR    := $(BUILD)/size
+SIZE_CFLAGS := $(filter-out -flto=auto -s,$(STATIC_CFLAGS))
+SIZE_OBJS   := $(CORE_SRCS:%.c=$(SIZE_DIR)/%.o)
+.PHONY: size
+$(SIZE_DIR)/%.o: %.c $(HDRS) $(MUSL_INC)/.stamp
+	@mkdir -p $(dir $@)
+	musl-gcc -std=c17 -D_GNU_SOURCE -I. -isystem $(MUSL_INC) $(SIZE_CFLAGS) -c -o $@ $<
+$(SIZE_DIR)/rawload-static: $(SIZE_OBJS)
+	musl-gcc $(SIZE_CFLAGS) -s -Wl,-Map=$@.map -o $@ $(SIZE_OBJS)
+size: rawload-static $(SIZE_DIR)/rawload-static
+	@sh bench/size.sh rawload-static $(SIZE_DIR)/rawload-static $(SIZE_DIR)/rawload-static.map | tee $(SIZE_DIR)/size.txt
+
 # ---- benchmarks: not tests; `make bench` measures and writes ratios, `make test` never runs it ----
 # bench/run.sh drives it (as root): a namespace and veth of its own, every loader's cycle measured
 # by bench/runner, results in build/bench/results.txt. See README, "Benchmarks".
