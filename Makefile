@@ -82,6 +82,15 @@ vmlinux-progs:
 $(BUILD)/vmlinux/%.o: tests/progs-vmlinux/%.bpf.c $(VMLINUX_H) $(BPF_HDRS)
 	$(CLANG) $(BPF_CFLAGS) -I$(BUILD)/vmlinux -target bpfel -c -o $@ $<
 
+# Target BTF for the --btf tests (tests/btf/layouts.c): clang's .BTF in an object, both byte orders
+# (the ELF form), and that section alone (the raw form).
+BTF_FIXTURES := $(BUILD)/target-btf/layouts.bpfel.o $(BUILD)/target-btf/layouts.bpfeb.o $(BUILD)/target-btf/layouts.btf
+$(BUILD)/target-btf/layouts.%.o: tests/btf/layouts.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O2 -target $* -c -o $@ $<
+$(BUILD)/target-btf/layouts.btf: $(BUILD)/target-btf/layouts.bpfel.o
+	llvm-objcopy --dump-section .BTF=$@ $<
+
 # ---- tests ---------------------------------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 TEST_HDRS := $(wildcard tests/unit/*.h tests/kernel/*.h)
@@ -112,7 +121,8 @@ $(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
-test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
+test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
+	$(BTF_FIXTURES) rawload-static
 	@sh tests/run
 
 deps:

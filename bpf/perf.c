@@ -233,6 +233,8 @@ int perf_possible_cpus(void)
 {
 	char text[4096];
 	int len = read_small_file("/sys/devices/system/cpu/possible", text, sizeof(text));
+	if (len == -ENOENT && fs_sysfs_ensure(NULL) == 1) /* an empty root: no sysfs yet */
+		len = read_small_file("/sys/devices/system/cpu/possible", text, sizeof(text));
 	int n = len < 0 ? len : perf_parse_cpu_list(text, (size_t)len, NULL, 0);
 	return n > 0 ? n : 1;
 }

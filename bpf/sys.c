@@ -324,6 +324,43 @@ int sys_link_fd_by_id(uint32_t id)
 	return fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
 }
 
+int sys_btf_fd_by_id(uint32_t id)
+{
+	return fd_by_id(BPF_BTF_GET_FD_BY_ID, id);
+}
+
+/* The *_GET_NEXT_ID commands share one layout: start_id in, next_id out. */
+static int next_id(int cmd, uint32_t start_id, uint32_t *out)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.start_id = start_id;
+	int r = sys_bpf(cmd, &a, ATTR_SIZE(open_flags));
+	if (r == 0)
+		*out = a.next_id;
+	return r;
+}
+
+int sys_prog_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_PROG_GET_NEXT_ID, start_id, next);
+}
+
+int sys_map_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_MAP_GET_NEXT_ID, start_id, next);
+}
+
+int sys_link_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_LINK_GET_NEXT_ID, start_id, next);
+}
+
+int sys_btf_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_BTF_GET_NEXT_ID, start_id, next);
+}
+
 uint32_t sys_prog_id(int prog_fd)
 {
 	struct bpf_prog_info info;

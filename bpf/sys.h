@@ -94,6 +94,14 @@ uint32_t sys_pinned_prog_id(const char *path);
 int sys_prog_fd_by_id(uint32_t id);
 int sys_map_fd_by_id(uint32_t id);
 int sys_link_fd_by_id(uint32_t id);
+/* BPF_BTF_GET_FD_BY_ID: a read-only fd on a loaded BTF object (kernel 5.0). */
+int sys_btf_fd_by_id(uint32_t id);
+/* BPF_{PROG,MAP,LINK,BTF}_GET_NEXT_ID: the smallest id above start_id in *next_id. -ENOENT past the
+ * last one; -EPERM without CAP_SYS_ADMIN. Links since 5.8, BTF since 5.4. */
+int sys_prog_next_id(uint32_t start_id, uint32_t *next_id);
+int sys_map_next_id(uint32_t start_id, uint32_t *next_id);
+int sys_link_next_id(uint32_t start_id, uint32_t *next_id);
+int sys_btf_next_id(uint32_t start_id, uint32_t *next_id);
 
 /* "EBUSY" for EBUSY or -EBUSY; "errno 123" (static buffer) for numbers it doesn't know. For the
  * one-line diagnostics of bpf/ and its callers, without strerror's locale-dependent sentences. */

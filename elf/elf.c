@@ -282,6 +282,16 @@ int elf_parse_binary(struct elf_file *f, const uint8_t *data, size_t size, struc
 	return err;
 }
 
+int elf_parse_sections(struct elf_file *f, const uint8_t *data, size_t size, struct diag *d)
+{
+	int err = parse_ident(f, data, size, d);
+	if (!err)
+		err = parse_section_table(f, d);
+	if (err)
+		elf_close(f);
+	return err;
+}
+
 void elf_close(struct elf_file *f)
 {
 	free(f->sec);

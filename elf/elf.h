@@ -85,6 +85,10 @@ int elf_parse(struct elf_file *f, const uint8_t *data, size_t size, struct diag 
  * headers has no symbol tables to search and is refused. Returns 0, or -EINVAL/-ENOMEM with d
  * filled ("elf: program header 3: ..."). */
 int elf_parse_binary(struct elf_file *f, const uint8_t *data, size_t size, struct diag *d);
+/* Parse only the header and section headers of any 64-bit ELF file (any type, any machine): for
+ * reading a section out of it, such as .BTF from a vmlinux or an object file. Returns 0, or
+ * -EINVAL/-ENOMEM with d filled. */
+int elf_parse_sections(struct elf_file *f, const uint8_t *data, size_t size, struct diag *d);
 void elf_close(struct elf_file *f);
 
 /* The first section of type (ELF_SHT_SYMTAB, ELF_SHT_DYNSYM, ...), or NULL. */

@@ -6,7 +6,8 @@ set -u
 
 # command -> Debian package
 need="cc:gcc make:make clang:clang llvm-strip:llvm llvm-readelf:llvm musl-gcc:musl-tools
-bpftool:bpftool ip:iproute2 nsenter:util-linux nm:binutils readelf:binutils gzip:gzip"
+bpftool:bpftool ip:iproute2 nsenter:util-linux setpriv:util-linux nm:binutils readelf:binutils gzip:gzip
+unshare:util-linux chroot:coreutils llvm-objcopy:llvm jq:jq"
 [ -f /usr/include/linux/bpf.h ] || need="$need /usr/include/linux/bpf.h:linux-libc-dev"
 
 missing=""

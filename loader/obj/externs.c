@@ -1,7 +1,9 @@
 /* loader/obj/externs.c — externs: the object's undefined symbols, classified by its BTF the way
  * libbpf's conventions have them (clang puts `extern ... __kconfig` variables in DATASEC .kconfig,
  * `__ksym` variables and functions in DATASEC .ksyms), and the .kconfig map their values will
- * live in. Pure: which values they get is the load's business (loader/load/externs.c). */
+ * live in. An undefined symbol that is neither (an inline-asm reference to a name nothing defines)
+ * is kept in o->unresolved with the reason: the programs using it cannot load, the others can.
+ * Pure: which values externs get is the load's business (loader/load/externs.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +125,17 @@ static int classify(const struct obj *o, struct obj_extern *e, struct diag *d)
 	return 0;
 }
 
+static int cmp_unresolved(const void *a, const void *b)
+{
+	return strcmp(((const struct obj_unresolved *)a)->name, ((const struct obj_unresolved *)b)->name);
+}
+
+const struct obj_unresolved *obj_find_unresolved(const struct obj *o, const char *name)
+{
+	struct obj_unresolved key = {.name = name};
+	return o->nunresolved ? bsearch(&key, o->unresolved, o->nunresolved, sizeof(key), cmp_unresolved) : NULL;
+}
+
 int obj_parse_externs(struct obj *o, struct diag *d)
 {
 	const struct elf_file *f = &o->elf;
@@ -135,7 +148,8 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 	if (!n)
 		return 0;
 	o->externs = calloc(n, sizeof(*o->externs));
-	if (!o->externs)
+	o->unresolved = calloc(n, sizeof(*o->unresolved));
+	if (!o->externs || !o->unresolved)
 		return diag_set(d, -ENOMEM, "obj: out of memory");
 	for (uint32_t i = 1; i < f->nsym; i++) {
 		const struct elf_sym *s = &f->sym[i];
@@ -144,9 +158,21 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 		if (obj_find_extern(o, s->name) >= 0)
 			return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", s->name);
 		struct obj_extern *e = &o->externs[o->nexterns++];
+		memset(e, 0, sizeof(*e));
 		e->name = s->name;
 		e->weak = s->bind == ELF_STB_WEAK;
 		err = classify(o, e, d);
+		if (err == -EINVAL) { /* not an extern rawload can fill: its users say so */
+			o->nexterns--;
+			struct obj_unresolved *u = &o->unresolved[o->nunresolved];
+			u->name = s->name;
+			u->why = strdup(d->msg);
+			if (!u->why)
+				return diag_set(d, -ENOMEM, "obj: out of memory");
+			o->nunresolved++;
+			d->msg[0] = '\0';
+			continue;
+		}
 		if (err)
 			return err;
 		if (e->kind != EXT_KCONFIG)
@@ -157,6 +183,12 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 		e->offset = kcfg_size;
 		kcfg_size += e->size;
 	}
+	/* Sorted by name, for obj_find_unresolved; a name twice is a damaged symbol table. */
+	if (o->nunresolved > 1)
+		qsort(o->unresolved, o->nunresolved, sizeof(*o->unresolved), cmp_unresolved);
+	for (uint32_t k = 1; k < o->nunresolved; k++)
+		if (strcmp(o->unresolved[k - 1].name, o->unresolved[k].name) == 0)
+			return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", o->unresolved[k].name);
 	if (!kcfg_size)
 		return 0;
 	char name[16];

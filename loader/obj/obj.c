@@ -341,6 +341,11 @@ void obj_close(struct obj *o)
 			free((void *)o->codes[i].insns);
 	for (uint32_t i = 0; i < o->nmaps; i++)
 		free(o->maps[i].name);
+	for (uint32_t i = 0; i < o->nrelocs; i++)
+		free(o->relocs[i].why);
+	for (uint32_t i = 0; i < o->nunresolved; i++)
+		free(o->unresolved[i].why);
+	free(o->unresolved);
 	free(o->codes);
 	free(o->funcs);
 	free(o->progs);
@@ -365,6 +370,7 @@ const char *obj_reloc_kind_name(enum obj_reloc_kind kind)
 	case RELOC_CALL: return "call";
 	case RELOC_FUNC: return "callback";
 	case RELOC_EXTERN: return "extern";
+	case RELOC_BAD: return "bad";
 	}
 	return "?";
 }

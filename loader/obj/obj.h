@@ -89,6 +89,10 @@ enum obj_reloc_kind {
 	RELOC_FUNC,      /* ld_imm64 of a function's address (callback): BPF_PSEUDO_FUNC */
 	RELOC_EXTERN,    /* a __ksym variable or address, or a kfunc call (a __kconfig extern is
 	                  * RELOC_DATA into the .kconfig map) */
+	RELOC_BAD,       /* a reference the model cannot resolve: an undefined symbol that is no extern,
+	                  * a symbol in a section that is neither map, data nor code, a relocation on
+	                  * the wrong instruction. `why` says which; the programs that reach this
+	                  * instruction cannot load, the others can. */
 };
 
 struct obj_reloc {
@@ -101,6 +105,7 @@ struct obj_reloc {
 	uint32_t func;         /* RELOC_CALL/RELOC_FUNC: index into obj.funcs */
 	uint32_t ext;          /* RELOC_EXTERN (and RELOC_DATA of a __kconfig): index into obj.externs */
 	bool implicit;         /* RELOC_CALL without an ELF relocation (static call in one section) */
+	char *why;             /* RELOC_BAD: what is wrong, one line starting with "SECTION+INSN: " (owned) */
 };
 
 /* An undefined symbol the program uses, by what its BTF says it is (libbpf's conventions). */
@@ -113,6 +118,13 @@ enum obj_extern_kind {
 
 /* How a __kconfig value is written into the .kconfig map. */
 enum obj_kcfg_type { KCFG_BOOL, KCFG_CHAR, KCFG_TRISTATE, KCFG_INT, KCFG_STRING };
+
+/* An undefined symbol no extern can be made of (its BTF says neither __kconfig nor __ksym, or
+ * gives it a type the loader cannot fill): the relocations that use it become RELOC_BAD. */
+struct obj_unresolved {
+	const char *name;
+	char *why;                     /* owned: "extern 'x': neither __kconfig nor __ksym (...)" */
+};
 
 struct obj_extern {
 	const char *name;
@@ -149,6 +161,8 @@ struct obj {
 	uint32_t ninits;
 	struct obj_extern *externs;
 	uint32_t nexterns;
+	struct obj_unresolved *unresolved;
+	uint32_t nunresolved;
 	int kconfig_map;               /* index of the .kconfig map, -1 when no __kconfig extern */
 	struct obj_reloc *relocs;      /* sorted by (code, insn) */
 	uint32_t nrelocs;
@@ -158,7 +172,9 @@ struct obj {
 
 /* Build the model of the object in data[0..size). path gives the object name. The bytes must
  * outlive the model. Returns 0, or a negative errno with d filled; on error nothing is left to
- * free. */
+ * free. What concerns one program only (an undefined symbol, a reference into a section that is
+ * no map, data or code, a call that lands nowhere) does not fail the parse: it becomes a RELOC_BAD
+ * relocation, and that program's problem (reloc_prog_problem). */
 int obj_parse(struct obj *o, const char *path, const uint8_t *data, size_t size, struct diag *d);
 void obj_close(struct obj *o);
 

@@ -26,6 +26,8 @@ void obj_data_map_name(const char *obj_name, const char *sec, char out[16]);
 
 int obj_parse_maps(struct obj *o, struct diag *d);      /* loader/obj/maps.c */
 int obj_parse_externs(struct obj *o, struct diag *d);   /* loader/obj/externs.c, after maps */
+/* The unresolved symbol called name, or NULL (o->unresolved is sorted by name). (externs.c) */
+const struct obj_unresolved *obj_find_unresolved(const struct obj *o, const char *name);
 int obj_parse_inits(struct obj *o, struct diag *d);     /* loader/obj/maps.c, after programs */
 int obj_parse_relocs(struct obj *o, struct diag *d);    /* loader/obj/relocs.c */
 

@@ -154,10 +154,11 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 			if (lp.ncore)
 				fprintf(out, ", %u CO-RE relocation%s", lp.ncore, lp.ncore == 1 ? "" : "s");
 			reloc_free(&lp);
-		} else {
-			fprintf(out, " (cannot link: %s)", d.msg);
 		}
 		fputc('\n', out);
+		char why[sizeof(d.msg)];
+		if (reloc_prog_problem(o, i, why, sizeof(why)))
+			fprintf(out, "    will not load: %s\n", why);
 	}
 
 	fprintf(out, "maps (%u):\n", o->nmaps);
@@ -204,6 +205,7 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 				o->funcs[r->func].first, r->implicit ? ", pc-relative" : "");
 			break;
 		case RELOC_EXTERN: fprintf(out, "%s\n", r->sym); break;
+		case RELOC_BAD: fprintf(out, "%s\n", r->why); break;
 		}
 	}
 
@@ -259,14 +261,18 @@ static void print_json(const struct obj *o, const char *path, FILE *out)
 				fputs(k > 1 ? "," : "", out);
 				json_str(out, o->funcs[lp.funcs[k]].name);
 			}
-			fprintf(out, "],\"func_info\":%u,\"line_info\":%u,\"core_relo\":%u}", lp.nfunc_info,
+			fprintf(out, "],\"func_info\":%u,\"line_info\":%u,\"core_relo\":%u", lp.nfunc_info,
 				lp.nline_info, lp.ncore);
 			reloc_free(&lp);
-		} else {
-			fputs(",\"link_error\":", out);
-			json_str(out, d.msg);
-			fputc('}', out);
 		}
+		/* What in the object stops this program from loading (null: nothing). */
+		char why[sizeof(d.msg)];
+		fputs(",\"problem\":", out);
+		if (reloc_prog_problem(o, i, why, sizeof(why)))
+			json_str(out, why);
+		else
+			fputs("null", out);
+		fputc('}', out);
 	}
 	fputs("],\"maps\":[", out);
 	for (uint32_t i = 0; i < o->nmaps; i++) {
@@ -317,6 +323,9 @@ static void print_json(const struct obj *o, const char *path, FILE *out)
 			json_str(out, o->maps[r->map].name);
 			if (r->kind == RELOC_DATA)
 				fprintf(out, ",\"offset\":%u", r->offset);
+		} else if (r->kind == RELOC_BAD) {
+			fputs(",\"problem\":", out);
+			json_str(out, r->why);
 		} else if (r->kind == RELOC_CALL || r->kind == RELOC_FUNC) {
 			const struct obj_func *f = &o->funcs[r->func];
 			fputs(",\"target_section\":", out);
@@ -350,7 +359,7 @@ void inspect_print(const struct obj *o, const char *path, FILE *out, bool json)
 
 void inspect_narrate(const struct obj *o, const struct narrator *say)
 {
-	uint32_t kinds[5] = {0};
+	uint32_t kinds[RELOC_BAD + 1] = {0};
 	narrate(say, "elf: %s, %u sections, %u symbols; btf: %s", o->elf.big_endian ? "big-endian" : "little-endian",
 		o->elf.nsec, o->elf.nsym, o->has_btf ? "yes" : "none");
 	for (uint32_t i = 0; i < o->ncodes; i++)
@@ -369,6 +378,6 @@ void inspect_narrate(const struct obj *o, const struct narrator *say)
 	}
 	for (uint32_t i = 0; i < o->nrelocs; i++)
 		kinds[o->relocs[i].kind]++;
-	narrate(say, "relocations: %u map, %u data, %u call, %u callback, %u extern", kinds[RELOC_MAP],
-		kinds[RELOC_DATA], kinds[RELOC_CALL], kinds[RELOC_FUNC], kinds[RELOC_EXTERN]);
+	narrate(say, "relocations: %u map, %u data, %u call, %u callback, %u extern, %u unresolvable", kinds[RELOC_MAP],
+		kinds[RELOC_DATA], kinds[RELOC_CALL], kinds[RELOC_FUNC], kinds[RELOC_EXTERN], kinds[RELOC_BAD]);
 }

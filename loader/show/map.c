@@ -1,6 +1,8 @@
-/* loader/show/map.c — reading one map's entries and rendering them (see show.h). Hash and array
- * maps are read with BPF_MAP_LOOKUP_BATCH where the kernel has it, else key by key; per-CPU values
- * are summed when they are integers; fd-holding maps show the ids the kernel reports. */
+/* loader/show/map.c — reading one map's entries and rendering them (see show.h), from a map view:
+ * the same code whether the map's description comes from the object model or from the kernel.
+ * Hash and array maps are read with BPF_MAP_LOOKUP_BATCH where the kernel has it, else key by key;
+ * per-CPU values are summed when they are integers; fd-holding maps show the ids the kernel
+ * reports. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -61,6 +63,11 @@ static bool iterable(uint32_t type)
 	}
 }
 
+bool show_map_is_stream(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_RINGBUF || type == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+}
+
 bool show_map_listed(const struct obj *o, uint32_t i, bool all_maps)
 {
 	const struct obj_map *m = &o->maps[i];
@@ -68,10 +75,20 @@ bool show_map_listed(const struct obj *o, uint32_t i, bool all_maps)
 		return false;
 	if (m->origin == MAP_DATA && !all_maps)
 		return false;
-	return m->type != BPF_MAP_TYPE_RINGBUF && m->type != BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+	return !show_map_is_stream(m->type);
 }
 
-static struct show_map_state *state_new(const struct obj_map *m)
+void show_map_view_obj(const struct obj *o, const struct loaded *l, uint32_t i, struct show_map_view *v)
+{
+	const struct obj_map *m = &o->maps[i];
+	*v = (struct show_map_view){
+		.name = m->name, .fd = l->map_fds[i], .type = m->type, .key_size = m->key_size,
+		.value_size = m->value_size, .max_entries = m->max_entries, .btf = o->has_btf ? &o->btf : NULL,
+		.btf_key = o->has_btf ? m->btf_key : 0, .btf_value = o->has_btf ? m->btf_value : 0,
+	};
+}
+
+static struct show_map_state *state_new(const struct show_map_view *m)
 {
 	struct show_map_state *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -113,30 +130,29 @@ static bool all_zero(const uint8_t *p, size_t n)
 }
 
 /* Is the value type an integer (so per-CPU values can be summed)? */
-static bool int_value(const struct obj *o, const struct obj_map *m)
+static bool int_value(const struct show_map_view *m)
 {
-	if (!o->has_btf || !m->btf_value)
+	if (!m->btf || !m->btf_value)
 		return m->value_size == 1 || m->value_size == 2 || m->value_size == 4 || m->value_size == 8;
-	int id = btf_skip_mods(&o->btf, m->btf_value);
-	const struct btf_type *t = id > 0 ? btf_type(&o->btf, (uint32_t)id) : NULL;
+	int id = btf_skip_mods(m->btf, m->btf_value);
+	const struct btf_type *t = id > 0 ? btf_type(m->btf, (uint32_t)id) : NULL;
 	return t && btf_kind(t) == BTF_KIND_INT && t->size <= 8;
 }
 
-static void render_one(const struct obj *o, uint32_t type_id, const uint8_t *p, uint32_t size,
+static void render_one(const struct show_map_view *m, uint32_t type_id, const uint8_t *p, uint32_t size,
 		       const char *name, bool json, struct strbuf *out)
 {
-	if (o->has_btf && type_id)
-		render_value(out, &o->btf, type_id, p, size, name, json ? RENDER_JSON : RENDER_TEXT);
+	if (m->btf && type_id)
+		render_value(out, m->btf, type_id, p, size, name, json ? RENDER_JSON : RENDER_TEXT);
 	else
 		render_raw(out, p, size, json ? RENDER_JSON : RENDER_TEXT);
 }
 
 /* A key: array index, or rendered with its BTF type; a struct of one field shows that field. */
-static void render_key(const struct obj *o, const struct obj_map *m, const uint8_t *k, bool json,
-		       struct strbuf *out)
+static void render_key(const struct show_map_view *m, const uint8_t *k, bool json, struct strbuf *out)
 {
 	uint32_t id = m->btf_key;
-	if (is_array(m->type) || !o->has_btf || !id) {
+	if (is_array(m->type) || !m->btf || !id) {
 		uint32_t idx;
 		if (m->key_size == 4) {
 			memcpy(&idx, k, 4);
@@ -146,34 +162,34 @@ static void render_key(const struct obj *o, const struct obj_map *m, const uint8
 		}
 		return;
 	}
-	int r = btf_skip_mods(&o->btf, id);
-	const struct btf_type *t = r > 0 ? btf_type(&o->btf, (uint32_t)r) : NULL;
+	int r = btf_skip_mods(m->btf, id);
+	const struct btf_type *t = r > 0 ? btf_type(m->btf, (uint32_t)r) : NULL;
 	if (t && btf_kind(t) == BTF_KIND_STRUCT && btf_vlen(t) == 1 && btf_members(t)[0].offset == 0) {
 		const struct btf_member *mem = btf_members(t);
-		render_one(o, mem->type, k, m->key_size, btf_str(&o->btf, mem->name_off), json, out);
+		render_one(m, mem->type, k, m->key_size, btf_str(m->btf, mem->name_off), json, out);
 		return;
 	}
-	render_one(o, id, k, m->key_size, "", json, out);
+	render_one(m, id, k, m->key_size, "", json, out);
 }
 
-static void render_entry(const struct obj *o, const struct obj_map *m, const struct show_map_state *s,
+static void render_entry(const struct show_map_view *m, const struct show_map_state *s,
 			 const uint8_t *key, const uint8_t *val, bool json, bool first, struct strbuf *out)
 {
 	const char *ids = id_kind(m->type);
 	if (json) {
 		sb_puts(out, first ? "{\"key\":" : ",{\"key\":");
-		render_key(o, m, key, true, out);
+		render_key(m, key, true, out);
 		sb_puts(out, ",\"value\":");
 	} else {
 		sb_printf(out, "%s[", m->name);
-		render_key(o, m, key, false, out);
+		render_key(m, key, false, out);
 		sb_puts(out, "] = ");
 	}
 	if (ids) {
 		uint32_t id;
 		memcpy(&id, val, 4);
 		sb_printf(out, json ? "{\"%s_id\":%u}" : "%s id %u", ids, id);
-	} else if (s->ncpus > 1 && int_value(o, m)) {
+	} else if (s->ncpus > 1 && int_value(m)) {
 		uint64_t sum = 0;
 		for (uint32_t c = 0; c < s->ncpus; c++) {
 			uint64_t v = 0;
@@ -188,19 +204,19 @@ static void render_entry(const struct obj *o, const struct obj_map *m, const str
 		for (uint32_t c = 0; c < s->ncpus; c++) {
 			if (c)
 				sb_puts(out, json ? "," : ", ");
-			render_one(o, m->btf_value, val + (size_t)c * s->stride, m->value_size, "", json, out);
+			render_one(m, m->btf_value, val + (size_t)c * s->stride, m->value_size, "", json, out);
 		}
 		sb_putc(out, ']');
 	} else {
-		render_one(o, m->btf_value, val, m->value_size, "", json, out);
+		render_one(m, m->btf_value, val, m->value_size, "", json, out);
 	}
 	sb_puts(out, json ? "}" : "\n");
 }
 
 /* Visit entries in batches. Returns entries read, or a negative errno (-EINVAL/-ENOTSUPP/
  * -EOPNOTSUPP: no batch support for this map). */
-static int read_batches(int fd, const struct obj *o, const struct obj_map *m, struct show_map_state *s,
-			bool json, uint32_t limit, struct strbuf *out, uint32_t *shown)
+static int read_batches(int fd, const struct show_map_view *m, struct show_map_state *s, bool json,
+			uint32_t limit, struct strbuf *out, uint32_t *shown)
 {
 	bool first_call = true;
 	int total = 0;
@@ -215,7 +231,7 @@ static int read_batches(int fd, const struct obj *o, const struct obj_map *m, st
 			const uint8_t *val = s->values + (size_t)k * s->stride * s->ncpus;
 			if (is_array(m->type) && all_zero(val, (size_t)s->stride * s->ncpus))
 				continue;
-			render_entry(o, m, s, s->keys + (size_t)k * s->key_size, val, json, *shown == 0, out);
+			render_entry(m, s, s->keys + (size_t)k * s->key_size, val, json, *shown == 0, out);
 			(*shown)++;
 		}
 		total += (int)count;
@@ -226,8 +242,8 @@ static int read_batches(int fd, const struct obj *o, const struct obj_map *m, st
 }
 
 /* Key by key: BPF_MAP_GET_NEXT_KEY, then a lookup. */
-static int read_keys(int fd, const struct obj *o, const struct obj_map *m, struct show_map_state *s,
-		     bool json, uint32_t limit, struct strbuf *out, uint32_t *shown)
+static int read_keys(int fd, const struct show_map_view *m, struct show_map_state *s, bool json,
+		     uint32_t limit, struct strbuf *out, uint32_t *shown)
 {
 	uint8_t *key = s->keys, *next = s->keys + s->key_size, *val = s->values;
 	int total = 0, err = sys_map_next_key(fd, NULL, next);
@@ -239,7 +255,7 @@ static int read_keys(int fd, const struct obj *o, const struct obj_map *m, struc
 		if (sys_map_lookup(fd, key, val, 0) == 0 &&
 		    !(is_array(m->type) && all_zero(val, (size_t)s->stride * s->ncpus)) &&
 		    !(id_kind(m->type) && all_zero(val, 4))) {
-			render_entry(o, m, s, key, val, json, *shown == 0, out);
+			render_entry(m, s, key, val, json, *shown == 0, out);
 			(*shown)++;
 		}
 		err = sys_map_next_key(fd, key, next);
@@ -247,11 +263,10 @@ static int read_keys(int fd, const struct obj *o, const struct obj_map *m, struc
 	return err == 0 || err == -ENOENT ? total : err;
 }
 
-int show_map_snapshot(const struct obj *o, const struct loaded *l, uint32_t i, bool json, uint32_t limit,
-		      struct show_map_state **state, struct strbuf *out)
+int show_map_snapshot(const struct show_map_view *m, bool json, uint32_t limit, struct show_map_state **state,
+		      struct strbuf *out)
 {
-	const struct obj_map *m = &o->maps[i];
-	int fd = l->map_fds[i];
+	int fd = m->fd;
 	if (fd < 0)
 		return -EBADF;
 	if (json)
@@ -269,12 +284,12 @@ int show_map_snapshot(const struct obj *o, const struct loaded *l, uint32_t i, b
 	uint32_t shown = 0;
 	int r = -EOPNOTSUPP;
 	if (!s->no_batch && !id_kind(m->type)) {
-		r = read_batches(fd, o, m, s, json, limit, out, &shown);
+		r = read_batches(fd, m, s, json, limit, out, &shown);
 		if (r == -EINVAL || r == -EOPNOTSUPP || r == -524 /* ENOTSUPP */)
 			s->no_batch = true;
 	}
 	if (s->no_batch || id_kind(m->type))
-		r = read_keys(fd, o, m, s, json, limit, out, &shown);
+		r = read_keys(fd, m, s, json, limit, out, &shown);
 	if (json)
 		sb_putc(out, ']');
 	else if (shown >= limit)

@@ -33,22 +33,52 @@ struct show_opts {
 	void *emit_ctx;
 };
 
+/* What rendering one map needs, whoever knows it: the main command builds views from the object
+ * model and its fds (show_map_view_obj), `rawload show PATH` from the kernel's map info and the
+ * BTF the kernel holds for the map (show_pinned.h). One renderer serves both. */
+struct show_map_view {
+	const char *name;              /* printed before each entry ("pkt_count[0] = ..."), borrowed */
+	int fd;                        /* borrowed; -1: the map was not created (snapshots say so) */
+	uint32_t type, key_size, value_size; /* as the kernel has them; per-CPU follows from type */
+	uint32_t max_entries;          /* 0: not known (batches are then sized by bytes alone) */
+	const struct btf_spec *btf;    /* borrowed; NULL: keys and values shown without types */
+	uint32_t btf_key, btf_value;   /* type ids in btf; 0: none */
+};
+/* The view of model map i with its fd in l (borrowed pointers into o). */
+void show_map_view_obj(const struct obj *o, const struct loaded *l, uint32_t i, struct show_map_view *v);
+/* Ring buffers and perf event arrays: followed record by record, not snapshotted. */
+bool show_map_is_stream(uint32_t type);
+
 /* Entries shown per map per snapshot unless show_opts.max_entries says otherwise. */
 enum { SHOW_MAX_ENTRIES = 256 };
 
-/* One snapshot of map i, at most `limit` entries (UINT32_MAX: all): text lines ("ips[0] = {...}")
+/* One snapshot of a map, at most `limit` entries (UINT32_MAX: all): text lines ("ips[0] = {...}")
  * or, for JSON, one array of {"key":..,"value":..}. Zero array slots are skipped. The map is read
  * in batches of a bounded size, and when out has a spill target the text goes there batch by
  * batch: a map of a million entries is never held whole. Returns the number of entries rendered
  * or a negative errno. state caches buffers between calls; free with show_map_free. */
 struct show_map_state;
-int show_map_snapshot(const struct obj *o, const struct loaded *l, uint32_t i, bool json, uint32_t limit,
-		      struct show_map_state **state, struct strbuf *out);
+int show_map_snapshot(const struct show_map_view *map, bool json, uint32_t limit, struct show_map_state **state,
+		      struct strbuf *out);
 void show_map_free(struct show_map_state *state);
-/* Whether map i is shown in snapshots (streams and inner templates are not). */
+/* Whether model map i is shown in snapshots (streams and inner templates are not). */
 bool show_map_listed(const struct obj *o, uint32_t i, bool all_maps);
 
-/* Run the display until *stop, count or duration. Returns 0 or a negative errno with d set. */
+/* An iterator link whose text is read at every snapshot. */
+struct show_iter {
+	const char *name;              /* the program's name, borrowed */
+	int link_fd;                   /* borrowed */
+};
+
+/* The display over any set of maps: snapshots of every view that is not a stream, records of
+ * every stream view with an fd, iterators' text at each snapshot. opts->all_maps and
+ * opts->attached are not read (show_run turns them into views and iterators). Returns 0 or a
+ * negative errno with d set. */
+int show_views(const struct show_map_view *views, uint32_t nviews, const struct show_iter *iters,
+	       uint32_t niters, const struct show_opts *opts, volatile sig_atomic_t *stop, struct diag *d);
+
+/* Run the display of a loaded object until *stop, count or duration: its listed maps, its streams
+ * and the iterators among opts->attached. Returns 0 or a negative errno with d set. */
 int show_run(const struct obj *o, const struct loaded *l, const struct show_opts *opts,
 	     volatile sig_atomic_t *stop, struct diag *d);
 

@@ -47,10 +47,12 @@ static int snap(struct kobj *k, uint32_t i, bool json, uint32_t limit, struct si
 {
 	struct strbuf out = {0};
 	struct show_map_state *state = NULL;
+	struct show_map_view v;
 	memset(s, 0, sizeof(*s));
 	out.spill = to_sink;
 	out.spill_ctx = s;
-	int r = show_map_snapshot(&k->o, &k->l, i, json, limit, &state, &out);
+	show_map_view_obj(&k->o, &k->l, i, &v);
+	int r = show_map_snapshot(&v, json, limit, &state, &out);
 	to_sink(s, out.buf ? out.buf : "", out.len);
 	s->pieces--; /* the rest is not a spill */
 	show_map_free(state);
