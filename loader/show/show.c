@@ -18,9 +18,10 @@
 #include "btf/render.h"
 
 /* An iterator walking something huge is cut at ITER_MAX bytes per snapshot. Records are written
- * out when nothing more is ready to be read, or when FLUSH_AT bytes have piled up: one write per
- * burst rather than per record, and no record waits while rawload sleeps. */
-enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20, FLUSH_AT = 64 << 10 };
+ * out FLUSH_MS after the first of them was rendered, or as soon as FLUSH_AT bytes have piled up:
+ * one write per burst rather than one per record (a perf buffer wakes the reader for every
+ * sample), and no record waits longer than a person would notice. */
+enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20, FLUSH_AT = 64 << 10, FLUSH_MS = 10 };
 
 enum source_kind { SRC_RINGBUF, SRC_PERF, SRC_TRACE };
 
@@ -374,12 +375,20 @@ int show_views(const struct show_map_view *views, uint32_t nviews, const struct 
 	if (err)
 		goto out;
 
-	int64_t start = now_ms(), next = start + opts->interval_ms;
+	int64_t start = now_ms(), next = start + opts->interval_ms, pending_since = 0;
 	int snapshots = 0;
 	while (!*stop) {
 		int64_t now = now_ms();
 		if (opts->duration_ms && now - start >= opts->duration_ms)
 			break;
+		if (!s.out.len)
+			pending_since = 0;
+		else if (!pending_since)
+			pending_since = now;
+		else if (now - pending_since >= FLUSH_MS) {
+			flush(&s);
+			continue;
+		}
 		if (now >= next) {
 			snapshot(&s);
 			next += opts->interval_ms;
@@ -392,16 +401,13 @@ int show_views(const struct show_map_view *views, uint32_t nviews, const struct 
 		int64_t wait = next - now;
 		if (opts->duration_ms && start + opts->duration_ms - now < wait)
 			wait = start + opts->duration_ms - now;
+		if (pending_since && pending_since + FLUSH_MS - now < wait)
+			wait = pending_since + FLUSH_MS - now; /* output waiting: wake up to write it */
 		struct epoll_event ev[8];
-		/* With output pending, only look: if nothing is ready, write it out, then wait. */
-		int n = epoll_pwait(s.epoll_fd, ev, 8, s.out.len ? 0 : (int)wait, opts->wait_mask);
+		int n = epoll_pwait(s.epoll_fd, ev, 8, (int)wait, opts->wait_mask);
 		if (n < 0 && errno != EINTR) {
 			err = diag_set(d, -errno, "show: epoll_pwait: %s", strerror(errno));
 			break;
-		}
-		if (n <= 0) {
-			flush(&s);
-			continue;
 		}
 		for (int k = 0; k < n; k++)
 			drain(&s, ev[k].data.u32);
