@@ -299,7 +299,7 @@ int btf_size(const struct btf_spec *b, uint32_t id, uint32_t *size)
 
 uint32_t btf_find(const struct btf_spec *b, uint32_t kind, const char *name)
 {
-	if (name[0]) {
+	if (name[0] && kind != BTF_KIND_FUNC) {
 		uint32_t pos = 0, id;
 		while ((id = btf_names_next(b, name, btf_essential_len(name), &pos)))
 			if (btf_kind(btf_type(b, id)) == kind && strcmp(btf_type_name(b, btf_type(b, id)), name) == 0)

@@ -90,20 +90,22 @@ int btf_skip_qualifiers(const struct btf_spec *b, uint32_t id);
 /* Byte size of a type (pointers are 8 bytes on BPF). Returns 0 on success; -EINVAL for kinds
  * without a size (void, func, fwd), -ELOOP for cycles, -E2BIG for sizes over 4 GiB. */
 int btf_size(const struct btf_spec *b, uint32_t id, uint32_t *size);
-/* First type of the given kind and name, or 0. A scan of every type, unless btf_index_names ran. */
+/* First type of the given kind and name, or 0. A scan of every type, unless btf_index_names ran
+ * (functions are always found by a scan). */
 uint32_t btf_find(const struct btf_spec *b, uint32_t kind, const char *name);
 
 /* Length of a name without its "___flavour" suffix (CO-RE's essential name): "task_struct___v2"
  * -> 11. The suffix starts at the last run of exactly three underscores with a character on each
  * side. (btf/names.c) */
 size_t btf_essential_len(const char *s);
-/* Index b's named types by essential name, for a BTF searched often (the kernel's): lookups by
- * name then cost a hash probe instead of a scan. One u32 per 2/3 of a named type. 0 or -ENOMEM
- * (lookups then keep scanning); a second call does nothing. btf_close frees it. */
+/* Index b's named types but functions by essential name, for a BTF searched often (the kernel's):
+ * lookups by name then cost a hash probe instead of a scan. One u32 per 2/3 of an indexed type. 0
+ * or -ENOMEM (lookups then keep scanning); a second call does nothing. btf_close frees it. */
 int btf_index_names(struct btf_spec *b);
 void btf_names_free(struct btf_spec *b);
 /* The types whose essential name is name[0..len), lowest id first; *pos is the cursor (0 to begin).
- * Returns the next id, or 0 when there are no more. Anonymous types are never returned. */
+ * Returns the next id, or 0 when there are no more. Anonymous types and functions are never
+ * returned (CO-RE's candidates are types). */
 uint32_t btf_names_next(const struct btf_spec *b, const char *name, size_t len, uint32_t *pos);
 
 /* Write a C-like name of a type into buf ("struct ip_info", "__u32", "char[16]", "void *"),
