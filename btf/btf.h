@@ -36,8 +36,13 @@ struct btf_spec {
 int btf_parse(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, struct diag *d);
 void btf_close(struct btf_spec *b);
 
-/* Type id (1..nr_types) or NULL. */
-const struct btf_type *btf_type(const struct btf_spec *b, uint32_t id);
+/* Type id (1..nr_types) or NULL. Inline: every walk over types asks it at each step. */
+static inline const struct btf_type *btf_type(const struct btf_spec *b, uint32_t id)
+{
+	if (id == 0 || id > b->nr_types)
+		return NULL;
+	return (const struct btf_type *)(b->types + b->offs[id]);
+}
 /* Name at a string offset ("" for offset 0 or out of range; parse checked those in types). */
 const char *btf_str(const struct btf_spec *b, uint32_t off);
 static inline const char *btf_type_name(const struct btf_spec *b, const struct btf_type *t)
