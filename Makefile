@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
-.PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz bench test-old-kernel vmlinux-h
+.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz bench test-old-kernel vmlinux-h
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -65,6 +65,24 @@ $(BUILD)/progs/%.bpfeb.o: tests/progs/%.bpf.c $(BPF_HDRS)
 $(BUILD)/progs/%.bpfeb.o: examples/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -target bpfeb -c -o $@ $<
+
+# Programs the verifier must refuse, one per common cause (tests/progs-verifier/): rawload's hint
+# for each is checked against both compilers' code, clang 14 (CLANG, Debian 12's) and clang 19.
+CLANG19    ?= clang-19
+VPROG_SRCS := $(wildcard tests/progs-verifier/*.bpf.c)
+VPROG_OBJS := $(VPROG_SRCS:tests/progs-verifier/%.bpf.c=$(BUILD)/progs-verifier/clang/%.o)
+VPROG19_OBJS := $(VPROG_SRCS:tests/progs-verifier/%.bpf.c=$(BUILD)/progs-verifier/clang-19/%.o)
+# Without clang 19 (a normal user's machine: tests/deps.sh installs it as root) only clang's are
+# built, and it is said.
+verifier-progs: $(VPROG_OBJS)
+	@if command -v $(CLANG19) >/dev/null 2>&1; then $(MAKE) --no-print-directory $(VPROG19_OBJS); \
+	else echo "verifier-progs: no $(CLANG19): its objects not built"; fi
+$(BUILD)/progs-verifier/clang/%.o: tests/progs-verifier/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -target bpfel -c -o $@ $<
+$(BUILD)/progs-verifier/clang-19/%.o: tests/progs-verifier/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG19) $(BPF_CFLAGS) -target bpfel -c -o $@ $<
 
 # Programs written against the running kernel's vmlinux.h (bpftool makes it), the way most libbpf
 # programs are. Kept apart from build/progs: each object carries the kernel's types it uses.
@@ -121,7 +139,23 @@ $(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
-test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
+# The USDT target: SystemTap SDT probes (<sys/sdt.h>, systemtap-sdt-dev) in an executable and in a
+# shared library it links with (found next to it: rpath $$ORIGIN).
+USDT_TOOLS := $(BUILD)/usdt_target $(BUILD)/libusdt_lib.so
+TOOLS += $(USDT_TOOLS)
+$(BUILD)/libusdt_lib.so: tests/tools/usdt_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_FLAGS) -fPIC -shared -o $@ $<
+$(BUILD)/usdt_target: tests/tools/usdt_target.c tests/tools/usdt_mem.c tests/tools/usdt_sema.c $(BUILD)/libusdt_lib.so
+	$(CC) $(TOOL_FLAGS) -o $@ $(filter %.c,$^) -L$(BUILD) -lusdt_lib -Wl,-rpath,'$$ORIGIN'
+
+# TCP connections that pick a congestion control by name (the struct_ops test).
+TOOLS += $(BUILD)/tcp_cc
+$(BUILD)/tcp_cc: tests/tools/tcp_cc.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_FLAGS) -D_GNU_SOURCE -o $@ $<
+
+test: deps all test-progs vmlinux-progs verifier-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
 	$(BTF_FIXTURES) rawload-static
 	@sh tests/run
 
@@ -138,18 +172,20 @@ asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 
 # ---- fuzzing (libFuzzer, clang's libclang-rt): not part of `make test`; FUZZ_SECONDS per target ----
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin
+FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin vhint usdt
 FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS)
 
-fuzz: examples test-progs $(UPROBE_TARGETS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+fuzz: examples test-progs $(UPROBE_TARGETS) $(USDT_TOOLS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 	@mkdir -p $(BUILD)/corpus/obj $(BUILD)/corpus/btf $(BUILD)/corpus/netlink $(BUILD)/corpus/kfacts \
-		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin
+		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin $(BUILD)/corpus/vhint $(BUILD)/corpus/usdt
+	@cp $(USDT_TOOLS) $(BUILD)/corpus/usdt/
 	@head -n 200 /proc/self/mountinfo | split -l 1 - $(BUILD)/corpus/mountinfo/self-
 	@cp examples/*.o $(BUILD)/progs/*.o $(BUILD)/corpus/obj/
 	@cp $(UPROBE_TARGETS) $(BUILD)/corpus/elfbin/
+	@for f in tests/unit/fixtures/verifier/*/*.log; do printf 'x' | cat - "$$f" >$(BUILD)/corpus/vhint/$$(echo $$f | tr / _); done
 	@for f in examples/*.o $(BUILD)/progs/core_reloc.bpfel.o; do llvm-objcopy --dump-section .BTF=$(BUILD)/corpus/btf/$$(basename $$f).btf $$f; done
 	@printf 'CONFIG_HZ=250\nCONFIG_BPF=y\n# CONFIG_X is not set\nCONFIG_DEFAULT_HOSTNAME="(none)"\n' | gzip -n >$(BUILD)/corpus/kfacts/config.gz
 	@printf 'ffffffff81000000 T _stext\nffffffff81000010 t A\t[m]\n' >$(BUILD)/corpus/kfacts/kallsyms
@@ -160,6 +196,26 @@ fuzz: examples test-progs $(UPROBE_TARGETS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
 		grep -E '^stat::(number_of_executed_units|new_units_added)' $(BUILD)/fuzz-$$t.log; \
 		[ $$rc -eq 0 ] || { tail -n 40 $(BUILD)/fuzz-$$t.log; exit 1; }; \
 	done
+
+# ---- install: the binary, the manual page, the headers BPF programs build against ----------------
+# `make install PREFIX=/usr/local DESTDIR=` installs ./rawload (glibc, dynamic), or with STATIC=1 the
+# musl static rawload-static under the same name; docs/rawload.1 into share/man/man1; and our BPF
+# headers into include/rawload/bpf/, so a program builds with -I$(PREFIX)/include/rawload and
+# `#include <bpf/bpf_helpers.h>`. `make uninstall` (same variables) removes exactly those files.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL_BIN  := $(if $(STATIC),rawload-static,rawload)
+INSTALL_HDRS := $(sort $(notdir $(BPF_HDRS)))
+.PHONY: install uninstall
+install: $(INSTALL_BIN) docs/rawload.1 $(BPF_HDRS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/include/rawload/bpf
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/rawload
+	install -m 644 docs/rawload.1 $(DESTDIR)$(PREFIX)/share/man/man1/rawload.1
+	install -m 644 $(addprefix $(BPF_INC)/bpf/,$(INSTALL_HDRS)) $(DESTDIR)$(PREFIX)/include/rawload/bpf/
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/rawload $(DESTDIR)$(PREFIX)/share/man/man1/rawload.1 \
+		$(addprefix $(DESTDIR)$(PREFIX)/include/rawload/bpf/,$(INSTALL_HDRS))
+	-rmdir $(DESTDIR)$(PREFIX)/include/rawload/bpf $(DESTDIR)$(PREFIX)/include/rawload 2>/dev/null
 
 # ---- static binary -------------------------------------------------------------------------------
 # musl-gcc does not search /usr/include; give it only the kernel UAPI directories, through symlinks.

@@ -42,6 +42,7 @@ static int parse_sections(struct elf_file *f, uint64_t shoff, uint32_t shnum, ui
 
 		s->type = rd32(sh + 4, sw);
 		s->flags = rd64(sh + 8, sw);
+		s->addr = rd64(sh + 16, sw);
 		s->size = rd64(sh + 32, sw);
 		s->link = rd32(sh + 40, sw);
 		s->info = rd32(sh + 44, sw);

@@ -20,6 +20,7 @@
 #include "loader/show/pinned.h"
 #include "loader/show/status.h"
 #include "loader/load/load.h"
+#include "loader/load/verifier_hint.h"
 #include "loader/obj/obj.h"
 #include "loader/show/show.h"
 
@@ -56,6 +57,7 @@ static const char usage[] =
 	"      --btf FILE       the kernel's BTF from FILE (raw BTF, or an ELF file with .BTF) instead of\n"
 	"                       /sys/kernel/btf/vmlinux: for CO-RE, BTF attach targets, __ksym, kfuncs\n"
 	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n"
+	"  -h, --help           this text (the manual: man rawload)\n"
 	"\n"
 	"exit status: 0 everything loaded (and attached); 3 a partial load (members the kernel or the\n"
 	"object refuses are named with the reason, the rest loaded and attached); 1 an error, or nothing\n"
@@ -128,15 +130,54 @@ static int open_object(const char *path, struct file_map *fm, struct obj *o)
 	return err;
 }
 
-/* Print a verifier failure: the explaining part of the log first, all of it with -v. */
-static void print_verifier_log(const struct loaded *l)
+/* A known cause of a verifier failure (loader/load/verifier_hint.c): the cause, the C line the
+ * kernel quoted, what usually fixes it. Nothing for an unknown cause: the log says it. prog names
+ * the program when several may be refused (a partial load); NULL after the one that failed it. */
+static void print_verifier_hint(const struct vhint *h, const char *prog)
+{
+	if (!h || h->cause == VHINT_UNKNOWN)
+		return;
+	char who[80] = "";
+	if (prog)
+		snprintf(who, sizeof(who), "prog '%.64s': ", prog);
+	fprintf(stderr, "rawload: %scause: %s\n", who, h->what);
+	if (h->line_kind != VHINT_LINE_NONE && h->source[0]) {
+		const char *label = h->line_kind == VHINT_LINE_LAST ? "last line walked" : "line";
+		if (h->file[0])
+			fprintf(stderr, "rawload: %s%s: %s:%u: %s\n", who, label, h->file, h->line, h->source);
+		else
+			fprintf(stderr, "rawload: %s%s: %s\n", who, label, h->source);
+	}
+	fprintf(stderr, "rawload: %sfix: %s\n", who, h->fix);
+}
+
+/* Print a verifier failure: the cause explained when it is a known one, then the explaining part
+ * of the log; with -v, all of the log and then the explanation (the end of the screen). */
+static void print_verifier_log(const struct obj *o, const struct loaded *l, int err)
 {
 	if (!l->verifier_log || !l->verifier_log[0])
 		return;
+	struct vhint h;
+	if (l->failed_prog >= 0 && (uint32_t)l->failed_prog < o->nprogs) {
+		const struct obj_prog *p = &o->progs[l->failed_prog];
+		struct vhint_prog vp = {.name = p->name, .license = o->license, .err = err};
+		if (p->def) {
+			vp.prog_type = p->def->prog_type;
+			vp.type_name = secdef_prog_type_name(p->def->prog_type);
+		}
+		vhint_explain(l->verifier_log, &vp, &h);
+	} else {
+		h.cause = VHINT_UNKNOWN;
+	}
 	if (verbose) {
-		fprintf(stderr, "rawload: verifier log:\n%s", l->verifier_log);
+		size_t len = strlen(l->verifier_log);
+		/* A log that filled its buffer ends inside a line: end it before what follows. */
+		fprintf(stderr, "rawload: verifier log:\n%s%s", l->verifier_log,
+			l->verifier_log[len - 1] == '\n' ? "" : "\n");
+		print_verifier_hint(&h, NULL);
 		return;
 	}
+	print_verifier_hint(&h, NULL);
 	size_t n;
 	const char *part = load_log_excerpt(l->verifier_log, &n);
 	fprintf(stderr, "rawload: verifier log (end; -v shows all of it):\n%.*s\n", (int)n, part);
@@ -152,7 +193,7 @@ static int load_or_report(const struct obj *o, const struct load_opts *opts, str
 	int err = load_object(o, opts, l, &d);
 	if (err) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
-		print_verifier_log(l);
+		print_verifier_log(o, l, err);
 		load_close(l);
 	}
 	return err;
@@ -174,6 +215,7 @@ static int report_refusals(const struct obj *o, const struct loaded *l, bool eac
 			kbtf++;
 		else if (l->prog_refused[i].why && each)
 			fprintf(stderr, "rawload: prog '%s': not loaded: %s\n", o->progs[i].name, l->prog_refused[i].why);
+		print_verifier_hint(l->prog_refused[i].hint, o->progs[i].name);
 	}
 	if (kbtf) {
 		fprintf(stderr, "rawload: no kernel BTF (%s): ", l->kbtf_why ? l->kbtf_why : "unreadable");
@@ -253,8 +295,12 @@ static int cmd_load(int argc, char **argv)
 			printf("prog %-20s %-14s refused: %s\n", o.progs[i].name, type, l.prog_refused[i].why);
 			continue;
 		}
-		if (l.prog_fds[i] < 0)
-			continue; /* skipped */
+		if (l.prog_fds[i] < 0) { /* skipped, or a struct_ops program no map uses (libbpf leaves those too) */
+			if (o.progs[i].def && o.progs[i].def->prog_type == BPF_PROG_TYPE_STRUCT_OPS &&
+			    !(opts.skip_prog && opts.skip_prog[i]))
+				printf("prog %-20s %-14s not loaded: no struct_ops map uses it\n", o.progs[i].name, type);
+			continue;
+		}
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
 		memset(&info, 0, sizeof(info));
@@ -630,6 +676,8 @@ static int cmd_run(int argc, char **argv)
 	for (uint32_t i = 0; i < set.n; i++)
 		fprintf(stderr, "rawload: %s: %s%s\n", o.progs[set.a[i].prog].name,
 			set.a[i].state == ATT_ATTACHED ? "attached to " : "", set.a[i].note);
+	for (uint32_t i = 0; i < set.nst; i++)
+		fprintf(stderr, "rawload: struct_ops '%s': %s\n", o.maps[o.st_ops[set.st[i].st].map].name, set.st[i].note);
 
 	if (a.pin_dir) {
 		/* Only a run whose attach worked changes the pins: maps and programs, then links. */

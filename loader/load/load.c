@@ -20,6 +20,7 @@
 #include "loader/load/btf_fixup.h"
 #include "loader/load/load_internal.h"
 #include "loader/load/reloc.h"
+#include "loader/load/struct_ops.h"
 
 /* Before 5.11 the kernel charges maps and programs to RLIMIT_MEMLOCK (64 KiB by default in many
  * inits) and says EPERM when it runs out; from 5.11 memory cgroups account them instead and the
@@ -206,8 +207,10 @@ enum load_outcome load_outcome(const struct loaded *l)
 
 static void free_refusals(struct load_refusal *r, uint32_t n)
 {
-	for (uint32_t i = 0; r && i < n; i++)
+	for (uint32_t i = 0; r && i < n; i++) {
 		free(r[i].why);
+		free(r[i].hint);
+	}
 	free(r);
 }
 
@@ -301,6 +304,7 @@ void load_close(struct loaded *l)
 	if (l->btf_fd >= 0)
 		close(l->btf_fd);
 	drop_kernel_btf(l);
+	load_struct_ops_free(l);
 	free(l->ext_vals);
 	free(l->kconfig_image);
 	free(l->map_fds);

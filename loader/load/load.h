@@ -52,6 +52,9 @@ struct load_opts {
 };
 
 struct reloc_ext_value;
+struct vhint;
+struct load_struct_ops;
+struct load_st_prog;
 
 /* A member the load left out, and why. */
 struct load_refusal {
@@ -59,6 +62,9 @@ struct load_refusal {
 	                    * which was refused"); NULL: not refused */
 	bool kernel_btf;   /* refused because it needs the kernel's BTF, which could not be had
 	                    * (loaded.kbtf_why says why): the CLI names these programs together */
+	struct vhint *hint; /* owned: a program refused on its verifier log (a helper or kfunc the
+	                     * type may not call, a CO-RE poison reached) whose cause the verifier-hint
+	                     * module knows: the C line and the fix (verifier_hint.h); NULL otherwise */
 };
 
 struct loaded {
@@ -89,6 +95,8 @@ struct loaded {
 	bool xdp_attach_type_refused; /* a program loaded only without expected_attach_type BPF_XDP: stop passing it */
 	bool memlock_raised;          /* RLIMIT_MEMLOCK raised (or tried) after an EPERM: never twice */
 	char memlock_note[192];       /* why it could not be raised ("" when it could or was not tried) */
+	struct load_struct_ops *st_ops; /* per obj.st_ops: the kernel's layout (loader/load/struct_ops.h) */
+	struct load_st_prog *st_progs;  /* per obj.progs: what struct_ops programs load as */
 };
 
 /* Run every pass. Returns 0 when the object loaded, wholly or in part (l->*_refused say which

@@ -13,6 +13,7 @@
 #include "bpf/perf.h"
 #include "bpf/sys.h"
 #include "loader/load/kfeat.h"
+#include "loader/load/struct_ops.h"
 
 
 /* Map types whose key/value must not carry BTF type ids (the kernel refuses them). */
@@ -74,6 +75,8 @@ void load_kernel_map_def(const struct loaded *l, uint32_t i, struct sys_map_def 
 		def->btf_key_type_id = m->btf_key;
 		def->btf_value_type_id = m->btf_value;
 	}
+	if (m->origin == MAP_STRUCT_OPS)
+		load_struct_ops_map_def(l, i, def);
 }
 
 /* Is fd a map? (BPF_OBJ_GET hands back whatever is pinned: a map, a program or a link.) */
@@ -270,7 +273,7 @@ static int create_map(struct loaded *l, const struct load_opts *opts, uint32_t i
 	}
 	/* Some kernels refuse BTF ids on some maps: try without them (EPERM is about rights or memory,
 	 * never about BTF ids), and say which it was only once it is known. */
-	if (fd < 0 && fd != -EPERM && def.btf_fd >= 0) {
+	if (fd < 0 && fd != -EPERM && def.btf_fd >= 0 && m->origin != MAP_STRUCT_OPS) {
 		int with_btf = fd;
 		def.btf_fd = -1;
 		fd = sys_map_create(&def);
@@ -304,6 +307,9 @@ static int create_map(struct loaded *l, const struct load_opts *opts, uint32_t i
 
 int load_pass_create_maps(struct loaded *l, const struct load_opts *opts, struct diag *d)
 {
+	int st_err = load_struct_ops_resolve(l, opts, d); /* the kernel's layouts of struct_ops maps */
+	if (st_err)
+		return st_err;
 	for (uint32_t i = 0; i < l->o->nmaps; i++) {
 		if (l->o->maps[i].origin == MAP_INNER || l->map_fds[i] >= 0 || l->map_refused[i].why)
 			continue;

@@ -12,6 +12,8 @@
 #include "bpf/sys.h"
 #include "btf/core.h"
 #include "loader/load/kfeat.h"
+#include "loader/load/verifier_hint.h"
+#include "loader/load/struct_ops.h"
 
 enum { LOG_START = 64 * 1024, LOG_MAX = 16 * 1024 * 1024 };
 
@@ -78,27 +80,47 @@ const char *load_log_excerpt(const char *log, size_t *len)
 	return log + from;
 }
 
-/* Load with a log that grows while the kernel says ENOSPC; keeps the last log in l. */
-static int load_with_log(struct loaded *l, struct sys_prog_def *def)
+/* Load with a log that grows while the kernel says ENOSPC; keeps the last log in l. A kernel that
+ * says how long the whole log is (6.4+) gets one retry of that size, or none when it is over
+ * LOG_MAX: it keeps the log's end, which is what explains the failure. (Doubling up to LOG_MAX
+ * costs a full verification per step: a program that hits the million-instruction limit took 15 s.)
+ * Older kernels keep the log's beginning, so there only growing can show its end; except after
+ * E2BIG (first_err, the load without a log): a walk that hit the verifier's limits logs more than
+ * any size here, so growing costs a million-instruction walk per step and shows no end. */
+static int load_with_log(struct loaded *l, const struct load_opts *opts, struct sys_prog_def *def,
+			 const char *name, int first_err)
 {
 	uint32_t size = LOG_START;
 	for (;;) {
 		char *log = malloc(size);
 		if (!log)
 			return -ENOMEM;
+		uint32_t true_size = 0;
 		log[0] = '\0';
 		def->log_buf = log;
 		def->log_size = size;
 		def->log_level = 1;
+		def->log_true_size = &true_size;
 		int fd = sys_prog_load(def);
 		free(l->verifier_log);
 		l->verifier_log = log;
 		log[size - 1] = '\0';
 		def->log_buf = NULL;
 		def->log_size = def->log_level = 0;
+		def->log_true_size = NULL;
 		if (fd != -ENOSPC || size >= LOG_MAX)
 			return fd;
-		size *= 2;
+		if (true_size > LOG_MAX) {
+			narrate(opts->say, "prog '%s': the verifier's log is %u bytes, over rawload's %u: keeping its last %u",
+				name, true_size, (unsigned)LOG_MAX, size - 1);
+			return fd;
+		}
+		if (!true_size && first_err == -E2BIG) {
+			narrate(opts->say, "prog '%s': E2BIG, and this kernel keeps a log's beginning: not growing it past %u",
+				name, size);
+			return fd;
+		}
+		size = true_size > size ? true_size : size * 2;
 	}
 }
 
@@ -255,6 +277,21 @@ static void poisoned_what(const struct obj *o, const struct linked_prog *lp, uin
 		}
 }
 
+/* The verifier-hint of a program refused on its log, when its cause is a known one: kept with the
+ * refusal (the C line and the fix), for the CLI. Without memory for it, the refusal stands alone. */
+static void keep_hint(struct loaded *l, uint32_t i, const struct sys_prog_def *def, const char *log, int err)
+{
+	const struct obj_prog *p = &l->o->progs[i];
+	struct vhint_prog vp = {.name = p->name, .prog_type = def->type, .type_name = secdef_prog_type_name(def->type),
+				.license = l->o->license, .err = err};
+	struct vhint *h = malloc(sizeof(*h));
+	if (h && vhint_explain(log, &vp, h) != VHINT_UNKNOWN) {
+		l->prog_refused[i].hint = h;
+		return;
+	}
+	free(h);
+}
+
 /* BPF_PROG_LOAD of program i said err (l->verifier_log holds the log, if the kernel wrote one).
  * Decide (load.h, "Partial loads"): a feature the kernel lacks, EPERM or another refusal before
  * verification refuses the program (0, or -ENOMEM); the optional expected_attach_type dropped may
@@ -292,11 +329,14 @@ static int refusal(struct loaded *l, const struct load_opts *opts, uint32_t i, c
 					last = part + k + 1;
 			narrate(opts->say, "prog '%s': the verifier says: %.*s", p->name, (int)(part + len - last), last);
 		}
-		return load_refuse_prog(l, opts, i, false, "%s", lack.text);
+		int r = load_refuse_prog(l, opts, i, false, "%s", lack.text);
+		if (!r)
+			keep_hint(l, i, def, log, err);
+		return r;
 	}
 	/* The verifier judged the program itself: the whole load fails, as libbpf's would. */
 	l->failed_prog = (int)i;
-	if (err == -EACCES || err == -EINVAL)
+	if (err == -EACCES || err == -EINVAL || err == -E2BIG)
 		return diag_set(d, err, "prog '%s': the verifier rejected it (%s)", p->name, sys_errno_name(err));
 	return diag_set(d, err, "prog '%s': BPF_PROG_LOAD: %s", p->name, sys_errno_name(err));
 }
@@ -342,6 +382,17 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	l->verifier_log = NULL;
 	if (!p->def)
 		return load_refuse_prog(l, opts, i, false, "section '%s' names no program type rawload knows", p->sec_name);
+	uint32_t st_btf_id = 0, st_member = 0;
+	if (p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS) { /* its kernel struct and member, from its map */
+		const char *refused_map = NULL;
+		int r = load_struct_ops_prog(l, i, &st_btf_id, &st_member, &refused_map);
+		if (r == 1 && refused_map)
+			return load_refuse_prog(l, opts, i, false, "it serves struct_ops '%s', which was not created", refused_map);
+		if (r == 1) {
+			narrate(opts->say, "prog '%s': no struct_ops map uses it: not loaded", p->name);
+			return 0;
+		}
+	}
 	err = reloc_link(o, i, &lp, d);
 	if (err)
 		return err == -ENOMEM ? err : refuse_with(l, opts, i, false, d);
@@ -410,6 +461,10 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 		def.prog_flags |= BPF_F_SLEEPABLE;
 	if (p->def->flags & SECDEF_XDP_FRAGS)
 		def.prog_flags |= BPF_F_XDP_HAS_FRAGS;
+	if (p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS) {
+		def.attach_btf_id = st_btf_id;
+		def.expected_attach_type = st_member;
+	}
 	if (p->def->flags & SECDEF_BTF_ID) {
 		err = attach_btf_id(l, opts, p, &def.attach_btf_id, d);
 		if (err) {
@@ -434,8 +489,12 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 		if (load_raise_memlock(l, opts, what))
 			fd = sys_prog_load(&def);
 	}
-	if (fd < 0 && fd != -ENOMEM && fd != -EPERM)
-		fd = load_with_log(l, &def); /* once more, to hear why */
+	if (fd < 0 && fd != -ENOMEM && fd != -EPERM) {
+		int first = fd;
+		fd = load_with_log(l, opts, &def, p->name, first); /* once more, to hear why */
+		if (fd == -ENOSPC && first != -ENOSPC)
+			fd = first; /* the log overflowed; the load's own error says more */
+	}
 	if (fd < 0) {
 		err = refusal(l, opts, i, &def, &lp, fd, &fd, d);
 		if (err || fd < 0) {
@@ -447,10 +506,15 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	free(l->verifier_log); /* it served its refusal, if any */
 	l->verifier_log = NULL;
 	l->prog_fds[i] = fd;
-	narrate(opts->say, "prog '%s': BPF_PROG_LOAD %s%s%s, %u func_info, %u line_info -> fd %d", p->name,
-		secdef_prog_type_name(def.type), def.expected_attach_type ? " expected_attach_type " : "",
-		def.expected_attach_type ? secdef_attach_type_name(def.expected_attach_type) : "",
-		def.func_info_cnt, def.line_info_cnt, fd);
+	if (def.type == BPF_PROG_TYPE_STRUCT_OPS)
+		narrate(opts->say, "prog '%s': BPF_PROG_LOAD struct_ops attach_btf_id %u (%s), member %u (%s), %u func_info, %u line_info -> fd %d",
+			p->name, def.attach_btf_id, o->st_ops[l->st_progs[i].st].type_name, def.expected_attach_type,
+			l->st_progs[i].member_name, def.func_info_cnt, def.line_info_cnt, fd);
+	else
+		narrate(opts->say, "prog '%s': BPF_PROG_LOAD %s%s%s, %u func_info, %u line_info -> fd %d", p->name,
+			secdef_prog_type_name(def.type), def.expected_attach_type ? " expected_attach_type " : "",
+			def.expected_attach_type ? secdef_attach_type_name(def.expected_attach_type) : "",
+			def.func_info_cnt, def.line_info_cnt, fd);
 	return 0;
 }
 

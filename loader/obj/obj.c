@@ -140,7 +140,7 @@ static int parse_license_version(struct obj *o, struct diag *d)
  * (inspect shows them) and refused at load, never silently ignored. */
 static void find_unsupported(struct obj *o)
 {
-	static const char *const names[] = {".struct_ops", ".struct_ops.link", ".addr_space.1"};
+	static const char *const names[] = {".addr_space.1"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !o->unsupported; i++)
 		if (elf_find_section(&o->elf, names[i]))
 			o->unsupported = names[i];
@@ -322,6 +322,8 @@ int obj_parse(struct obj *o, const char *path, const uint8_t *data, size_t size,
 	if (!err)
 		err = obj_parse_maps(o, d);
 	if (!err)
+		err = obj_parse_struct_ops(o, d);
+	if (!err)
 		err = obj_parse_inits(o, d);
 	if (!err)
 		err = obj_parse_externs(o, d);
@@ -353,6 +355,8 @@ void obj_close(struct obj *o)
 	free(o->inits);
 	free(o->relocs);
 	free(o->externs);
+	free(o->st_ops);
+	free(o->st_funcs);
 	if (o->has_ext)
 		btf_ext_close(&o->ext);
 	if (o->has_btf)

@@ -47,6 +47,7 @@ enum obj_map_origin {
 	MAP_LEGACY,   /* a struct bpf_map_def record in the "maps" section */
 	MAP_DATA,     /* global data section (.data, .rodata, .bss, .data.*, ...) as an ARRAY map */
 	MAP_INNER,    /* template for a map-in-map's inner maps ("outer.inner") */
+	MAP_STRUCT_OPS, /* a variable in .struct_ops / .struct_ops.link: a kernel ops table (obj.st_ops) */
 };
 
 enum obj_data_kind {
@@ -108,6 +109,32 @@ struct obj_reloc {
 	char *why;             /* RELOC_BAD: what is wrong, one line starting with "SECTION+INSN: " (owned) */
 };
 
+/* A function-pointer member of a struct_ops variable set to a program (an ELF relocation in the
+ * section: `.init = (void *)rl_init`). */
+struct obj_st_func {
+	const char *member;            /* its name in the object's struct */
+	uint32_t index;                /* its member index in the object's struct */
+	uint32_t offset;               /* its byte offset in the struct */
+	uint32_t prog;                 /* index into obj.progs (a struct_ops program) */
+};
+
+/* BPF_F_LINK, the map flag of a struct_ops map registered through a link: kernel 6.4, newer than
+ * the 6.1 UAPI headers this builds against. */
+enum { OBJ_MAP_F_LINK = 1u << 13 };
+
+/* A variable of .struct_ops or .struct_ops.link: a kernel ops table (tcp_congestion_ops, ...) to
+ * fill with programs and register. The kernel's own layout of the type is looked up at load by
+ * the struct's name; the object's layout says where each value and pointer is here. */
+struct obj_struct_ops {
+	uint32_t map;                  /* its map: index into obj.maps (type STRUCT_OPS) */
+	const char *type_name;         /* the struct's name, the kernel type it stands for */
+	uint32_t type_id;              /* that struct in the object's BTF */
+	const uint8_t *data;           /* its initial value: size bytes in the file (file byte order) */
+	uint32_t size;
+	bool link;                     /* .struct_ops.link: registered through a bpf_link (BPF_F_LINK) */
+	uint32_t first_func, nfuncs;   /* its programs: obj.st_funcs[first_func .. +nfuncs) */
+};
+
 /* An undefined symbol the program uses, by what its BTF says it is (libbpf's conventions). */
 enum obj_extern_kind {
 	EXT_KCONFIG,       /* extern ... __kconfig: a value of the kernel's config (or LINUX_*) */
@@ -164,10 +191,14 @@ struct obj {
 	struct obj_unresolved *unresolved;
 	uint32_t nunresolved;
 	int kconfig_map;               /* index of the .kconfig map, -1 when no __kconfig extern */
+	struct obj_struct_ops *st_ops; /* struct_ops variables, in section and offset order */
+	uint32_t nst_ops;
+	struct obj_st_func *st_funcs;  /* their program members, grouped per variable */
+	uint32_t nst_funcs;
 	struct obj_reloc *relocs;      /* sorted by (code, insn) */
 	uint32_t nrelocs;
 	const char *unsupported;       /* a section whose meaning rawload cannot load yet
-	                                * (".struct_ops"), or NULL; the load refuses the object */
+	                                * (".addr_space.1"), or NULL; the load refuses the object */
 };
 
 /* Build the model of the object in data[0..size). path gives the object name. The bytes must

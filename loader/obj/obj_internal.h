@@ -30,5 +30,6 @@ int obj_parse_externs(struct obj *o, struct diag *d);   /* loader/obj/externs.c,
 const struct obj_unresolved *obj_find_unresolved(const struct obj *o, const char *name);
 int obj_parse_inits(struct obj *o, struct diag *d);     /* loader/obj/maps.c, after programs */
 int obj_parse_relocs(struct obj *o, struct diag *d);    /* loader/obj/relocs.c */
+int obj_parse_struct_ops(struct obj *o, struct diag *d); /* loader/obj/struct_ops.c, after maps */
 
 #endif

@@ -17,6 +17,7 @@ static const char *origin_name(enum obj_map_origin o)
 	case MAP_LEGACY: return "legacy";
 	case MAP_DATA: return "data";
 	case MAP_INNER: return "inner";
+	case MAP_STRUCT_OPS: return "st_ops";
 	}
 	return "?";
 }
@@ -40,7 +41,7 @@ static void flags_str(uint32_t flags, char *buf, size_t n)
 		{BPF_F_STACK_BUILD_ID, "stack_build_id"}, {BPF_F_ZERO_SEED, "zero_seed"},
 		{BPF_F_RDONLY_PROG, "rdonly_prog"}, {BPF_F_WRONLY_PROG, "wronly_prog"},
 		{BPF_F_CLONE, "clone"}, {BPF_F_MMAPABLE, "mmapable"}, {BPF_F_PRESERVE_ELEMS, "preserve_elems"},
-		{BPF_F_INNER_MAP, "inner_map"},
+		{BPF_F_INNER_MAP, "inner_map"}, {OBJ_MAP_F_LINK, "link"},
 	};
 	size_t used = 0;
 	buf[0] = '\0';
@@ -162,6 +163,7 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 	}
 
 	fprintf(out, "maps (%u):\n", o->nmaps);
+	uint32_t st = 0; /* o->st_ops is in map order: one cursor walks it */
 	for (uint32_t i = 0; i < o->nmaps; i++) {
 		const struct obj_map *m = &o->maps[i];
 		char kt[96], vt[96], fl[128];
@@ -190,6 +192,15 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 			const struct obj_init *in = &o->inits[m->first_init + k];
 			fprintf(out, "    [%u] = %s %s\n", in->slot, in->is_prog ? "prog" : "map",
 				in->is_prog ? o->progs[in->index].name : o->maps[in->index].name);
+		}
+		if (st < o->nst_ops && o->st_ops[st].map == i) {
+			const struct obj_struct_ops *so = &o->st_ops[st++];
+			fprintf(out, "    struct %s from %s, registered through %s\n", so->type_name, obj_map_source(o, m),
+				so->link ? "a struct_ops link" : "a map update");
+			for (uint32_t k = 0; k < so->nfuncs; k++) {
+				const struct obj_st_func *fn = &o->st_funcs[so->first_func + k];
+				fprintf(out, "    .%s = prog %s\n", fn->member, o->progs[fn->prog].name);
+			}
 		}
 	}
 
@@ -372,7 +383,7 @@ void inspect_narrate(const struct obj *o, const struct narrator *say)
 	for (uint32_t i = 0; i < o->nmaps; i++) {
 		const struct obj_map *m = &o->maps[i];
 		narrate(say, "map '%s' (%s, from %s): %s key %u value %u max_entries %u", m->name,
-			m->origin == MAP_BTF ? "BTF-defined" : m->origin == MAP_LEGACY ? "legacy" : m->origin == MAP_DATA ? "global data" : "inner template",
+			m->origin == MAP_BTF ? "BTF-defined" : m->origin == MAP_LEGACY ? "legacy" : m->origin == MAP_DATA ? "global data" : m->origin == MAP_STRUCT_OPS ? "struct_ops" : "inner template",
 			m->origin == MAP_INNER ? "its outer map" : obj_map_source(o, m), obj_map_type_name(m->type),
 			m->key_size, m->value_size, m->max_entries);
 	}

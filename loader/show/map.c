@@ -75,6 +75,11 @@ bool show_map_listed(const struct obj *o, uint32_t i, bool all_maps)
 		return false;
 	if (m->origin == MAP_DATA && !all_maps)
 		return false;
+	if (m->origin == MAP_STRUCT_OPS) /* a kernel ops table: its value is the programs' fds */
+		return false;
+	/* usdt.bpf.h's spec and address maps are the loader's business, like global data. */
+	if (!all_maps && strncmp(m->name, "__bpf_usdt_", 11) == 0)
+		return false;
 	return !show_map_is_stream(m->type);
 }
 

@@ -34,9 +34,13 @@ if $R inspect "$tmp" >"$tmp.out" 2>"$tmp.err"; then echo "truncated file accepte
 [ ! -s "$tmp.out" ] || { echo "output on failure"; exit 1; }
 rm -f "$tmp.out"
 
-# What cannot load yet is named, not dropped: a .struct_ops section. CO-RE records are counted
-# per program (clang merges equal records: core_task has 24).
-$R inspect build/progs/struct_ops.bpfel.o | grep -q '^unsupported: section \.struct_ops' || { echo "struct_ops not named"; exit 1; }
+# struct_ops variables are maps, with the programs their members point to. CO-RE records are
+# counted per program (clang merges equal records: core_task has 24).
+$R inspect build/progs/struct_ops.bpfel.o >"$tmp.out" || { echo "inspect struct_ops failed"; exit 1; }
+grep -q '^  demo_link  *st_ops struct_ops .* flags link$' "$tmp.out" &&
+	grep -qx '    struct rl_demo_ops from .struct_ops.link, registered through a struct_ops link' "$tmp.out" &&
+	grep -qx '    .release = prog demo_release' "$tmp.out" || { echo "struct_ops maps not shown:"; cat "$tmp.out"; exit 1; }
+rm -f "$tmp.out"
 $R inspect build/progs/core_reloc.bpfel.o | grep -q 'core_task .* 24 CO-RE relocations$' ||
 	{ echo "CO-RE records of core_task not counted"; exit 1; }
 
