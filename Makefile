@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
-.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz bench test-old-kernel vmlinux-h
+.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz bench test-old-kernel docs vmlinux-h
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -123,11 +123,16 @@ $(BUILD)/udpsend: tests/tools/udpsend.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
+# A command's standard output on a pseudo-terminal (the display's terminal form, tested).
+$(BUILD)/ptyrun: tests/tools/ptyrun.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
 # The uprobe target, three ways: a PIE (ET_DYN), a fixed-address executable (ET_EXEC, addresses !=
 # file offsets) and a PIE with only .dynsym (stripped, symbols exported). Built with clang and fixed
 # flags whatever CC/CFLAGS say: the ELF unit tests hold offsets transcribed from readelf for them.
 UPROBE_TARGETS := $(BUILD)/uprobe_target $(BUILD)/uprobe_target_nopie $(BUILD)/uprobe_target_dynsym
-TOOLS := $(BUILD)/udpsend $(UPROBE_TARGETS)
+TOOLS := $(BUILD)/udpsend $(BUILD)/ptyrun $(UPROBE_TARGETS)
 TOOL_FLAGS := -std=c17 -O2 -Wall -Wextra -Werror
 $(BUILD)/uprobe_target: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
@@ -366,6 +371,12 @@ test-old-kernel: deps
 
 demo: deps all $(BUILD)/udpsend
 	@sh tests/demo.sh
+
+# docs/walkthrough.md and docs/kernel.md quote real -v output, strace lines and code: regenerated
+# from real runs (as root; docs/tools/gen.sh) after the narration changes. tests/kernel/docs.sh
+# fails while they are stale.
+docs: deps all test-progs vmlinux-progs $(TOOLS)
+	@sh docs/tools/gen.sh
 
 clean:
 	rm -rf $(BUILD) rawload rawload-static examples/*.o $(HELPER_DEFS)

@@ -35,7 +35,8 @@ static const char usage[] =
 	"       rawload status [DIR] [--json]       list the kernel's programs, maps, links (with their\n"
 	"                                          targets) and XDP programs; with DIR, the pins under DIR\n"
 	"       rawload show PATH [options]         show pinned maps (one, or every map under a directory)\n"
-	"                                          live, with the BTF the kernel holds (-i, -n, -d, --json)\n"
+	"                                          live, with the BTF the kernel holds (-i, -n, -d, --json,\n"
+	"                                          --per-cpu, --plain)\n"
 	"\n"
 	"options:\n"
 	"  -i, --interval SEC   seconds between snapshots (default 1; fractions allowed)\n"
@@ -45,6 +46,8 @@ static const char usage[] =
 	"      --all-maps       show internal maps (.data, .rodata, .bss) too\n"
 	"      --max-entries N  entries shown per map in each snapshot (default 256; 0: all)\n"
 	"      --trace          follow trace_pipe (bpf_printk output)\n"
+	"      --per-cpu        per-CPU integer maps: each CPU's value beside the sum\n"
+	"      --plain          no sparklines, even on a terminal (they need a UTF-8 terminal)\n"
 	"      --prog NAME      attach only this program (repeatable)\n"
 	"      --mode MODE      XDP mode: skb, native or hw (default: the kernel chooses)\n"
 	"      --netlink        attach XDP and tc programs through rtnetlink instead of links\n"
@@ -466,7 +469,7 @@ struct run_args {
 	const char *path, *ifname, *pin_dir, *cgroup, *btf_path;
 	struct show_opts show;
 	uint32_t xdp_mode;
-	bool force_netlink, replace, prog_attach;
+	bool force_netlink, replace, prog_attach, plain;
 	const char *progs[64];
 	int nprogs;
 	const char *bad; /* the argument parse_run could not take */
@@ -486,6 +489,10 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->show.all_maps = true, takes = false;
 		else if (!strcmp(o, "--trace"))
 			a->show.trace = true, takes = false;
+		else if (!strcmp(o, "--per-cpu"))
+			a->show.per_cpu = true, takes = false;
+		else if (!strcmp(o, "--plain"))
+			a->plain = true, takes = false;
 		else if (!strcmp(o, "--netlink"))
 			a->force_netlink = true, takes = false;
 		else if (!strcmp(o, "--replace"))
@@ -546,6 +553,14 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 	if (!a->path)
 		a->bad = "(no OBJECT)";
 	return a->path ? 0 : -1;
+}
+
+/* Sparklines go to a terminal only, and not to one that says it cannot show them (TERM=dumb);
+ * --plain turns them off. Pipes and files get plain lines. */
+static bool want_sparklines(const struct run_args *a)
+{
+	const char *term = getenv("TERM");
+	return !a->plain && !a->show.json && isatty(STDOUT_FILENO) && !(term && !strcmp(term, "dumb"));
 }
 
 /* Which interface XDP and tcx programs go to: the one named, else the default route's. */
@@ -697,6 +712,8 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	a.show.say = lo.say;
+	a.show.note = &say;
+	a.show.sparklines = want_sparklines(&a);
 	a.show.wait_mask = &old;
 	a.show.emit = emit_stdout;
 	a.show.attached = &set;
@@ -722,7 +739,7 @@ static int cmd_show(int argc, char **argv)
 	if (parse_run(argc, argv, &a) || a.ifname || a.pin_dir || a.cgroup || a.nprogs || a.xdp_mode ||
 	    a.force_netlink || a.replace || a.prog_attach || a.show.all_maps) {
 		const char *extra = a.bad ? a.bad : a.ifname; /* a second operand is taken as an interface */
-		fprintf(stderr, "rawload: show PATH takes -i, -n, -d, --json, --max-entries, --trace and -v%s%s\n",
+		fprintf(stderr, "rawload: show PATH takes -i, -n, -d, --json, --trace, --per-cpu, --plain, --max-entries and -v%s%s\n",
 			!a.path ? "; no PATH given" : extra ? "; not " : "", a.path && extra ? extra : "");
 		return 2;
 	}
@@ -741,6 +758,8 @@ static int cmd_show(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	a.show.say = verbose ? &say : NULL;
+	a.show.note = &say;
+	a.show.sparklines = want_sparklines(&a);
 	a.show.wait_mask = &old;
 	a.show.emit = emit_stdout;
 	struct diag d = {{0}};

@@ -239,8 +239,7 @@ static void snapshot(struct show *s)
 		}
 		any = true;
 		size_t before = s->out.len, spilled = s->out.spilled;
-		uint32_t limit = s->opts->max_entries ? s->opts->max_entries : SHOW_MAX_ENTRIES;
-		int r = show_map_snapshot(v, json, limit, &s->states[i], &s->out);
+		int r = show_map_snapshot(v, s->opts, &s->states[i], &s->out);
 		if (r < 0 && s->out.spilled != spilled) {
 			/* Part of the map is out already: say it was cut short after it. */
 			if (!json)
@@ -255,7 +254,24 @@ static void snapshot(struct show *s)
 			sb_printf(&s->out, "%s: (empty)\n", v->name);
 		}
 	}
-	sb_puts(&s->out, json ? "}}\n" : "");
+	if (json) {
+		/* Keys gone from hashes since the previous snapshot: {"gone":{"flows":[KEY,...]}}. */
+		bool gone = false;
+		sb_putc(&s->out, '}');
+		for (uint32_t i = 0; i < s->nviews; i++) {
+			if (!s->states[i] || show_map_is_stream(s->views[i].type))
+				continue;
+			size_t at = s->out.len;
+			sb_puts(&s->out, gone ? "," : ",\"gone\":{");
+			sb_json_str(&s->out, s->views[i].name);
+			sb_putc(&s->out, ':');
+			if (show_map_take_gone(s->states[i], &s->out))
+				gone = true;
+			else
+				s->out.len = at;
+		}
+		sb_puts(&s->out, gone ? "}}\n" : "}\n");
+	}
 	for (uint32_t i = 0; i < s->niters; i++)
 		show_iter(s, s->iters[i].name, s->iters[i].link_fd);
 	flush(s);

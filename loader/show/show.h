@@ -26,6 +26,9 @@ struct show_opts {
 	bool trace;                /* follow <tracefs>/trace_pipe (bpf_printk) */
 	uint32_t max_entries;      /* entries shown per map per snapshot; 0: the default
 	                            * (SHOW_MAX_ENTRIES), UINT32_MAX: all of them */
+	bool sparklines;           /* text: a sparkline after each change (the CLI decides: a terminal) */
+	bool per_cpu;              /* per-CPU integer maps: each CPU's value beside the sum */
+	const struct narrator *note; /* what is said once whatever -v says (a cap reached); may be NULL */
 	const sigset_t *wait_mask; /* signal mask while waiting (signals the caller blocked arrive then) */
 	const struct attach_set *attached; /* iterator links among them are read at every snapshot;
 	                                    * may be NULL */
@@ -52,14 +55,20 @@ bool show_map_is_stream(uint32_t type);
 /* Entries shown per map per snapshot unless show_opts.max_entries says otherwise. */
 enum { SHOW_MAX_ENTRIES = 256 };
 
-/* One snapshot of a map, at most `limit` entries (UINT32_MAX: all): text lines ("ips[0] = {...}")
- * or, for JSON, one array of {"key":..,"value":..}. Zero array slots are skipped. The map is read
- * in batches of a bounded size, and when out has a spill target the text goes there batch by
- * batch: a map of a million entries is never held whole. Returns the number of entries rendered
- * or a negative errno. state caches buffers between calls; free with show_map_free. */
+/* One snapshot of a map, at most opts->max_entries entries: text lines ("ips[0] = {...}") or, for
+ * opts->json, one array of {"key":..,"value":..}. Zero array slots are skipped. The map is read in
+ * batches of a bounded size, and when out has a spill target the text goes there batch by batch: a
+ * map of a million entries is never held whole. From the second snapshot on, numeric values carry
+ * their change since the previous one (loader/show/rates.h, ratefmt.h): text "  (+56, 56.0/s)",
+ * JSON "delta" and "rate"; a key gone from a hash is a text line "NAME[KEY] (gone)", in JSON kept
+ * for show_map_take_gone. Returns the number of entries rendered or a negative errno. state
+ * remembers buffers and values between calls; free with show_map_free. */
 struct show_map_state;
-int show_map_snapshot(const struct show_map_view *map, bool json, uint32_t limit, struct show_map_state **state,
+int show_map_snapshot(const struct show_map_view *map, const struct show_opts *opts, struct show_map_state **state,
 		      struct strbuf *out);
+/* JSON: the keys the last snapshot found gone, as an array ("[KEY,...]"), appended to out and
+ * forgotten; false (nothing appended) when none. */
+bool show_map_take_gone(struct show_map_state *state, struct strbuf *out);
 void show_map_free(struct show_map_state *state);
 /* Whether model map i is shown in snapshots (streams and inner templates are not). */
 bool show_map_listed(const struct obj *o, uint32_t i, bool all_maps);

@@ -26,7 +26,7 @@ id=$(xdp_prog_id)
 [ -n "$id" ] && [ "$(xdp_prog_name)" = count_xdp ] || fail "ip link shows no count_xdp on $DEV_RX"
 retry 50 grep -q '^packets' "$TMP/partial.out" || fail "no snapshot of packets: $(cat "$TMP/partial.out")"
 count_now() {
-	[ "$(sed -n 's/^packets\[0\] = \([0-9]*\)$/\1/p' "$TMP/partial.out" | tail -n 1)" = "$1" ]
+	[ "$(no_change "$TMP/partial.out" | sed -n 's/^packets\[0\] = \([0-9]*\)$/\1/p' | tail -n 1)" = "$1" ]
 }
 send $N
 retry 50 count_now $N || fail "packets[0] is '$(sed -n 's/^packets\[0\] = //p' "$TMP/partial.out" | tail -n 1)', expected $N"

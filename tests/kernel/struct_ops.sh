@@ -46,7 +46,7 @@ setup_lo
 avail_has() { grep -qw "$1" "$AVAIL"; }
 avail_lacks() { ! grep -qw "$1" "$AVAIL"; }
 last_calls() {
-	grep '^calls\[0\] = ' "$TMP/$1.out" | tail -n 1 | sed 's/^[^=]*= //'
+	grep '^calls\[0\] = ' "$TMP/$1.out" | tail -n 1 | no_change | sed 's/^[^=]*= //'
 }
 field() { # NAME FIELD: its value in the last calls[0] shown
 	last_calls "$1" | tr -d '{}' | tr ',' '\n' | sed -n "s/^ *$2=//p"

@@ -51,8 +51,9 @@ static int snap(struct kobj *k, uint32_t i, bool json, uint32_t limit, struct si
 	memset(s, 0, sizeof(*s));
 	out.spill = to_sink;
 	out.spill_ctx = s;
+	struct show_opts opts = {.json = json, .count = 1, .max_entries = limit};
 	show_map_view_obj(&k->o, &k->l, i, &v);
-	int r = show_map_snapshot(&v, json, limit, &state, &out);
+	int r = show_map_snapshot(&v, &opts, &state, &out);
 	to_sink(s, out.buf ? out.buf : "", out.len);
 	s->pieces--; /* the rest is not a spill */
 	show_map_free(state);

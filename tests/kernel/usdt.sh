@@ -49,7 +49,7 @@ want_stats() {
 	echo "{args=$ws_n, args_a=$((ws_t - 3 * ws_n)), args_b=$((-1000 * ws_t)), args_c=$ws_c, args_ptr=$ws_sq, args_k=$((7 * ws_n)), args_cnt=$((5 * ws_n)), args_size1=$ws_n, sleepy=$ws_n, sleepy_ptr=$ws_sq, sites=$((2 * ws_n)), sites_sum=$((ws_t + 100 * ws_n)), mem=$ws_n, mem_a=$ws_t, mem_b=$((-ws_t)), guarded=$2, guarded_sum=$ws_g, lib=$ws_n, lib_a=$ws_t, lib_b=$((3 * ws_t))}"
 }
 last_stats() { # NAME PID
-	grep "^stats\[$2\] = " "$TMP/$1.out" | tail -n 1 | sed 's/^[^=]*= //'
+	grep "^stats\[$2\] = " "$TMP/$1.out" | tail -n 1 | no_change | sed 's/^[^=]*= //'
 }
 stats_are() { # NAME PID WANT
 	[ "$(last_stats "$1" "$2")" = "$3" ]
@@ -164,7 +164,7 @@ grep -qxF "rawload: usdt_auto_attach: attached to usdt $ROOT/$LIB:rl_lib:hit, 1 
 ids=$(pid_prog_ids "$RL_PID")
 timeout -s KILL 10 "$TARGET" 6 >/dev/null || fail "$TARGET 6 failed"
 boot_is() {
-	[ "$(grep '^usdt_boo.bss\[0\] = ' "$TMP/boot.out" | tail -n 1)" = "usdt_boo.bss[0] = {hits=6, last_arg1=6, last_arg2=18}" ]
+	[ "$(grep '^usdt_boo.bss\[0\] = ' "$TMP/boot.out" | tail -n 1 | no_change)" = "usdt_boo.bss[0] = {hits=6, last_arg1=6, last_arg2=18}" ]
 }
 retry 50 boot_is || fail "boot: $(grep '^usdt_boo.bss' "$TMP/boot.out" | tail -n 1)"
 rl_stop INT

@@ -73,9 +73,10 @@ wait_line() {
 		wl_i=$((wl_i + 1))
 	done
 }
-# last_value MAP KEY FILE: the last "MAP[KEY] = V" a text snapshot in FILE showed.
+# last_value MAP KEY FILE: the last "MAP[KEY] = V" a text snapshot in FILE showed (without the
+# change shown after V: "  (+56, 56.0/s)", "  (new)").
 last_value() {
-	grep -F "$1[$2] = " "$3" | tail -n 1 | sed 's/^[^=]*= //'
+	grep -F "$1[$2] = " "$3" | tail -n 1 | sed -e 's/^[^=]*= //' -e 's/  ([^()]*)$//'
 }
 value_is() { # MAP KEY FILE V
 	[ "$(last_value "$1" "$2" "$3")" = "$4" ]
