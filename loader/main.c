@@ -542,8 +542,24 @@ out_obj:
 	return rc;
 }
 
+/* Installed set-user-ID or set-group-ID (root), rawload would load and detach programs for any
+ * user and open files with rights the caller lacks. It refuses before doing anything else; the
+ * way to give a user BPF rights is capabilities (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON) or sudo. */
+static int refuse_setid(void)
+{
+	uid_t ruid = getuid(), euid = geteuid();
+	gid_t rgid = getgid(), egid = getegid();
+	if (ruid == euid && rgid == egid)
+		return 0;
+	fprintf(stderr, "rawload: refusing to run set-user-ID or set-group-ID (real uid %u gid %u, effective uid %u gid %u): run it as root or give the user capabilities instead\n",
+		(unsigned)ruid, (unsigned)rgid, (unsigned)euid, (unsigned)egid);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (refuse_setid())
+		return 1;
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
