@@ -5,7 +5,7 @@
 CC      ?= cc
 CLANG   ?= clang
 CFLAGS  ?= -O2 -g
-override CFLAGS += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -I.
+override CFLAGS += -std=c17 -Wall -Wextra -Werror -Wvla -D_GNU_SOURCE -I.
 BUILD   := build
 
 # Kernel UAPI headers come from the system. BPF programs need the multiarch directory for <asm/...>.
@@ -96,11 +96,17 @@ $(BUILD)/udpsend: tests/tools/udpsend.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
+# Objects of any size, written directly as ELF (tests/tools/genobj.h): large-object tests, the
+# parse-scaling benchmark.
+$(BUILD)/genobj: tests/tools/genobj.c tests/tools/genobj.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DGENOBJ_MAIN -o $@ $<
+
 # The uprobe target, three ways: a PIE (ET_DYN), a fixed-address executable (ET_EXEC, addresses !=
 # file offsets) and a PIE with only .dynsym (stripped, symbols exported). Built with clang and fixed
 # flags whatever CC/CFLAGS say: the ELF unit tests hold offsets transcribed from readelf for them.
 UPROBE_TARGETS := $(BUILD)/uprobe_target $(BUILD)/uprobe_target_nopie $(BUILD)/uprobe_target_dynsym
-TOOLS := $(BUILD)/udpsend $(UPROBE_TARGETS)
+TOOLS := $(BUILD)/udpsend $(UPROBE_TARGETS) $(BUILD)/genobj
 TOOL_FLAGS := -std=c17 -O2 -Wall -Wextra -Werror
 $(BUILD)/uprobe_target: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)

@@ -457,13 +457,21 @@ static int cmd_run(int argc, char **argv)
 	if (open_object(a.path, &fm, &o))
 		return 1;
 
-	bool only[o.nprogs + 1], wants_iface = false, wants_cgroup = false;
+	/* Which programs to attach: one flag each, on the heap (an object may hold millions). */
+	bool *only = calloc(o.nprogs + 1, sizeof(*only)), wants_iface = false, wants_cgroup = false;
+	if (!only) {
+		fprintf(stderr, "rawload: out of memory\n");
+		obj_close(&o);
+		unmap_file(&fm);
+		return 1;
+	}
 	for (uint32_t i = 0; i < o.nprogs; i++)
 		only[i] = a.nprogs == 0;
 	for (int k = 0; k < a.nprogs; k++) {
 		int p = obj_find_prog(&o, a.progs[k]);
 		if (p < 0) {
 			fprintf(stderr, "rawload: %s has no program '%s'\n", a.path, a.progs[k]);
+			free(only);
 			obj_close(&o);
 			unmap_file(&fm);
 			return 1;
@@ -481,6 +489,7 @@ static int cmd_run(int argc, char **argv)
 	int ifindex = 0, rc = 1;
 	if ((wants_iface && pick_interface(&a, ifbuf, &ifindex)) ||
 	    (wants_cgroup && pick_cgroup(&a, cgbuf, sizeof(cgbuf)))) {
+		free(only);
 		obj_close(&o);
 		unmap_file(&fm);
 		return 1;
@@ -537,6 +546,7 @@ static int cmd_run(int argc, char **argv)
 out_load:
 	load_close(&l);
 out_obj:
+	free(only);
 	obj_close(&o);
 	unmap_file(&fm);
 	return rc;
