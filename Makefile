@@ -85,8 +85,8 @@ $(BUILD)/vmlinux/%.o: tests/progs-vmlinux/%.bpf.c $(VMLINUX_H) $(BPF_HDRS)
 # ---- tests ---------------------------------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 TEST_HDRS := $(wildcard tests/unit/*.h tests/kernel/*.h)
-$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS)
-	$(CC) $(CFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS)
+$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS) tests/tools/genobj.c tests/tools/genobj.h
+	$(CC) $(CFLAGS) -o $@ $(UNIT_SRCS) tests/tools/genobj.c $(LIB_OBJS)
 
 KTEST_SRCS := $(wildcard tests/kernel/*.c)
 $(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS) tests/unit/check.c
@@ -126,9 +126,9 @@ deps:
 
 # The unit tests (robustness passes included, scaled down by tests/run) under AddressSanitizer and
 # UBSan: `make test` runs them as one more test case; `make asan` alone runs them in full.
-$(BUILD)/unit-tests-asan: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS)
+$(BUILD)/unit-tests-asan: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS) tests/tools/genobj.c tests/tools/genobj.h
 	$(CC) -std=c17 -D_GNU_SOURCE -I. -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $(UNIT_SRCS) $(LIB_SRCS)
+		-o $@ $(UNIT_SRCS) tests/tools/genobj.c $(LIB_SRCS)
 asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 	RAWLOAD_ROOT=$(CURDIR) $(BUILD)/unit-tests-asan
 

@@ -411,7 +411,7 @@ static int attach_btf_id(struct loaded *l, const struct load_opts *opts, const s
 	case ATTACH_ITER: snprintf(name, sizeof(name), "bpf_iter_%s", p->target); break;
 	default: snprintf(name, sizeof(name), "%s", p->target); break;
 	}
-	*id = btf_find(l->vmlinux, kind, name);
+	*id = load_kernel_find(l, kind, name);
 	if (!*id)
 		return diag_set(d, -ESRCH, "prog '%s': the kernel's BTF has no %s '%s'", p->name,
 				btf_kind_name(kind), name);
@@ -725,6 +725,8 @@ static void drop_kernel_btf(struct loaded *l)
 		munmap(l->vmlinux_data, l->vmlinux_size);
 	else
 		free(l->vmlinux_data);
+	btf_index_free(&l->vmlinux_ix);
+	l->vmlinux_lookups = 0;
 	l->vmlinux = NULL;
 	l->vmlinux_data = NULL;
 	l->vmlinux_size = 0;

@@ -41,6 +41,8 @@ struct loaded {
 	void *vmlinux_data;
 	size_t vmlinux_size;
 	bool vmlinux_mapped;          /* vmlinux_data is an mmap of sysfs (else malloc'ed) */
+	struct btf_index vmlinux_ix;  /* its names, indexed once many lookups come (load_kernel_find) */
+	uint32_t vmlinux_lookups;
 	struct reloc_ext_value *ext_vals; /* per obj.externs: what the kernel says of each, or NULL */
 	uint8_t *kconfig_image;       /* the .kconfig map's value, or NULL */
 	struct core_cache core_cache; /* CO-RE candidates in the kernel's BTF, by local type */

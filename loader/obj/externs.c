@@ -8,14 +8,6 @@
 
 #include "loader/obj/obj_internal.h"
 
-int obj_find_extern(const struct obj *o, const char *name)
-{
-	for (uint32_t i = 0; i < o->nexterns; i++)
-		if (strcmp(o->externs[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 const char *obj_extern_kind_name(enum obj_extern_kind kind)
 {
 	switch (kind) {
@@ -27,17 +19,54 @@ const char *obj_extern_kind_name(enum obj_extern_kind kind)
 	return "?";
 }
 
-/* The entry named name in DATASEC sec_name: its VAR or FUNC type id, or 0. */
-static uint32_t datasec_entry(const struct btf_spec *b, const char *sec_name, const char *name)
+/* The entries of one DATASEC sorted by (name, position): each extern is looked up in it once. */
+struct ds_entry {
+	const char *name;
+	uint32_t type, pos;
+};
+struct datasec {
+	struct ds_entry *e; /* owned */
+	uint32_t n;
+};
+
+static int cmp_entry(const void *a, const void *b)
 {
-	uint32_t ds = btf_find(b, BTF_KIND_DATASEC, sec_name);
+	const struct ds_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
+}
+
+static int datasec_index(const struct obj *o, const char *sec_name, struct datasec *out)
+{
+	const struct btf_spec *b = &o->btf;
+	uint32_t ds = obj_btf_find(o, BTF_KIND_DATASEC, sec_name);
 	const struct btf_type *t = ds ? btf_type(b, ds) : NULL;
-	for (uint32_t i = 0; t && i < btf_vlen(t); i++) {
+	uint32_t n = t ? btf_vlen(t) : 0;
+	out->n = 0;
+	out->e = calloc(n ? n : 1, sizeof(*out->e));
+	if (!out->e)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
 		const struct btf_type *v = btf_type(b, btf_secinfos(t)[i].type);
-		if (v && strcmp(btf_type_name(b, v), name) == 0)
-			return btf_secinfos(t)[i].type;
+		if (v)
+			out->e[out->n++] = (struct ds_entry){btf_type_name(b, v), btf_secinfos(t)[i].type, i};
 	}
+	qsort(out->e, out->n, sizeof(*out->e), cmp_entry);
 	return 0;
+}
+
+/* The first entry named name: its VAR or FUNC type id, or 0. */
+static uint32_t datasec_entry(const struct datasec *ds, const char *name)
+{
+	uint32_t lo = 0, hi = ds->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ds->e[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ds->n && strcmp(ds->e[lo].name, name) == 0 ? ds->e[lo].type : 0;
 }
 
 /* A __kconfig variable's type decides how its value is written (libbpf's rules): bool, char,
@@ -87,14 +116,15 @@ static int kcfg_type(const struct obj *o, struct obj_extern *e, struct diag *d)
 }
 
 /* Classify one undefined symbol. */
-static int classify(const struct obj *o, struct obj_extern *e, struct diag *d)
+static int classify(const struct obj *o, const struct datasec *kconfig, const struct datasec *ksyms,
+		    struct obj_extern *e, struct diag *d)
 {
 	const struct btf_spec *b = &o->btf;
 	uint32_t id;
 
 	if (!o->has_btf)
 		return diag_set(d, -EINVAL, "extern '%s': the object has no BTF to say what it is", e->name);
-	if ((id = datasec_entry(b, ".kconfig", e->name))) {
+	if ((id = datasec_entry(kconfig, e->name))) {
 		const struct btf_type *v = btf_type(b, id);
 		if (btf_kind(v) != BTF_KIND_VAR)
 			return diag_set(d, -EINVAL, "extern '%s': a %s in .kconfig", e->name, btf_kind_name(btf_kind(v)));
@@ -103,9 +133,9 @@ static int classify(const struct obj *o, struct obj_extern *e, struct diag *d)
 		e->type_id = v->type;
 		return kcfg_type(o, e, d);
 	}
-	id = datasec_entry(b, ".ksyms", e->name);
+	id = datasec_entry(ksyms, e->name);
 	if (!id) /* extern functions may be missing from the DATASEC (older clang): look for the FUNC */
-		id = btf_find(b, BTF_KIND_FUNC, e->name);
+		id = obj_btf_find(o, BTF_KIND_FUNC, e->name);
 	if (!id)
 		return diag_set(d, -EINVAL, "extern '%s': neither __kconfig nor __ksym (not in .kconfig or .ksyms)",
 				e->name);
@@ -139,16 +169,31 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 		return diag_set(d, -ENOMEM, "obj: out of memory");
 	for (uint32_t i = 1; i < f->nsym; i++) {
 		const struct elf_sym *s = &f->sym[i];
+		if (s->shndx == ELF_SHN_UNDEF && s->name[0])
+			o->externs[o->nexterns++].name = s->name;
+	}
+	err = obj_index_externs(o, d);
+	if (err)
+		return err;
+	int dup = obj_extern_duplicate(o);
+	if (dup >= 0)
+		return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", o->externs[dup].name);
+	struct datasec kconfig = {0}, ksyms = {0};
+	if (o->has_btf && (datasec_index(o, ".kconfig", &kconfig) || datasec_index(o, ".ksyms", &ksyms))) {
+		free(kconfig.e);
+		free(ksyms.e);
+		return diag_set(d, -ENOMEM, "obj: out of memory");
+	}
+	err = 0;
+	for (uint32_t k = 0, i = 1; i < f->nsym && !err; i++) {
+		const struct elf_sym *s = &f->sym[i];
 		if (s->shndx != ELF_SHN_UNDEF || !s->name[0])
 			continue;
-		if (obj_find_extern(o, s->name) >= 0)
-			return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", s->name);
-		struct obj_extern *e = &o->externs[o->nexterns++];
-		e->name = s->name;
+		struct obj_extern *e = &o->externs[k++];
 		e->weak = s->bind == ELF_STB_WEAK;
-		err = classify(o, e, d);
+		err = classify(o, &kconfig, &ksyms, e, d);
 		if (err)
-			return err;
+			break;
 		if (e->kind != EXT_KCONFIG)
 			continue;
 		/* Our own layout of the .kconfig map: each value at its natural alignment. */
@@ -157,6 +202,10 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 		e->offset = kcfg_size;
 		kcfg_size += e->size;
 	}
+	free(kconfig.e);
+	free(ksyms.e);
+	if (err)
+		return err;
 	if (!kcfg_size)
 		return 0;
 	char name[16];
