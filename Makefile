@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
-.PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz bench test-old-kernel
+.PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz bench bench-parse test-old-kernel
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -210,11 +210,20 @@ $(BENCH)/libbpf-load: bench/libbpf_load.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o $@ $< -lbpf -lelf -lz
 
-bench: deps all static $(BENCH_BINS)
+bench: deps all static $(BENCH_BINS) $(BENCH)/parse_scaling
 	@sh bench/deps.sh
 	@$(MAKE) --no-print-directory $(BENCH)/libbpf-load >$(BENCH)/libbpf-load.log 2>&1 || \
 		echo "bench: the libbpf loader did not build (see $(BENCH)/libbpf-load.log)"
 	@sh bench/run.sh
+	@sh bench/scaling.sh
+
+# Parse scaling (bench/scaling.sh): generated objects of 1k, 10k and 100k programs and maps through
+# the pure path; any user, a few seconds. Apart from the XDP cycle measurement above.
+$(BENCH)/parse_scaling: bench/parse_scaling.c tests/tools/genobj.c tests/tools/genobj.h $(LIB_OBJS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ bench/parse_scaling.c tests/tools/genobj.c $(LIB_OBJS)
+bench-parse: $(BENCH)/parse_scaling
+	@sh bench/scaling.sh
 
 # ---- the kernel tests' old-kernel counterpart: not part of `make test` --------------------------------
 # Debian 12's 6.1 kernel under qemu-system-x86_64 (TCG), an initramfs of busybox-static,
