@@ -50,6 +50,11 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		const struct obj_prog *p = &o->progs[i];
 		if (l->prog_fds[i] < 0 || (opts->only && !opts->only[i]))
 			continue;
+		if (opts->interrupted && opts->interrupted()) {
+			free(via_array);
+			attach_close(o, l, out, opts->say);
+			return diag_set(d, -EINTR, "attach: interrupted by a signal; what was attached is detached");
+		}
 		struct attachment *a = &out->a[out->n++];
 		const char *via;
 		int err = 0;

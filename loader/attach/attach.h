@@ -30,6 +30,8 @@ struct attach_opts {
 	bool replace;           /* allow replacing an XDP program someone else attached (netlink) */
 	const char *pin_dir;    /* --pin DIR: links live in DIR/links; reuse them on a second run */
 	const bool *only;       /* per obj.progs: attach only these (NULL: all) */
+	bool (*interrupted)(void); /* asked before each program: true detaches what was attached and
+	                            * returns -EINTR; NULL: never */
 };
 
 enum attach_state {

@@ -312,11 +312,21 @@ static int create_map(struct loaded *l, const struct load_opts *opts, uint32_t i
 	return 0;
 }
 
+/* A stop request (a signal the CLI holds back) between two kernel objects. */
+static int interrupted(const struct load_opts *opts, struct diag *d)
+{
+	if (opts->interrupted && opts->interrupted())
+		return diag_set(d, -EINTR, "load: interrupted by a signal; everything loaded so far closed");
+	return 0;
+}
+
 static int pass_create_maps(struct loaded *l, const struct load_opts *opts, struct diag *d)
 {
 	for (uint32_t i = 0; i < l->o->nmaps; i++) {
 		if (l->o->maps[i].origin == MAP_INNER || l->map_fds[i] >= 0)
 			continue;
+		if (interrupted(opts, d))
+			return -EINTR;
 		int err = create_map(l, opts, i, 0, d);
 		if (err)
 			return err;
@@ -622,6 +632,8 @@ static int pass_load_progs(struct loaded *l, const struct load_opts *opts, struc
 			narrate(opts->say, "prog '%s': skipped on request", l->o->progs[i].name);
 			continue;
 		}
+		if (interrupted(opts, d))
+			return -EINTR;
 		int err = load_prog(l, opts, i, d);
 		if (err)
 			return err;

@@ -22,6 +22,8 @@ struct load_opts {
 	const bool *skip_prog;       /* per obj.progs: true leaves that program unloaded; NULL loads all */
 	bool defer_pin;              /* with pin_dir: pin nothing under DIR yet; load_pin() does it
 	                              * (after a successful attach, so a refused run changes no pins) */
+	bool (*interrupted)(void);   /* asked before each map and program: true stops the load with
+	                              * -EINTR, everything made so far closed; NULL: never */
 };
 
 struct reloc_ext_value;

@@ -115,17 +115,17 @@ static bool int_value(const struct obj *o, const struct obj_map *m)
 }
 
 static void render_one(const struct obj *o, uint32_t type_id, const uint8_t *p, uint32_t size,
-		       const char *name, bool json, struct strbuf *out)
+		       const char *name, bool json, struct render_budget *bg, struct strbuf *out)
 {
 	if (o->has_btf && type_id)
-		render_value(out, &o->btf, type_id, p, size, name, json ? RENDER_JSON : RENDER_TEXT);
+		render_value_budget(out, &o->btf, type_id, p, size, name, json ? RENDER_JSON : RENDER_TEXT, bg);
 	else
 		render_raw(out, p, size, json ? RENDER_JSON : RENDER_TEXT);
 }
 
 /* A key: array index, or rendered with its BTF type; a struct of one field shows that field. */
 static void render_key(const struct obj *o, const struct obj_map *m, const uint8_t *k, bool json,
-		       struct strbuf *out)
+		       struct render_budget *bg, struct strbuf *out)
 {
 	uint32_t id = m->btf_key;
 	if (is_array(m->type) || !o->has_btf || !id) {
@@ -142,23 +142,26 @@ static void render_key(const struct obj *o, const struct obj_map *m, const uint8
 	const struct btf_type *t = r > 0 ? btf_type(&o->btf, (uint32_t)r) : NULL;
 	if (t && btf_kind(t) == BTF_KIND_STRUCT && btf_vlen(t) == 1 && btf_members(t)[0].offset == 0) {
 		const struct btf_member *mem = btf_members(t);
-		render_one(o, mem->type, k, m->key_size, btf_str(&o->btf, mem->name_off), json, out);
+		render_one(o, mem->type, k, m->key_size, btf_str(&o->btf, mem->name_off), json, bg, out);
 		return;
 	}
-	render_one(o, id, k, m->key_size, "", json, out);
+	render_one(o, id, k, m->key_size, "", json, bg, out);
 }
 
+/* One entry: its key and value(s) share one rendering budget (btf/render.h), with the stop flag. */
 static void render_entry(const struct obj *o, const struct obj_map *m, const struct show_map_state *s,
-			 const uint8_t *key, const uint8_t *val, bool json, bool first, struct strbuf *out)
+			 const uint8_t *key, const uint8_t *val, bool json, bool first,
+			 const volatile sig_atomic_t *stop, struct strbuf *out)
 {
 	const char *ids = id_kind(m->type);
+	struct render_budget budget = render_budget_default(stop), *bg = &budget;
 	if (json) {
 		sb_puts(out, first ? "{\"key\":" : ",{\"key\":");
-		render_key(o, m, key, true, out);
+		render_key(o, m, key, true, bg, out);
 		sb_puts(out, ",\"value\":");
 	} else {
 		sb_printf(out, "%s[", m->name);
-		render_key(o, m, key, false, out);
+		render_key(o, m, key, false, bg, out);
 		sb_puts(out, "] = ");
 	}
 	if (ids) {
@@ -180,11 +183,11 @@ static void render_entry(const struct obj *o, const struct obj_map *m, const str
 		for (uint32_t c = 0; c < s->ncpus; c++) {
 			if (c)
 				sb_puts(out, json ? "," : ", ");
-			render_one(o, m->btf_value, val + (size_t)c * s->stride, m->value_size, "", json, out);
+			render_one(o, m->btf_value, val + (size_t)c * s->stride, m->value_size, "", json, bg, out);
 		}
 		sb_putc(out, ']');
 	} else {
-		render_one(o, m->btf_value, val, m->value_size, "", json, out);
+		render_one(o, m->btf_value, val, m->value_size, "", json, bg, out);
 	}
 	sb_puts(out, json ? "}" : "\n");
 }
@@ -192,7 +195,7 @@ static void render_entry(const struct obj *o, const struct obj_map *m, const str
 /* Visit entries in batches. Returns entries read, or a negative errno (-EINVAL/-ENOTSUPP/
  * -EOPNOTSUPP: no batch support for this map). */
 static int read_batches(int fd, const struct obj *o, const struct obj_map *m, struct show_map_state *s,
-			bool json, struct strbuf *out, int *shown)
+			bool json, const volatile sig_atomic_t *stop, struct strbuf *out, int *shown)
 {
 	bool first_call = true;
 	int total = 0;
@@ -203,32 +206,32 @@ static int read_batches(int fd, const struct obj *o, const struct obj_map *m, st
 		if (err && err != -ENOENT)
 			return first_call ? err : total;
 		first_call = false;
-		for (uint32_t k = 0; k < count && *shown < MAX_ENTRIES_SHOWN; k++) {
+		for (uint32_t k = 0; k < count && *shown < MAX_ENTRIES_SHOWN && !(stop && *stop); k++) {
 			const uint8_t *val = s->values + (size_t)k * s->stride * s->ncpus;
 			if (is_array(m->type) && all_zero(val, (size_t)s->stride * s->ncpus))
 				continue;
-			render_entry(o, m, s, s->keys + (size_t)k * s->key_size, val, json, *shown == 0, out);
+			render_entry(o, m, s, s->keys + (size_t)k * s->key_size, val, json, *shown == 0, stop, out);
 			(*shown)++;
 		}
 		total += (int)count;
-		if (err == -ENOENT || *shown >= MAX_ENTRIES_SHOWN)
+		if (err == -ENOENT || *shown >= MAX_ENTRIES_SHOWN || (stop && *stop))
 			return total;
 	}
 }
 
 /* Key by key: BPF_MAP_GET_NEXT_KEY, then a lookup. */
 static int read_keys(int fd, const struct obj *o, const struct obj_map *m, struct show_map_state *s,
-		     bool json, struct strbuf *out, int *shown)
+		     bool json, const volatile sig_atomic_t *stop, struct strbuf *out, int *shown)
 {
 	uint8_t *key = s->keys, *next = s->keys + s->key_size, *val = s->values;
 	int total = 0, err = sys_map_next_key(fd, NULL, next);
-	while (err == 0 && *shown < MAX_ENTRIES_SHOWN && total < 1 << 20) {
+	while (err == 0 && *shown < MAX_ENTRIES_SHOWN && total < 1 << 20 && !(stop && *stop)) {
 		memcpy(key, next, s->key_size);
 		total++;
 		if (sys_map_lookup(fd, key, val, 0) == 0 &&
 		    !(is_array(m->type) && all_zero(val, (size_t)s->stride * s->ncpus)) &&
 		    !(id_kind(m->type) && all_zero(val, 4))) {
-			render_entry(o, m, s, key, val, json, *shown == 0, out);
+			render_entry(o, m, s, key, val, json, *shown == 0, stop, out);
 			(*shown)++;
 		}
 		err = sys_map_next_key(fd, key, next);
@@ -237,7 +240,7 @@ static int read_keys(int fd, const struct obj *o, const struct obj_map *m, struc
 }
 
 int show_map_snapshot(const struct obj *o, const struct loaded *l, uint32_t i, bool json,
-		      struct show_map_state **state, struct strbuf *out)
+		      struct show_map_state **state, const volatile sig_atomic_t *stop, struct strbuf *out)
 {
 	const struct obj_map *m = &o->maps[i];
 	int fd = l->map_fds[i];
@@ -257,12 +260,12 @@ int show_map_snapshot(const struct obj *o, const struct loaded *l, uint32_t i, b
 	struct show_map_state *s = *state;
 	int shown = 0, r = -EOPNOTSUPP;
 	if (!s->no_batch && !id_kind(m->type)) {
-		r = read_batches(fd, o, m, s, json, out, &shown);
+		r = read_batches(fd, o, m, s, json, stop, out, &shown);
 		if (r == -EINVAL || r == -EOPNOTSUPP || r == -524 /* ENOTSUPP */)
 			s->no_batch = true;
 	}
 	if (s->no_batch || id_kind(m->type))
-		r = read_keys(fd, o, m, s, json, out, &shown);
+		r = read_keys(fd, o, m, s, json, stop, out, &shown);
 	if (json)
 		sb_putc(out, ']');
 	else if (shown >= MAX_ENTRIES_SHOWN)

@@ -1,7 +1,9 @@
 /* loader/show/show.c — the display loop (see show.h): one epoll over every ring buffer, perf buffer and
  * trace_pipe, woken for records as they arrive and at each snapshot time, when maps are rendered
- * and iterators read. Signals the caller blocked are let in only while waiting (epoll_pwait), so a
- * stop request is never missed. */
+ * and iterators read. Signals the caller blocked are let in while waiting (epoll_pwait) and while
+ * working (rendering, reading), never between looking at the stop flag and waiting, so a stop
+ * request is never missed and cuts a long snapshot short: every value has a rendering budget that
+ * looks at the flag, every loop over entries, records and maps too. */
 #include "loader/show/show.h"
 
 #include <errno.h>
@@ -17,8 +19,11 @@
 #include "bpf/ringbuf.h"
 #include "btf/render.h"
 
-/* An iterator walking something huge is cut at ITER_MAX bytes per snapshot. */
-enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20 };
+/* An iterator walking something huge is cut at ITER_MAX bytes per snapshot; a snapshot's text at
+ * SNAPSHOT_MAX; trace_pipe is read at most TRACE_READS times per wake-up; records that arrived
+ * before a stop are still shown for at most FINAL_DRAIN_MS. */
+enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20, SNAPSHOT_MAX = 16 << 20, TRACE_READS = 256,
+       FINAL_DRAIN_MS = 250 };
 
 enum source_kind { SRC_RINGBUF, SRC_PERF, SRC_TRACE };
 
@@ -43,7 +48,20 @@ struct show {
 	size_t trace_len;
 	struct show_map_state **states; /* per obj.maps */
 	struct strbuf iter;             /* one iterator's output, while it is read */
+	volatile sig_atomic_t *stop;    /* the caller's stop flag */
+	const volatile sig_atomic_t *render_stop; /* what budgets look at: stop, NULL in the final drain */
+	int64_t deadline;               /* the final drain ends then (0: not draining) */
 };
+
+static int64_t now_ms(void);
+
+/* Should a loop over records or entries end now? */
+static bool stopping(const struct show *s)
+{
+	if (s->deadline)
+		return now_ms() > s->deadline;
+	return *s->stop != 0;
+}
 
 static void flush(struct show *s)
 {
@@ -80,8 +98,9 @@ static void record(struct show *s, uint32_t map, const void *data, uint32_t len)
 	} else {
 		sb_printf(&s->out, "%s: ", m->name);
 	}
+	struct render_budget bg = render_budget_default(s->render_stop);
 	if (o->has_btf && m->btf_value)
-		render_value(&s->out, &o->btf, m->btf_value, data, len, "", json ? RENDER_JSON : RENDER_TEXT);
+		render_value_budget(&s->out, &o->btf, m->btf_value, data, len, "", json ? RENDER_JSON : RENDER_TEXT, &bg);
 	else
 		render_raw(&s->out, data, len, json ? RENDER_JSON : RENDER_TEXT);
 	sb_puts(&s->out, json ? "}\n" : "\n");
@@ -96,7 +115,7 @@ static int on_ringbuf(void *ctx, const void *data, uint32_t len)
 {
 	struct rec_ctx *c = ctx;
 	record(c->s, c->map, data, len);
-	return 0;
+	return stopping(c->s); /* the rest waits for the next wake-up, or is dropped at exit */
 }
 
 static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
@@ -108,7 +127,7 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	if (m->btf_value && m->value_size && m->value_size <= size)
 		size = m->value_size;
 	record(c->s, c->map, data, size);
-	return 0;
+	return stopping(c->s);
 }
 
 static void on_lost(void *ctx, int cpu, uint64_t lost)
@@ -127,7 +146,7 @@ static void on_lost(void *ctx, int cpu, uint64_t lost)
 /* trace_pipe: pass complete lines through. */
 static void read_trace(struct show *s)
 {
-	for (;;) {
+	for (int reads = 0; reads < TRACE_READS && !stopping(s); reads++) {
 		ssize_t n = read(s->trace_fd, s->trace_buf + s->trace_len, TRACE_BUF - 1 - s->trace_len);
 		if (n <= 0)
 			return;
@@ -162,6 +181,10 @@ static void show_iter(struct show *s, const char *name, int link_fd)
 	while (!err) {
 		if (s->iter.len >= ITER_MAX) {
 			cut = true;
+			break;
+		}
+		if (stopping(s)) {
+			err = -EINTR;
 			break;
 		}
 		if (!sb_reserve(&s->iter, 65536)) {
@@ -219,9 +242,14 @@ static void snapshot(struct show *s)
 		timestamp(&s->out, false);
 		sb_putc(&s->out, '\n');
 	}
-	for (uint32_t i = 0; i < o->nmaps; i++) {
+	bool cut = false;
+	for (uint32_t i = 0; i < o->nmaps && !stopping(s); i++) {
 		if (!show_map_listed(o, i, s->opts->all_maps))
 			continue;
+		if (s->out.len >= SNAPSHOT_MAX) {
+			cut = true;
+			break;
+		}
 		if (json) {
 			sb_puts(&s->out, any ? "," : "");
 			sb_json_str(&s->out, o->maps[i].name);
@@ -229,7 +257,7 @@ static void snapshot(struct show *s)
 		}
 		any = true;
 		size_t before = s->out.len;
-		int r = show_map_snapshot(o, s->loaded, i, json, &s->states[i], &s->out);
+		int r = show_map_snapshot(o, s->loaded, i, json, &s->states[i], s->render_stop, &s->out);
 		if (r < 0) {
 			s->out.len = before;
 			if (json)
@@ -240,9 +268,12 @@ static void snapshot(struct show *s)
 			sb_printf(&s->out, "%s: (empty)\n", o->maps[i].name);
 		}
 	}
-	sb_puts(&s->out, json ? "}}\n" : "");
+	if (json)
+		sb_printf(&s->out, cut ? "},\"cut_at\":%d}\n" : "}}\n", SNAPSHOT_MAX);
+	else if (cut)
+		sb_printf(&s->out, "-- snapshot cut at %d bytes\n", SNAPSHOT_MAX);
 	const struct attach_set *set = s->opts->attached;
-	for (uint32_t i = 0; set && i < set->n; i++)
+	for (uint32_t i = 0; set && i < set->n && !stopping(s); i++)
 		if (set->a[i].state == ATT_ATTACHED && o->progs[set->a[i].prog].def->attach == ATTACH_ITER)
 			show_iter(s, o->progs[set->a[i].prog].name, set->a[i].link_fd);
 	flush(s);
@@ -344,10 +375,25 @@ static void drain(struct show *s, uint32_t idx)
 		perf_buf_consume(&src->pb, on_sample, on_lost, &c);
 }
 
+/* Work with the caller's signals let in (see the top of the file); they are blocked again before
+ * the loop looks at the stop flag. */
+static void work_begin(const struct show *s, sigset_t *saved)
+{
+	if (s->opts->wait_mask)
+		sigprocmask(SIG_SETMASK, s->opts->wait_mask, saved);
+}
+
+static void work_end(const struct show *s, const sigset_t *saved)
+{
+	if (s->opts->wait_mask)
+		sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
 int show_run(const struct obj *o, const struct loaded *l, const struct show_opts *opts,
 	     volatile sig_atomic_t *stop, struct diag *d)
 {
-	struct show s = {.o = o, .loaded = l, .opts = opts, .trace_fd = -1};
+	struct show s = {.o = o, .loaded = l, .opts = opts, .trace_fd = -1, .stop = stop, .render_stop = stop};
+	sigset_t saved;
 	int err = 0;
 
 	s.states = calloc(o->nmaps + 1, sizeof(*s.states));
@@ -367,7 +413,9 @@ int show_run(const struct obj *o, const struct loaded *l, const struct show_opts
 		if (opts->duration_ms && now - start >= opts->duration_ms)
 			break;
 		if (now >= next) {
+			work_begin(&s, &saved);
 			snapshot(&s);
+			work_end(&s, &saved);
 			next += opts->interval_ms;
 			if (next <= now)
 				next = now + opts->interval_ms; /* we fell behind: don't burst */
@@ -384,12 +432,17 @@ int show_run(const struct obj *o, const struct loaded *l, const struct show_opts
 			err = diag_set(d, -errno, "show: epoll_pwait: %s", strerror(errno));
 			break;
 		}
-		for (int k = 0; k < n; k++)
+		work_begin(&s, &saved);
+		for (int k = 0; k < n && !*stop; k++)
 			drain(&s, ev[k].data.u32);
 		flush(&s);
+		work_end(&s, &saved);
 	}
-	/* Records that arrived before the stop are still shown. */
-	for (uint32_t i = 0; i < s.nsrc; i++)
+	/* Records that arrived before the stop are still shown, for a moment: a producer that never
+	 * pauses must not hold the detach back. */
+	s.render_stop = NULL;
+	s.deadline = now_ms() + FINAL_DRAIN_MS;
+	for (uint32_t i = 0; i < s.nsrc && !stopping(&s); i++)
 		drain(&s, i);
 	flush(&s);
 out:

@@ -32,11 +32,13 @@ struct show_opts {
 };
 
 /* One snapshot of map i: text lines ("ips[0] = {...}") or, for JSON, one array of
- * {"key":..,"value":..}. Zero array slots are skipped. Returns the number of entries rendered or a
- * negative errno. state caches buffers between calls; free with show_map_free. */
+ * {"key":..,"value":..}. Zero array slots are skipped. At most 256 entries, each rendered within a
+ * budget (btf/render.h: 64 KiB, 2^20 steps); a non-zero *stop (may be NULL) ends it early.
+ * Returns the number of entries rendered or a negative errno. state caches buffers between calls;
+ * free with show_map_free. */
 struct show_map_state;
 int show_map_snapshot(const struct obj *o, const struct loaded *l, uint32_t i, bool json,
-		      struct show_map_state **state, struct strbuf *out);
+		      struct show_map_state **state, const volatile sig_atomic_t *stop, struct strbuf *out);
 void show_map_free(struct show_map_state *state);
 /* Whether map i is shown in snapshots (streams and inner templates are not). */
 bool show_map_listed(const struct obj *o, uint32_t i, bool all_maps);
