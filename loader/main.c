@@ -26,7 +26,8 @@ static const char usage[] =
 	"                                          until Ctrl-C (SIGINT/SIGTERM/SIGHUP), then detach\n"
 	"       rawload inspect OBJECT [--json]     print what the object holds (no kernel, any user)\n"
 	"       rawload load OBJECT [--pin DIR]     load maps and programs, report, and close (or pin)\n"
-	"       rawload detach IFACE                remove an XDP program a netlink attach left behind\n"
+	"       rawload detach IFACE [--force]      remove an XDP program a netlink attach of rawload's left\n"
+	"                                          behind (--force: whoever's it is)\n"
 	"       rawload unpin DIR                   detach and remove what --pin DIR left\n"
 	"\n"
 	"options:\n"
@@ -39,7 +40,7 @@ static const char usage[] =
 	"      --prog NAME      attach only this program (repeatable)\n"
 	"      --mode MODE      XDP mode: skb, native or hw (default: the kernel chooses)\n"
 	"      --netlink        attach XDP and tc programs through rtnetlink instead of links\n"
-	"      --replace        replace an XDP program already on the interface\n"
+	"      --replace        take the place of the XDP program on the interface; put it back at exit\n"
 	"      --cgroup PATH    the cgroup v2 directory cgroup programs attach to (default: the root of\n"
 	"                       the cgroup2 mount, found in /proc/self/mountinfo)\n"
 	"      --prog-attach    attach cgroup programs with BPF_PROG_ATTACH instead of a bpf_link\n"
@@ -373,7 +374,14 @@ static int cmd_inspect(int argc, char **argv)
 
 static int cmd_detach(int argc, char **argv)
 {
-	const char *ifname = one_operand(argc, argv, NULL);
+	bool force = false;
+	int n = 0;
+	for (int i = 0; i < argc; i++) /* --force may come anywhere */
+		if (strcmp(argv[i], "--force") == 0)
+			force = true;
+		else
+			argv[n++] = argv[i];
+	const char *ifname = one_operand(n, argv, NULL);
 	if (!ifname)
 		return 2;
 	sigset_t old; /* a signal waits until the detach is done */
@@ -384,11 +392,12 @@ static int cmd_detach(int argc, char **argv)
 		return 1;
 	}
 	struct diag d = {{0}};
-	if (attach_detach_iface(ifindex, ifname, verbose ? &say : NULL, &d)) {
+	char what[512];
+	if (attach_detach_iface(ifindex, ifname, force, what, sizeof(what), verbose ? &say : NULL, &d)) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
 		return 1;
 	}
-	printf("detached the XDP program from %s\n", ifname);
+	printf("detached the XDP program from %s: %s\n", ifname, what);
 	return 0;
 }
 
@@ -671,6 +680,8 @@ static int cmd_run(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "rawload: %s\n", d.msg);
 	attach_close(&o, &l, &set, lo.say);
+	if (set.closing[0])
+		fprintf(stderr, "rawload: %s\n", set.closing);
 	if (verbose)
 		fprintf(stderr, "rawload: detached; exiting\n");
 	if (!rc)

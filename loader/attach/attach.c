@@ -36,6 +36,7 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 	       struct attach_set *out, struct diag *d)
 {
 	out->n = 0;
+	out->closing[0] = '\0';
 	out->a = calloc(o->nprogs ? o->nprogs : 1, sizeof(*out->a));
 	int32_t *via_array = tail_call_arrays(o);
 	if (!out->a || !via_array) {
@@ -59,7 +60,7 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		const char *via;
 		int err = 0;
 		*a = (struct attachment){.prog = i, .link_fd = -1, .perf_fd = -1, .target_fd = -1,
-					 .state = ATT_ATTACHED};
+					 .xdp_old_fd = -1, .state = ATT_ATTACHED};
 
 		if (via_array[i] >= 0) {
 			via = o->maps[via_array[i]].name;
@@ -212,7 +213,7 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 			continue;
 		if (o->progs[a->prog].def->attach == ATTACH_XDP) {
 			if (!a->pinned || a->link_fd >= 0)
-				detach_xdp(l, a, say);
+				detach_xdp(l, a, set->closing, sizeof(set->closing), say);
 			continue;
 		}
 		if (o->progs[a->prog].def->attach == ATTACH_CGROUP) {

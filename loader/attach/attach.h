@@ -27,7 +27,8 @@ struct attach_opts {
 	bool cgroup_prog_attach; /* cgroup programs through BPF_PROG_ATTACH even where links work */
 	uint32_t xdp_mode;      /* 0 (kernel chooses), XDP_FLAGS_SKB_MODE, _DRV_MODE or _HW_MODE */
 	bool force_netlink;     /* XDP and tc through rtnetlink even where links work */
-	bool replace;           /* allow replacing an XDP program someone else attached (netlink) */
+	bool replace;           /* take the place of an XDP program already on the interface, and put
+	                         * it back at the end (on either path; see xdp.c) */
 	const char *pin_dir;    /* --pin DIR: links live in DIR/links; reuse them on a second run */
 	const bool *only;       /* per obj.progs: attach only these (NULL: all) */
 	bool (*interrupted)(void); /* asked before each program: true detaches what was attached and
@@ -55,6 +56,8 @@ struct attachment {
 	bool tc_ingress;
 	bool tc_qdisc_made;     /* this attachment made the clsact qdisc: it takes it down at the end */
 	uint32_t xdp_flags;     /* XDP netlink: the mode flags used, needed to detach */
+	int xdp_old_fd;         /* XDP --replace: the program it took the place of (to put back), or -1 */
+	uint32_t xdp_old_id, xdp_old_flags; /* its id and mode flag */
 	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
 	char note[200];         /* where it went or why not ("eth0, native mode", "tail-call target") */
 };
@@ -62,6 +65,8 @@ struct attachment {
 struct attach_set {
 	struct attachment *a;
 	uint32_t n;
+	char closing[256];      /* what closing did that the user should hear of (a program --replace
+	                         * put back, or could not), "" when nothing */
 };
 
 /* Attach every loaded program its section says how to attach. Programs whose kind is not
@@ -89,7 +94,8 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
  * is returned: reported like the kinds rawload does not support yet, not a failure. */
 int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 	       struct attachment *a, struct diag *d);
-void detach_xdp(const struct loaded *l, struct attachment *a, const struct narrator *say);
+void detach_xdp(const struct loaded *l, struct attachment *a, char *closing, size_t n,
+		const struct narrator *say);
 int attach_tcx(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 	       struct attachment *a, struct diag *d);
 int attach_cgroup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
@@ -135,8 +141,13 @@ int attach_iter(const struct obj *o, const struct loaded *l, const struct attach
 int attach_perf_event(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		      struct attachment *a, int pfd, const char *what, struct diag *d);
 
-/* `rawload detach IFACE`: remove an XDP program left by a netlink attach. */
-int attach_detach_iface(int ifindex, const char *ifname, const struct narrator *say, struct diag *d);
+/* `rawload detach IFACE [--force]`: remove an XDP program a netlink attach of rawload's left (a
+ * killed rawload): only one that carries rawload's mark for this interface and network namespace
+ * (xdp_mark.h), unless force. What was removed is said in what[n] ("program id 12 'count_packets',
+ * attached by rawload pid 345"). Returns 0, -ENOENT (nothing attached), -EPERM when the program is
+ * not rawload's (d says what it is and how to remove it anyway), or another negative errno. */
+int attach_detach_iface(int ifindex, const char *ifname, bool force, char *what, size_t n,
+			const struct narrator *say, struct diag *d);
 /* `rawload unpin DIR`: detach pinned links, remove netlink XDP attachments of pinned programs,
  * remove the pins and the directories. */
 int attach_unpin(const char *dir, const struct narrator *say, struct diag *d);
