@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
-.PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz bench bench-parse test-old-kernel
+.PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz fuzz-build fuzz-seeds fuzz-long bench bench-parse test-old-kernel
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -118,7 +118,8 @@ $(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
-test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS)
+test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
+	fuzz-build fuzz-seeds
 	@sh tests/run
 
 deps:
@@ -132,30 +133,47 @@ $(BUILD)/unit-tests-asan: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS) tests/to
 asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 	RAWLOAD_ROOT=$(CURDIR) $(BUILD)/unit-tests-asan
 
-# ---- fuzzing (libFuzzer, clang's libclang-rt): not part of `make test`; FUZZ_SECONDS per target ----
+# ---- fuzzing (libFuzzer, clang's libclang-rt) ---------------------------------------------------
+# One target per parser (tests/fuzz/fuzz_*.c); the library is compiled once with the sanitizers.
+# `make fuzz`: FUZZ_SECONDS per target. `make fuzz-long`: the long run, one target after another at
+# nice 19 (tests/fuzz/long.sh). `make test` replays every target's seeds and regression inputs
+# (tests/fuzz/replay.sh). Seeds come from real sources at build time (tests/fuzz/seeds.sh):
+# build/fuzz/seeds/T; the working corpus build/corpus/T starts from them.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin
-FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-$(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
+FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin ringbuf perfbuf vlog probe cli trace render core2
+FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+.SECONDARY: $(FUZZ_OBJS)
+$(BUILD)/fuzzobj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(HDRS)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS)
+$(BUILD)/fuzz-cli: loader/main.c
+# Seed makers: binary seeds (rings, perf rings, render and CO-RE inputs) and netlink replies
+# captured from real exchanges.
+$(BUILD)/fuzz/seedgen: tests/fuzz/seedgen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+$(BUILD)/fuzz/nlcapture: tests/fuzz/nlcapture.c $(LIB_OBJS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS)
 
-fuzz: examples test-progs $(UPROBE_TARGETS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
-	@mkdir -p $(BUILD)/corpus/obj $(BUILD)/corpus/btf $(BUILD)/corpus/netlink $(BUILD)/corpus/kfacts \
-		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin
-	@head -n 200 /proc/self/mountinfo | split -l 1 - $(BUILD)/corpus/mountinfo/self-
-	@cp examples/*.o $(BUILD)/progs/*.o $(BUILD)/corpus/obj/
-	@cp $(UPROBE_TARGETS) $(BUILD)/corpus/elfbin/
-	@for f in examples/*.o $(BUILD)/progs/core_reloc.bpfel.o; do llvm-objcopy --dump-section .BTF=$(BUILD)/corpus/btf/$$(basename $$f).btf $$f; done
-	@printf 'CONFIG_HZ=250\nCONFIG_BPF=y\n# CONFIG_X is not set\nCONFIG_DEFAULT_HOSTNAME="(none)"\n' | gzip -n >$(BUILD)/corpus/kfacts/config.gz
-	@printf 'ffffffff81000000 T _stext\nffffffff81000010 t A\t[m]\n' >$(BUILD)/corpus/kfacts/kallsyms
+fuzz-build: $(FUZZ_BINS)
+fuzz-seeds: all test-progs vmlinux-progs $(UPROBE_TARGETS) $(BUILD)/fuzz/seedgen $(BUILD)/fuzz/nlcapture
+	@sh tests/fuzz/seeds.sh
+fuzz: fuzz-build fuzz-seeds
 	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/corpus/$$t; cp -n $(BUILD)/fuzz/seeds/$$t/* $(BUILD)/corpus/$$t/ 2>/dev/null; \
 		echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
-		$(BUILD)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz-$$t- \
-			$(BUILD)/corpus/$$t >$(BUILD)/fuzz-$$t.log 2>&1; rc=$$?; \
-		grep -E '^stat::(number_of_executed_units|new_units_added)' $(BUILD)/fuzz-$$t.log; \
+		$(BUILD)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz-$$t- $(BUILD)/corpus/$$t tests/fuzz/regress/$$t >$(BUILD)/fuzz-$$t.log 2>&1; \
+		rc=$$?; grep -E '^stat::(number_of_executed_units|new_units_added)' $(BUILD)/fuzz-$$t.log; \
 		[ $$rc -eq 0 ] || { tail -n 40 $(BUILD)/fuzz-$$t.log; exit 1; }; \
 	done
+fuzz-long: fuzz-build fuzz-seeds
+	@sh tests/fuzz/long.sh
 
 # ---- static binary -------------------------------------------------------------------------------
 # musl-gcc does not search /usr/include; give it only the kernel UAPI directories, through symlinks.

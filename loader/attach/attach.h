@@ -131,6 +131,9 @@ int attach_sk_lookup(const struct obj *o, const struct loaded *l, const struct a
 		     struct attachment *a, struct diag *d);
 int attach_kprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
+/* A kprobe section's target, "FUNC" or "FUNC+OFFSET" (decimal or 0x hex), as libbpf writes them:
+ * FUNC into func[cap]. 0, or -EINVAL (empty, too long, a bad offset). Pure (fuzzed). */
+int attach_kprobe_parse(const char *target, char *func, size_t cap, uint64_t *offset);
 int attach_tracing(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		   struct attachment *a, struct diag *d);
 int attach_iter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,

@@ -18,6 +18,7 @@
 #include "bpf/perf.h"
 #include "bpf/ringbuf.h"
 #include "btf/render.h"
+#include "loader/show/trace.h"
 
 /* An iterator walking something huge is cut at ITER_MAX bytes per snapshot; a snapshot's text at
  * SNAPSHOT_MAX; trace_pipe is read at most TRACE_READS times per wake-up; records that arrived
@@ -151,23 +152,7 @@ static void read_trace(struct show *s)
 		if (n <= 0)
 			return;
 		s->trace_len += (size_t)n;
-		s->trace_buf[s->trace_len] = '\0';
-		char *line = s->trace_buf, *nl;
-		while ((nl = strchr(line, '\n'))) {
-			*nl = '\0';
-			if (s->opts->json) {
-				sb_puts(&s->out, "{\"trace\":");
-				sb_json_str(&s->out, line);
-				sb_puts(&s->out, "}\n");
-			} else {
-				sb_printf(&s->out, "trace: %s\n", line);
-			}
-			line = nl + 1;
-		}
-		s->trace_len = (size_t)(s->trace_buf + s->trace_len - line);
-		memmove(s->trace_buf, line, s->trace_len);
-		if (s->trace_len == TRACE_BUF - 1)
-			s->trace_len = 0; /* a line longer than the buffer: drop it */
+		show_trace_lines(&s->out, s->trace_buf, &s->trace_len, TRACE_BUF, s->opts->json);
 	}
 }
 
