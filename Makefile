@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
-.PHONY: all clean test static demo examples test-progs vmlinux-progs deps asan fuzz fuzz-build fuzz-seeds fuzz-long bench bench-parse test-old-kernel
+.PHONY: soak all clean test static demo examples test-progs vmlinux-progs deps asan fuzz fuzz-build fuzz-seeds fuzz-long bench bench-parse test-old-kernel
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -96,6 +96,14 @@ $(BUILD)/udpsend: tests/tools/udpsend.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
+# Load/attach/detach cycles in one process (tests/soak/soak.c), driven by tests/kernel/soak.sh: a short
+# version in `make test`, the full one with `make soak` (2,000 cycles a path, 200 kills).
+$(BUILD)/soak: tests/soak/soak.c $(LIB_OBJS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS)
+soak: all test-progs $(TOOLS)
+	@SOAK_CYCLES=2000 SOAK_KILLS=200 SOAK_NETLINK_KILLS=50 sh tests/kernel/soak.sh
+
 # Objects of any size, written directly as ELF (tests/tools/genobj.h): large-object tests, the
 # parse-scaling benchmark.
 $(BUILD)/genobj: tests/tools/genobj.c tests/tools/genobj.h
@@ -106,7 +114,7 @@ $(BUILD)/genobj: tests/tools/genobj.c tests/tools/genobj.h
 # file offsets) and a PIE with only .dynsym (stripped, symbols exported). Built with clang and fixed
 # flags whatever CC/CFLAGS say: the ELF unit tests hold offsets transcribed from readelf for them.
 UPROBE_TARGETS := $(BUILD)/uprobe_target $(BUILD)/uprobe_target_nopie $(BUILD)/uprobe_target_dynsym
-TOOLS := $(BUILD)/udpsend $(UPROBE_TARGETS) $(BUILD)/genobj
+TOOLS := $(BUILD)/udpsend $(UPROBE_TARGETS) $(BUILD)/genobj $(BUILD)/soak
 TOOL_FLAGS := -std=c17 -O2 -Wall -Wextra -Werror
 $(BUILD)/uprobe_target: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)

@@ -25,7 +25,7 @@ while [ "$round" -le "$ROUNDS" ]; do
 		n=$(($(ls "$OUT" | grep -c "^$t\.[0-9]*\.log$") + 1))
 		log=$OUT/$t.$n.log
 		start=$(date +%s)
-		nice -n 19 "build/fuzz-$t" -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=2048 \
+		nice -n 19 "build/fuzz-$t" -max_total_time="$SECONDS_EACH" -timeout=60 -rss_limit_mb=2048 \
 			-print_final_stats=1 -artifact_prefix="$OUT/$t-" "build/corpus/$t" "tests/fuzz/regress/$t" >"$log" 2>&1
 		rc=$?
 		secs=$(($(date +%s) - start))

@@ -28,7 +28,7 @@ build/genobj --progs 6 --btf-maps 3 --bss-vars 2 --kfuncs 2 --prog-array --btf >
 build/genobj --progs 4 --legacy-maps 3 >"$S/obj/genobj-legacy.o"
 for f in $objs; do
 	b=$(basename "$f" .o)
-	llvm-objcopy --dump-section .BTF="$S/btf/$b.btf" "$f" 2>/dev/null || continue
+	llvm-objcopy --dump-section .BTF="$S/btf/$b.btf" "$f" /dev/null 2>/dev/null || continue # not in place
 	$SEEDGEN render "$S/render/$b" "$S/btf/$b.btf"
 done
 for target in build/vmlinux/proc_events.o build/progs/core_reloc.bpfel.o examples/execsnoop.o build/progs/tp_btf_count.bpfel.o; do
