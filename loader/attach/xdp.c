@@ -127,8 +127,8 @@ static int attach_replacing(const struct attach_opts *opts, const char *name, in
 		err = netlink_attach(opts, name, prog_fd, mode, old_fd, old_id, d);
 		if (err == -EBUSY) {
 			close(old_fd);
-			return diag_set(d, err, "prog '%s': program id %u on %s is held by a bpf_link; --replace cannot take its place",
-					name, old_id, opts->ifname);
+			return diag_set(d, err, "prog '%s': %s already has an XDP program (program id %u, held by a bpf_link): --replace cannot take its place",
+					name, opts->ifname, old_id);
 		}
 		if (err) {
 			close(old_fd);
@@ -145,8 +145,8 @@ static int attach_replacing(const struct attach_opts *opts, const char *name, in
 	if (err) {
 		close(old_fd);
 		if (err == -EBUSY)
-			return diag_set(d, err, "prog '%s': program id %u on %s is held by a bpf_link; --replace cannot take its place",
-					name, old_id, opts->ifname);
+			return diag_set(d, err, "prog '%s': %s already has an XDP program (program id %u, held by a bpf_link): --replace cannot take its place",
+					name, opts->ifname, old_id);
 		return diag_wrap(d, err, "prog '%s': taking program id %u off %s: ", name, old_id, opts->ifname);
 	}
 	err = -EINVAL;

@@ -7,7 +7,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 failed=0 inputs=0 targets=0
 for bin in build/fuzz-*; do
-	[ -x "$bin" ] || continue
+	[ -f "$bin" ] && [ -x "$bin" ] || continue
 	t=${bin#build/fuzz-}
 	case $t in *.log | *-crash-* | *-leak-* | *-timeout-* | *-oom-*) continue ;; esac
 	dirs=""
