@@ -169,7 +169,7 @@ $(BUILD)/fuzz/nlcapture: tests/fuzz/nlcapture.c $(LIB_OBJS) $(HDRS)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS)
 
 fuzz-build: $(FUZZ_BINS)
-fuzz-seeds: all test-progs vmlinux-progs $(UPROBE_TARGETS) $(BUILD)/fuzz/seedgen $(BUILD)/fuzz/nlcapture
+fuzz-seeds: all test-progs vmlinux-progs $(UPROBE_TARGETS) $(BUILD)/genobj $(BUILD)/fuzz/seedgen $(BUILD)/fuzz/nlcapture
 	@sh tests/fuzz/seeds.sh
 fuzz: fuzz-build fuzz-seeds
 	@for t in $(FUZZ_TARGETS); do \
