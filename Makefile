@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
-.PHONY: soak all clean test static demo examples test-progs vmlinux-progs deps asan fuzz fuzz-build fuzz-seeds fuzz-long bench bench-parse test-old-kernel
+.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz fuzz-build fuzz-seeds fuzz-long soak bench bench-parse test-old-kernel docs
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -66,6 +66,24 @@ $(BUILD)/progs/%.bpfeb.o: examples/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -target bpfeb -c -o $@ $<
 
+# Programs the verifier must refuse, one per common cause (tests/progs-verifier/): rawload's hint
+# for each is checked against both compilers' code, clang 14 (CLANG, Debian 12's) and clang 19.
+CLANG19    ?= clang-19
+VPROG_SRCS := $(wildcard tests/progs-verifier/*.bpf.c)
+VPROG_OBJS := $(VPROG_SRCS:tests/progs-verifier/%.bpf.c=$(BUILD)/progs-verifier/clang/%.o)
+VPROG19_OBJS := $(VPROG_SRCS:tests/progs-verifier/%.bpf.c=$(BUILD)/progs-verifier/clang-19/%.o)
+# Without clang 19 (a normal user's machine: tests/deps.sh installs it as root) only clang's are
+# built, and it is said.
+verifier-progs: $(VPROG_OBJS)
+	@if command -v $(CLANG19) >/dev/null 2>&1; then $(MAKE) --no-print-directory $(VPROG19_OBJS); \
+	else echo "verifier-progs: no $(CLANG19): its objects not built"; fi
+$(BUILD)/progs-verifier/clang/%.o: tests/progs-verifier/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -target bpfel -c -o $@ $<
+$(BUILD)/progs-verifier/clang-19/%.o: tests/progs-verifier/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG19) $(BPF_CFLAGS) -target bpfel -c -o $@ $<
+
 # Programs written against the running kernel's vmlinux.h (bpftool makes it), the way most libbpf
 # programs are. Kept apart from build/progs: each object carries the kernel's types it uses.
 VMLINUX_H := $(BUILD)/vmlinux/vmlinux.h
@@ -82,6 +100,15 @@ vmlinux-progs:
 $(BUILD)/vmlinux/%.o: tests/progs-vmlinux/%.bpf.c $(VMLINUX_H) $(BPF_HDRS)
 	$(CLANG) $(BPF_CFLAGS) -I$(BUILD)/vmlinux -target bpfel -c -o $@ $<
 
+# Target BTF for the --btf tests (tests/btf/layouts.c): clang's .BTF in an object, both byte orders
+# (the ELF form), and that section alone (the raw form).
+BTF_FIXTURES := $(BUILD)/target-btf/layouts.bpfel.o $(BUILD)/target-btf/layouts.bpfeb.o $(BUILD)/target-btf/layouts.btf
+$(BUILD)/target-btf/layouts.%.o: tests/btf/layouts.c
+	@mkdir -p $(dir $@)
+	$(CLANG) -g -O2 -target $* -c -o $@ $<
+$(BUILD)/target-btf/layouts.btf: $(BUILD)/target-btf/layouts.bpfel.o
+	llvm-objcopy --dump-section .BTF=$@ $<
+
 # ---- tests ---------------------------------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 TEST_HDRS := $(wildcard tests/unit/*.h tests/kernel/*.h)
@@ -93,6 +120,11 @@ $(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS) tests/unit
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $(KTEST_SRCS) tests/unit/check.c $(LIB_OBJS)
 
 $(BUILD)/udpsend: tests/tools/udpsend.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+# A command's standard output on a pseudo-terminal (the display's terminal form, tested).
+$(BUILD)/ptyrun: tests/tools/ptyrun.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
@@ -114,7 +146,7 @@ $(BUILD)/genobj: tests/tools/genobj.c tests/tools/genobj.h
 # file offsets) and a PIE with only .dynsym (stripped, symbols exported). Built with clang and fixed
 # flags whatever CC/CFLAGS say: the ELF unit tests hold offsets transcribed from readelf for them.
 UPROBE_TARGETS := $(BUILD)/uprobe_target $(BUILD)/uprobe_target_nopie $(BUILD)/uprobe_target_dynsym
-TOOLS := $(BUILD)/udpsend $(UPROBE_TARGETS) $(BUILD)/genobj $(BUILD)/soak
+TOOLS := $(BUILD)/udpsend $(BUILD)/ptyrun $(UPROBE_TARGETS) $(BUILD)/genobj $(BUILD)/soak
 TOOL_FLAGS := -std=c17 -O2 -Wall -Wextra -Werror
 $(BUILD)/uprobe_target: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
@@ -126,8 +158,24 @@ $(BUILD)/uprobe_target_dynsym: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(TOOL_FLAGS) -Wl,--export-dynamic -s -o $@ $<
 
-test: deps all test-progs vmlinux-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
-	fuzz-build fuzz-seeds
+# The USDT target: SystemTap SDT probes (<sys/sdt.h>, systemtap-sdt-dev) in an executable and in a
+# shared library it links with (found next to it: rpath $$ORIGIN).
+USDT_TOOLS := $(BUILD)/usdt_target $(BUILD)/libusdt_lib.so
+TOOLS += $(USDT_TOOLS)
+$(BUILD)/libusdt_lib.so: tests/tools/usdt_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_FLAGS) -fPIC -shared -o $@ $<
+$(BUILD)/usdt_target: tests/tools/usdt_target.c tests/tools/usdt_mem.c tests/tools/usdt_sema.c $(BUILD)/libusdt_lib.so
+	$(CC) $(TOOL_FLAGS) -o $@ $(filter %.c,$^) -L$(BUILD) -lusdt_lib -Wl,-rpath,'$$ORIGIN'
+
+# TCP connections that pick a congestion control by name (the struct_ops test).
+TOOLS += $(BUILD)/tcp_cc
+$(BUILD)/tcp_cc: tests/tools/tcp_cc.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_FLAGS) -D_GNU_SOURCE -o $@ $<
+
+test: deps all test-progs vmlinux-progs verifier-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
+	$(BTF_FIXTURES) rawload-static fuzz-build fuzz-seeds
 	@sh tests/run
 
 deps:
@@ -148,7 +196,7 @@ asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 # (tests/fuzz/replay.sh). Seeds come from real sources at build time (tests/fuzz/seeds.sh):
 # build/fuzz/seeds/T; the working corpus build/corpus/T starts from them.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin ringbuf perfbuf vlog probe cli trace render core2
+FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin vhint usdt ringbuf perfbuf vlog probe cli trace render core2
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
@@ -169,7 +217,8 @@ $(BUILD)/fuzz/nlcapture: tests/fuzz/nlcapture.c $(LIB_OBJS) $(HDRS)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS)
 
 fuzz-build: $(FUZZ_BINS)
-fuzz-seeds: all test-progs vmlinux-progs $(UPROBE_TARGETS) $(BUILD)/genobj $(BUILD)/fuzz/seedgen $(BUILD)/fuzz/nlcapture
+fuzz-seeds: all test-progs vmlinux-progs $(UPROBE_TARGETS) $(USDT_TOOLS) $(BUILD)/genobj $(BUILD)/fuzz/seedgen \
+		$(BUILD)/fuzz/nlcapture
 	@sh tests/fuzz/seeds.sh
 fuzz: fuzz-build fuzz-seeds
 	@for t in $(FUZZ_TARGETS); do \
@@ -182,6 +231,26 @@ fuzz: fuzz-build fuzz-seeds
 	done
 fuzz-long: fuzz-build fuzz-seeds
 	@sh tests/fuzz/long.sh
+
+# ---- install: the binary, the manual page, the headers BPF programs build against ----------------
+# `make install PREFIX=/usr/local DESTDIR=` installs ./rawload (glibc, dynamic), or with STATIC=1 the
+# musl static rawload-static under the same name; docs/rawload.1 into share/man/man1; and our BPF
+# headers into include/rawload/bpf/, so a program builds with -I$(PREFIX)/include/rawload and
+# `#include <bpf/bpf_helpers.h>`. `make uninstall` (same variables) removes exactly those files.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL_BIN  := $(if $(STATIC),rawload-static,rawload)
+INSTALL_HDRS := $(sort $(notdir $(BPF_HDRS)))
+.PHONY: install uninstall
+install: $(INSTALL_BIN) docs/rawload.1 $(BPF_HDRS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/include/rawload/bpf
+	install -m 755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/rawload
+	install -m 644 docs/rawload.1 $(DESTDIR)$(PREFIX)/share/man/man1/rawload.1
+	install -m 644 $(addprefix $(BPF_INC)/bpf/,$(INSTALL_HDRS)) $(DESTDIR)$(PREFIX)/include/rawload/bpf/
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/rawload $(DESTDIR)$(PREFIX)/share/man/man1/rawload.1 \
+		$(addprefix $(DESTDIR)$(PREFIX)/include/rawload/bpf/,$(INSTALL_HDRS))
+	-rmdir $(DESTDIR)$(PREFIX)/include/rawload/bpf $(DESTDIR)$(PREFIX)/include/rawload 2>/dev/null
 
 # ---- static binary -------------------------------------------------------------------------------
 # musl-gcc does not search /usr/include; give it only the kernel UAPI directories, through symlinks.
@@ -270,6 +339,12 @@ test-old-kernel: deps
 
 demo: deps all $(BUILD)/udpsend
 	@sh tests/demo.sh
+
+# docs/walkthrough.md and docs/kernel.md quote real -v output, strace lines and code: regenerated
+# from real runs (as root; docs/tools/gen.sh) after the narration changes. tests/kernel/docs.sh
+# fails while they are stale.
+docs: deps all test-progs vmlinux-progs $(TOOLS)
+	@sh docs/tools/gen.sh
 
 clean:
 	rm -rf $(BUILD) rawload rawload-static examples/*.o $(HELPER_DEFS)

@@ -1,7 +1,7 @@
-/* bpf/fs.c — finding (and if need be mounting) tracefs, bpffs and cgroup2; see fs.h.
- * Owns: statfs checks, reading /proc/self/mountinfo, mount(2) of tracefs/bpffs/cgroup2, mkdir -p
- * inside a bpffs. Doesn't own: what gets pinned, read or attached there. Mounts are left in place:
- * other tools expect them too. */
+/* bpf/fs.c — finding (and if need be mounting) sysfs, tracefs, bpffs and cgroup2; see fs.h.
+ * Owns: statfs checks, reading /proc/self/mountinfo, mount(2) of sysfs/tracefs/bpffs/cgroup2, the
+ * mount points they need (an empty root has none), mkdir -p inside a bpffs. Doesn't own: what gets
+ * pinned, read or attached there. Mounts are left in place: other tools expect them too. */
 #include "bpf/fs.h"
 #include "bpf/sys.h"
 
@@ -17,6 +17,8 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#define SYSFS_DIR "/sys"
+#define SYSFS_PROBE "/sys/kernel"
 #define TRACEFS_DIR "/sys/kernel/tracing"
 #define DEBUGFS_TRACING_DIR "/sys/kernel/debug/tracing"
 #define BPFFS_DIR "/sys/fs/bpf"
@@ -50,6 +52,54 @@ static int is_tracefs(const char *dir)
 	return access(events, F_OK) == 0;
 }
 
+/* mkdir -p of an absolute path, for mount points: 0, or -errno of the first mkdir that failed
+ * (with that directory in failed[n]). */
+static int mkdir_p(const char *path, mode_t mode, char *failed, size_t n)
+{
+	char p[256];
+	size_t len = strlen(path);
+	if (len >= sizeof(p))
+		return -ENAMETOOLONG;
+	memcpy(p, path, len + 1);
+	for (size_t i = 1; i <= len; i++) {
+		if (p[i] != '/' && p[i] != '\0')
+			continue;
+		char saved = p[i];
+		p[i] = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			int err = -errno;
+			snprintf(failed, n, "%s", p);
+			return err;
+		}
+		p[i] = saved;
+	}
+	return 0;
+}
+
+int fs_is_sysfs(const char *path)
+{
+	return fs_magic_is(path, SYSFS_MAGIC);
+}
+
+int fs_sysfs_ensure(struct diag *d)
+{
+	if (access(SYSFS_PROBE, F_OK) == 0 || fs_magic_is(SYSFS_DIR, SYSFS_MAGIC) == 1)
+		return 0;
+	char where[256];
+	int err = mkdir_p(SYSFS_DIR, 0555, where, sizeof(where));
+	if (err)
+		return diag_set(d, err, "sysfs: not mounted at %s, and %s cannot be created (%s)", SYSFS_DIR, where,
+				sys_errno_name(err));
+	if (mount("sysfs", SYSFS_DIR, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		err = -errno;
+		if (access(SYSFS_PROBE, F_OK) == 0) /* someone else was faster */
+			return 0;
+		return diag_set(d, err, "sysfs: not mounted at %s, and mounting it failed (%s)", SYSFS_DIR,
+				sys_errno_name(err));
+	}
+	return 1;
+}
+
 static int copy_dir(char *out, size_t n, const char *dir, struct diag *d)
 {
 	size_t len = strlen(dir);
@@ -66,6 +116,14 @@ int fs_tracefs_dir(char *out, size_t n, struct diag *d)
 	/* statfs on the debugfs path also triggers tracefs's automount there. */
 	if (is_tracefs(DEBUGFS_TRACING_DIR))
 		return copy_dir(out, n, DEBUGFS_TRACING_DIR, d);
+	/* An empty root: sysfs brings the mount point; without sysfs, make the directory. */
+	struct diag sd = {""};
+	char where[256];
+	fs_sysfs_ensure(&sd);
+	int made = mkdir_p(TRACEFS_DIR, 0700, where, sizeof(where));
+	if (made)
+		return diag_set(d, made, "tracefs: not at %s nor %s, and %s cannot be created (%s)%s%s", TRACEFS_DIR,
+				DEBUGFS_TRACING_DIR, where, sys_errno_name(made), sd.msg[0] ? "; " : "", sd.msg);
 	if (mount("tracefs", TRACEFS_DIR, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
 		int err = -errno;
 		/* Someone may have mounted it meanwhile. */
@@ -101,6 +159,14 @@ static int has_dotdot(const char *path)
 
 static int mount_bpffs(struct diag *d)
 {
+	/* An empty root: sysfs holds the mount point /sys/fs/bpf; without sysfs, make it. */
+	struct diag sd = {""};
+	char where[256];
+	fs_sysfs_ensure(&sd);
+	int made = mkdir_p(BPFFS_DIR, 0700, where, sizeof(where));
+	if (made)
+		return diag_set(d, made, "bpffs: %s cannot be created (%s)%s%s", where, sys_errno_name(made),
+				sd.msg[0] ? "; " : "", sd.msg);
 	if (mount("bpf", BPFFS_DIR, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0) {
 		int err = -errno;
 		if (fs_is_bpffs(BPFFS_DIR) == 1) /* someone else was faster */
@@ -261,6 +327,14 @@ static int find_cgroup2(char *out, size_t n, struct diag *d)
 	free(line);
 	fclose(f);
 	return found > 0;
+}
+
+int fs_cgroup2_find(char *out, size_t n, struct diag *d)
+{
+	int r = find_cgroup2(out, n, d);
+	if (r == 0)
+		return diag_set(d, -ENOENT, "cgroup2: not mounted (no cgroup2 line in /proc/self/mountinfo)");
+	return r < 0 ? r : 0;
 }
 
 /* dir exists, is a directory and holds nothing: a place to mount on. */

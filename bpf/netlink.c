@@ -519,3 +519,111 @@ int nl_default_route_ifindex(int *ifindex, struct diag *d)
 	}
 	return diag_set(d, -ENOENT, "netlink: no default route in the main table (IPv4 or IPv6)");
 }
+
+/* ---- every interface and its XDP program (RTM_GETLINK dump) ---------------------------------- */
+
+/* One RTM_NEWLINK body: index, name, XDP state. */
+static int parse_iface(const unsigned char *body, size_t blen, struct nl_iface *out)
+{
+	struct ifinfomsg ifi;
+	if (blen < sizeof(ifi))
+		return -EBADMSG;
+	memcpy(&ifi, body, sizeof(ifi));
+	memset(out, 0, sizeof(*out));
+	out->ifindex = ifi.ifi_index;
+	size_t off = NLMSG_ALIGN(sizeof(ifi));
+	uint16_t type;
+	const unsigned char *data;
+	size_t dlen;
+	int r;
+	while ((r = nl_next_attr(body, blen, &off, &type, &data, &dlen)) == 1) {
+		if (type == IFLA_IFNAME) {
+			copy_text(out->name, sizeof(out->name), data, dlen);
+		} else if (type == IFLA_XDP) {
+			int xr = parse_xdp_attrs(data, dlen, &out->xdp);
+			if (xr < 0)
+				return xr;
+		}
+	}
+	return r < 0 ? r : 0;
+}
+
+int nl_parse_iface_dump(const void *buf, size_t len, uint32_t seq, nl_iface_fn fn, void *ctx, char *msg,
+			size_t cap)
+{
+	struct nlmsghdr h;
+	const unsigned char *body;
+	size_t blen, off = 0;
+	int r;
+	if (cap)
+		msg[0] = '\0';
+	while ((r = nl_next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
+		if (h.nlmsg_seq != seq)
+			continue;
+		if (h.nlmsg_type == NLMSG_DONE) {
+			int32_t error = 0;
+			if (blen >= sizeof(error))
+				memcpy(&error, body, sizeof(error));
+			return error < 0 && error >= -4095 ? error : 0;
+		}
+		if (h.nlmsg_type == NLMSG_ERROR) {
+			int err = nl_parse_error(body, blen, h.nlmsg_flags, msg, cap);
+			if (err)
+				return err;
+			continue;
+		}
+		if (h.nlmsg_type != RTM_NEWLINK)
+			continue;
+		struct nl_iface iface;
+		int err = parse_iface(body, blen, &iface);
+		if (!err)
+			err = fn(ctx, &iface);
+		if (err)
+			return err;
+	}
+	return r < 0 ? r : NL_MORE;
+}
+
+int nl_build_iface_dump(void *buf, size_t cap, uint32_t seq)
+{
+	size_t need = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg)) + RTA_SPACE(sizeof(uint32_t));
+	if (cap < need)
+		return -ENOSPC;
+	unsigned char *p = buf;
+	memset(p, 0, need);
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	memcpy(p + NLMSG_HDRLEN, &ifi, sizeof(ifi));
+	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(ifi));
+	/* Statistics make each message larger and are not wanted (kernels that do not know the bit
+	 * ignore it). */
+	uint32_t mask = RTEXT_FILTER_SKIP_STATS;
+	nl_put_attr(p, &off, IFLA_EXT_MASK, &mask, sizeof(mask));
+	nl_put_header(p, off, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, seq);
+	return (int)off;
+}
+
+struct iface_state {
+	uint32_t seq;
+	nl_iface_fn fn;
+	void *ctx;
+};
+
+static int iface_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
+{
+	struct iface_state *s = state;
+	return nl_parse_iface_dump(buf, len, s->seq, s->fn, s->ctx, msg, cap);
+}
+
+int nl_iface_dump(nl_iface_fn fn, void *ctx, struct diag *d)
+{
+	unsigned char req[64];
+	char msg[256];
+	struct iface_state s = {.seq = nl_next_seq(), .fn = fn, .ctx = ctx};
+	int len = nl_build_iface_dump(req, sizeof(req), s.seq);
+	if (len < 0)
+		return diag_set(d, len, "netlink: interface dump: request too big");
+	int err = nl_exchange(req, (size_t)len, iface_step, &s, msg, sizeof(msg));
+	if (err)
+		return diag_set(d, err, "netlink: interface dump: %s (%s)", nl_reason(msg, err), sys_errno_name(err));
+	return 0;
+}

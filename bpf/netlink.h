@@ -43,6 +43,18 @@ int nl_xdp_query(int ifindex, struct nl_xdp_state *out, struct diag *d);
  * no default route). */
 int nl_default_route_ifindex(int *ifindex, struct diag *d);
 
+/* One interface of this network namespace, from a link dump. */
+struct nl_iface {
+	int ifindex;
+	char name[16];            /* IFLA_IFNAME (IFNAMSIZ), printable; "" when absent */
+	struct nl_xdp_state xdp;  /* all zero: no XDP program */
+};
+/* Called once per interface; a negative return stops the dump with that value. */
+typedef int (*nl_iface_fn)(void *ctx, const struct nl_iface *iface);
+/* Every interface of the caller's network namespace with its XDP state (an RTM_GETLINK dump,
+ * statistics left out). 0 or a negative errno with d set (or what fn returned). Reads only. */
+int nl_iface_dump(nl_iface_fn fn, void *ctx, struct diag *d);
+
 /* ---- tc through rtnetlink (bpf/netlink_tc.c): kernels without tcx links (before 6.6) ------------ */
 
 /* A bpf filter the kernel added: what deleting it takes. */
@@ -90,6 +102,14 @@ int nl_parse_ack(const void *buf, size_t len, uint32_t seq, char *msg, size_t ca
  * negative errno (msg as nl_parse_ack), or -EBADMSG. */
 int nl_parse_xdp_link(const void *buf, size_t len, uint32_t seq, int ifindex,
 		      struct nl_xdp_state *out, char *msg, size_t cap);
+
+/* The RTM_GETLINK dump request of nl_iface_dump into buf[cap]: length or -ENOSPC. */
+int nl_build_iface_dump(void *buf, size_t cap, uint32_t seq);
+/* Feeds each RTM_NEWLINK answering seq to fn. Returns 0 when the dump ended (NLMSG_DONE), NL_MORE
+ * when it goes on, the kernel's negative errno (msg as nl_parse_ack), -EBADMSG, or fn's negative
+ * return. */
+int nl_parse_iface_dump(const void *buf, size_t len, uint32_t seq, nl_iface_fn fn, void *ctx, char *msg,
+			size_t cap);
 
 /* The best default route seen so far in a route dump. Start zeroed. */
 struct nl_route_pick {

@@ -162,6 +162,48 @@ int perf_pmu_config_bit(const char *pmu, const char *field, struct diag *d)
 	return bit;
 }
 
+int perf_parse_config_field(const char *s, size_t len, int *shift, int *width)
+{
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\0'))
+		len--;
+	if (len < 8 || memcmp(s, "config:", 7) != 0)
+		return -EINVAL;
+	int lo = -1, hi = -1, *cur = &lo;
+	for (size_t i = 7; i < len; i++) {
+		if (s[i] == '-' && cur == &lo && lo >= 0) {
+			cur = &hi;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9' || *cur > 6) /* two digits at most: 0..63 */
+			return -EINVAL;
+		*cur = (*cur < 0 ? 0 : *cur * 10) + (s[i] - '0');
+	}
+	if (lo < 0 || (cur == &hi && hi < 0))
+		return -EINVAL;
+	if (hi < 0)
+		hi = lo;
+	if (lo > 63 || hi > 63 || hi < lo)
+		return -EINVAL;
+	*shift = lo;
+	*width = hi - lo + 1;
+	return 0;
+}
+
+int perf_pmu_config_field(const char *pmu, const char *field, int *shift, int *width, struct diag *d)
+{
+	char path[256], text[64];
+	if (!valid_component(pmu) || !valid_component(field))
+		return diag_set(d, -EINVAL, "perf: PMU '%s' format '%s': bad name", pmu, field);
+	snprintf(path, sizeof(path), PMU_DIR "/%s/format/%s", pmu, field);
+	int len = read_small_file(path, text, sizeof(text));
+	if (len < 0)
+		return diag_set(d, len, "perf: %s: %s%s", path, sys_errno_name(len),
+				len == -ENOENT ? " (the kernel does not have this field)" : "");
+	if (perf_parse_config_field(text, (size_t)len, shift, width) < 0)
+		return diag_set(d, -EINVAL, "perf: %s: '%.20s' is not config:BIT or config:LOW-HIGH", path, text);
+	return 0;
+}
+
 int perf_probe_open(uint32_t type, uint64_t config, const char *name, uint64_t offset)
 {
 	struct perf_event_attr attr;
@@ -233,6 +275,8 @@ int perf_possible_cpus(void)
 {
 	char text[4096];
 	int len = read_small_file("/sys/devices/system/cpu/possible", text, sizeof(text));
+	if (len == -ENOENT && fs_sysfs_ensure(NULL) == 1) /* an empty root: no sysfs yet */
+		len = read_small_file("/sys/devices/system/cpu/possible", text, sizeof(text));
 	int n = len < 0 ? len : perf_parse_cpu_list(text, (size_t)len, NULL, 0);
 	return n > 0 ? n : 1;
 }

@@ -34,6 +34,13 @@ int perf_pmu_config_bit(const char *pmu, const char *field, struct diag *d);
 /* Parses that file's text, "config:N" with an optional newline, from s[len] (need not be
  * NUL-terminated). Returns N (0..63) or -EINVAL, also for ranges ("config:32-63"). Pure. */
 int perf_parse_config_bit(const char *s, size_t len);
+/* A field of a PMU's config that may span bits, from .../<pmu>/format/<field> (uprobe's
+ * "ref_ctr_offset" holds "config:32-63", kernel 4.20): its lowest bit in *shift and its width in
+ * *width. Returns 0 or a negative errno with d set (-ENOENT: the kernel has no such field). */
+int perf_pmu_config_field(const char *pmu, const char *field, int *shift, int *width, struct diag *d);
+/* Parses "config:N" or "config:LOW-HIGH" (bits 0..63) with an optional newline, from s[len].
+ * Returns 0 with *shift and *width set, or -EINVAL. Pure. */
+int perf_parse_config_field(const char *s, size_t len, int *shift, int *width);
 /* A probe event of a dynamic PMU for every process (pid -1, CPU 0): config as given (the retprobe
  * bit), config1 = name (uprobe: the file's path; kprobe: the function), config2 = offset (uprobe:
  * in the file; kprobe: from the function). name must stay valid during the call only.

@@ -53,6 +53,7 @@ int sys_map_create(const struct sys_map_def *def)
 	copy_name(a.map_name, def->name);
 	if (def->inner_map_fd > 0)
 		a.inner_map_fd = (uint32_t)def->inner_map_fd;
+	a.btf_vmlinux_value_type_id = def->btf_vmlinux_value_type_id;
 	if (def->btf_fd > 0) {
 		a.btf_fd = (uint32_t)def->btf_fd;
 		a.btf_key_type_id = def->btf_key_type_id;
@@ -124,6 +125,11 @@ int sys_map_freeze(int map_fd)
 	return sys_bpf(BPF_MAP_FREEZE, &a, ATTR_SIZE(map_fd));
 }
 
+/* BPF_PROG_LOAD's log_true_size (6.4+) follows core_relo_rec_size; older UAPI headers (Debian 12's
+ * are 6.1's) lack the field. Older kernels take the longer attr as long as its tail is zero. */
+#define PROG_LOG_TRUE_SIZE_OFF (offsetof(union bpf_attr, core_relo_rec_size) + sizeof(uint32_t))
+_Static_assert(PROG_LOG_TRUE_SIZE_OFF + sizeof(uint32_t) <= sizeof(union bpf_attr), "bpf_attr too small");
+
 int sys_prog_load(const struct sys_prog_def *def)
 {
 	union bpf_attr a;
@@ -156,9 +162,15 @@ int sys_prog_load(const struct sys_prog_def *def)
 		def->log_buf[0] = '\0';
 	}
 
+	size_t attr_size = ATTR_SIZE(attach_prog_fd);
+	if (def->log_buf && def->log_size && def->log_true_size)
+		attr_size = PROG_LOG_TRUE_SIZE_OFF + sizeof(uint32_t);
+
 	int r = -EAGAIN;
 	for (int i = 0; i < PROG_LOAD_TRIES && r == -EAGAIN; i++)
-		r = sys_bpf(BPF_PROG_LOAD, &a, ATTR_SIZE(attach_prog_fd));
+		r = sys_bpf(BPF_PROG_LOAD, &a, attr_size);
+	if (attr_size > ATTR_SIZE(attach_prog_fd))
+		memcpy(def->log_true_size, (const char *)&a + PROG_LOG_TRUE_SIZE_OFF, sizeof(uint32_t));
 	return r;
 }
 
@@ -204,6 +216,17 @@ int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flag
 	a.link_create.attach_type = attach_type;
 	a.link_create.flags = flags;
 	return sys_bpf(BPF_LINK_CREATE, &a, ATTR_SIZE(link_create.flags));
+}
+
+int sys_link_create_perf(int prog_fd, int perf_fd, uint64_t cookie)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.link_create.prog_fd = (uint32_t)prog_fd;
+	a.link_create.target_fd = (uint32_t)perf_fd;
+	a.link_create.attach_type = BPF_PERF_EVENT;
+	a.link_create.perf_event.bpf_cookie = cookie;
+	return sys_bpf(BPF_LINK_CREATE, &a, ATTR_SIZE(link_create.perf_event.bpf_cookie));
 }
 
 int sys_link_detach(int link_fd)
@@ -344,6 +367,43 @@ int sys_map_fd_by_id(uint32_t id)
 int sys_link_fd_by_id(uint32_t id)
 {
 	return fd_by_id(BPF_LINK_GET_FD_BY_ID, id);
+}
+
+int sys_btf_fd_by_id(uint32_t id)
+{
+	return fd_by_id(BPF_BTF_GET_FD_BY_ID, id);
+}
+
+/* The *_GET_NEXT_ID commands share one layout: start_id in, next_id out. */
+static int next_id(int cmd, uint32_t start_id, uint32_t *out)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.start_id = start_id;
+	int r = sys_bpf(cmd, &a, ATTR_SIZE(open_flags));
+	if (r == 0)
+		*out = a.next_id;
+	return r;
+}
+
+int sys_prog_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_PROG_GET_NEXT_ID, start_id, next);
+}
+
+int sys_map_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_MAP_GET_NEXT_ID, start_id, next);
+}
+
+int sys_link_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_LINK_GET_NEXT_ID, start_id, next);
+}
+
+int sys_btf_next_id(uint32_t start_id, uint32_t *next)
+{
+	return next_id(BPF_BTF_GET_NEXT_ID, start_id, next);
 }
 
 uint32_t sys_prog_id(int prog_fd)

@@ -19,6 +19,7 @@ struct sys_map_def {
 	int btf_fd; /* 0 (or negative) for none */
 	uint32_t btf_key_type_id, btf_value_type_id;
 	int inner_map_fd; /* map-in-map template; 0 (or negative) for none */
+	uint32_t btf_vmlinux_value_type_id; /* struct_ops: the kernel's value type; 0 for none */
 };
 int sys_map_create(const struct sys_map_def *def);
 int sys_map_lookup(int map_fd, const void *key, void *value, uint64_t flags);
@@ -47,6 +48,8 @@ struct sys_prog_def {
 	int attach_prog_fd;
 	char *log_buf; /* NULL for no log */
 	uint32_t log_size, log_level;
+	uint32_t *log_true_size; /* with log_buf, if set: receives the size the whole log needs (kernel
+	                          * 6.4+, which then keeps the log's end when it overflows); else 0 */
 };
 /* BPF_PROG_LOAD, retried on EAGAIN (the verifier can be interrupted). */
 int sys_prog_load(const struct sys_prog_def *def);
@@ -59,6 +62,9 @@ int sys_obj_get(const char *path, uint32_t file_flags);
 
 /* BPF_LINK_CREATE with a target fd or ifindex (target is either, as the attach type wants). */
 int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flags);
+/* BPF_LINK_CREATE of a perf event (BPF_PERF_EVENT, kernel 5.15) with a BPF cookie the program reads
+ * with bpf_get_attach_cookie(). */
+int sys_link_create_perf(int prog_fd, int perf_fd, uint64_t cookie);
 int sys_link_detach(int link_fd);
 /* BPF_LINK_UPDATE: swap the link's program for new_prog_fd; old_prog_fd >= 0 makes it conditional
  * (BPF_F_REPLACE: only if that program is the one attached). */
@@ -99,6 +105,14 @@ int sys_prog_map_ids(int prog_fd, uint32_t *ids, uint32_t *n);
 int sys_prog_fd_by_id(uint32_t id);
 int sys_map_fd_by_id(uint32_t id);
 int sys_link_fd_by_id(uint32_t id);
+/* BPF_BTF_GET_FD_BY_ID: a read-only fd on a loaded BTF object (kernel 5.0). */
+int sys_btf_fd_by_id(uint32_t id);
+/* BPF_{PROG,MAP,LINK,BTF}_GET_NEXT_ID: the smallest id above start_id in *next_id. -ENOENT past the
+ * last one; -EPERM without CAP_SYS_ADMIN. Links since 5.8, BTF since 5.4. */
+int sys_prog_next_id(uint32_t start_id, uint32_t *next_id);
+int sys_map_next_id(uint32_t start_id, uint32_t *next_id);
+int sys_link_next_id(uint32_t start_id, uint32_t *next_id);
+int sys_btf_next_id(uint32_t start_id, uint32_t *next_id);
 
 /* "EBUSY" for EBUSY or -EBUSY; "errno 123" (static buffer) for numbers it doesn't know. For the
  * one-line diagnostics of bpf/ and its callers, without strerror's locale-dependent sentences. */

@@ -496,3 +496,17 @@ void render_raw(struct strbuf *out, const void *data, uint32_t size, enum render
 	else
 		hex_bytes(&c, data, size);
 }
+
+bool render_is_number(const struct btf_spec *b, uint32_t id, const char *name)
+{
+	int rid = btf_skip_mods(b, id);
+	const struct btf_type *t = rid > 0 ? btf_type(b, (uint32_t)rid) : NULL;
+	if (!t || btf_kind(t) != BTF_KIND_INT || t->size > 8)
+		return false;
+	if (BTF_INT_ENCODING(btf_int_bits(t)) & BTF_INT_BOOL)
+		return false;
+	name = name ? name : "";
+	if (proto_name(name))
+		return false;
+	return !(t->size == 4 && (addr_name(name) || be32_endpoint(b, id, name)));
+}

@@ -50,6 +50,10 @@ int render_value(struct strbuf *out, const struct btf_spec *b, uint32_t id, cons
 /* Without BTF: 1, 2, 4 and 8 bytes as an unsigned integer in host order, anything else as hex. */
 void render_raw(struct strbuf *out, const void *data, uint32_t size, enum render_fmt fmt);
 
+/* Does render_value show type id, in a field called name, as a plain integer (not a bool, an
+ * address, a protocol name, an enum or anything else)? The display computes rates only for those. */
+bool render_is_number(const struct btf_spec *b, uint32_t id, const char *name);
+
 /* Text forms, exposed for tests. buf needs 16 bytes (IPv4) / 46 bytes (IPv6). */
 void render_ipv4(const uint8_t a[4], char *buf);
 void render_ipv6(const uint8_t a[16], char *buf); /* RFC 5952 */

@@ -42,6 +42,7 @@ static int parse_sections(struct elf_file *f, uint64_t shoff, uint32_t shnum, ui
 
 		s->type = rd32(sh + 4, sw);
 		s->flags = rd64(sh + 8, sw);
+		s->addr = rd64(sh + 16, sw);
 		s->size = rd64(sh + 32, sw);
 		s->link = rd32(sh + 40, sw);
 		s->info = rd32(sh + 44, sw);
@@ -281,6 +282,16 @@ int elf_parse_binary(struct elf_file *f, const uint8_t *data, size_t size, struc
 		err = parse_segments(f, d);
 	if (!err)
 		err = elf_index_build(f, d);
+	if (err)
+		elf_close(f);
+	return err;
+}
+
+int elf_parse_sections(struct elf_file *f, const uint8_t *data, size_t size, struct diag *d)
+{
+	int err = parse_ident(f, data, size, d);
+	if (!err)
+		err = parse_section_table(f, d);
 	if (err)
 		elf_close(f);
 	return err;

@@ -16,7 +16,7 @@
  * to keep the module readable on its own). */
 enum {
 	ELF_SHT_NULL = 0, ELF_SHT_PROGBITS = 1, ELF_SHT_SYMTAB = 2, ELF_SHT_STRTAB = 3,
-	ELF_SHT_RELA = 4, ELF_SHT_NOBITS = 8, ELF_SHT_REL = 9, ELF_SHT_DYNSYM = 11,
+	ELF_SHT_RELA = 4, ELF_SHT_NOTE = 7, ELF_SHT_NOBITS = 8, ELF_SHT_REL = 9, ELF_SHT_DYNSYM = 11,
 	ELF_SHF_WRITE = 0x1, ELF_SHF_ALLOC = 0x2, ELF_SHF_EXECINSTR = 0x4,
 	ELF_STB_LOCAL = 0, ELF_STB_GLOBAL = 1, ELF_STB_WEAK = 2,
 	ELF_STT_NOTYPE = 0, ELF_STT_OBJECT = 1, ELF_STT_FUNC = 2, ELF_STT_SECTION = 3, ELF_STT_FILE = 4,
@@ -26,12 +26,15 @@ enum {
 	ELF_EM_BPF = 247,
 	ELF_ET_REL = 1, ELF_ET_EXEC = 2, ELF_ET_DYN = 3,
 	ELF_PT_NULL = 0, ELF_PT_LOAD = 1,
+	ELF_PF_X = 1, ELF_PF_W = 2, ELF_PF_R = 4,
+	ELF_EM_S390 = 22, ELF_EM_X86_64 = 62, ELF_EM_AARCH64 = 183, ELF_EM_RISCV = 243,
 };
 
 struct elf_section {
 	const char *name;       /* from .shstrtab, NUL-terminated inside it */
 	uint32_t type;          /* ELF_SHT_* */
 	uint64_t flags;         /* ELF_SHF_* */
+	uint64_t addr;          /* sh_addr: where the section is in memory (0 in relocatable objects) */
 	uint64_t size;          /* bytes; for NOBITS the size in memory, no bytes in the file */
 	uint32_t link, info;    /* for REL: link = symbol table, info = section patched */
 	uint64_t entsize, addralign;
@@ -88,6 +91,10 @@ int elf_parse(struct elf_file *f, const uint8_t *data, size_t size, struct diag 
  * headers has no symbol tables to search and is refused. Returns 0, or -EINVAL/-ENOMEM with d
  * filled ("elf: program header 3: ..."). */
 int elf_parse_binary(struct elf_file *f, const uint8_t *data, size_t size, struct diag *d);
+/* Parse only the header and section headers of any 64-bit ELF file (any type, any machine): for
+ * reading a section out of it, such as .BTF from a vmlinux or an object file. Returns 0, or
+ * -EINVAL/-ENOMEM with d filled. */
+int elf_parse_sections(struct elf_file *f, const uint8_t *data, size_t size, struct diag *d);
 void elf_close(struct elf_file *f);
 
 /* The first section of type (ELF_SHT_SYMTAB, ELF_SHT_DYNSYM, ...), or NULL. */

@@ -17,18 +17,27 @@
 #include "bpf/sys.h"
 #include "loader/attach/attach.h"
 #include "loader/show/inspect.h"
+#include "loader/show/pinned.h"
+#include "loader/show/status.h"
 #include "loader/load/load.h"
+#include "loader/load/verifier_hint.h"
 #include "loader/obj/obj.h"
 #include "loader/show/show.h"
 
 static const char usage[] =
 	"usage: rawload OBJECT [IFACE] [options]   load, attach every program, show what they collect\n"
-	"                                          until Ctrl-C (SIGINT/SIGTERM/SIGHUP), then detach\n"
+	"                                          until Ctrl-C (or any signal that would end it), then detach\n"
 	"       rawload inspect OBJECT [--json]     print what the object holds (no kernel, any user)\n"
-	"       rawload load OBJECT [--pin DIR]     load maps and programs, report, and close (or pin)\n"
+	"       rawload load OBJECT [--pin DIR] [--btf FILE]\n"
+	"                                          load maps and programs, report, and close (or pin)\n"
 	"       rawload detach IFACE [--force]      remove an XDP program a netlink attach of rawload's left\n"
 	"                                          behind (--force: whoever's it is)\n"
 	"       rawload unpin DIR                   detach and remove what --pin DIR left\n"
+	"       rawload status [DIR] [--json]       list the kernel's programs, maps, links (with their\n"
+	"                                          targets) and XDP programs; with DIR, the pins under DIR\n"
+	"       rawload show PATH [options]         show pinned maps (one, or every map under a directory)\n"
+	"                                          live, with the BTF the kernel holds (-i, -n, -d, --json,\n"
+	"                                          --per-cpu, --plain)\n"
 	"\n"
 	"options:\n"
 	"  -i, --interval SEC   seconds between snapshots (default 1; fractions allowed)\n"
@@ -37,6 +46,8 @@ static const char usage[] =
 	"      --json           one JSON object per line\n"
 	"      --all-maps       show internal maps (.data, .rodata, .bss) too\n"
 	"      --trace          follow trace_pipe (bpf_printk output)\n"
+	"      --per-cpu        per-CPU integer maps: each CPU's value beside the sum\n"
+	"      --plain          no sparklines, even on a terminal (they need a UTF-8 terminal)\n"
 	"      --prog NAME      attach only this program (repeatable)\n"
 	"      --mode MODE      XDP mode: skb, native or hw (default: the kernel chooses)\n"
 	"      --netlink        attach XDP and tc programs through rtnetlink instead of links\n"
@@ -46,7 +57,14 @@ static const char usage[] =
 	"      --prog-attach    attach cgroup programs with BPF_PROG_ATTACH instead of a bpf_link\n"
 	"      --pin DIR        attach, pin links and maps under DIR (bpffs) and exit; a second run\n"
 	"                       reuses the pinned maps (counters survive)\n"
+	"      --btf FILE       the kernel's BTF from FILE (raw BTF, or an ELF file with .BTF) instead of\n"
+	"                       /sys/kernel/btf/vmlinux: for CO-RE, BTF attach targets, __ksym, kfuncs\n"
 	"  -v, --verbose        narrate every step: maps, relocations, syscalls, paths taken\n"
+	"  -h, --help           this text (the manual: man rawload)\n"
+	"\n"
+	"exit status: 0 everything loaded (and attached); 3 a partial load (members the kernel or the\n"
+	"object refuses are named with the reason, the rest loaded and attached); 1 an error, or nothing\n"
+	"usable loaded; 2 bad arguments\n"
 	"\n"
 	"attached by section: xdp and tcx (tc/ingress, tcx/egress, ...) to IFACE, else the default\n"
 	"route's interface; cgroup (cgroup_skb/egress, cgroup/connect4, ...) to the --cgroup directory;\n"
@@ -115,19 +133,62 @@ static int open_object(const char *path, struct file_map *fm, struct obj *o)
 	return err;
 }
 
-/* Print a verifier failure: the explaining part of the log first, all of it with -v. */
-static void print_verifier_log(const struct loaded *l)
+/* A known cause of a verifier failure (loader/load/verifier_hint.c): the cause, the C line the
+ * kernel quoted, what usually fixes it. Nothing for an unknown cause: the log says it. prog names
+ * the program when several may be refused (a partial load); NULL after the one that failed it. */
+static void print_verifier_hint(const struct vhint *h, const char *prog)
+{
+	if (!h || h->cause == VHINT_UNKNOWN)
+		return;
+	char who[80] = "";
+	if (prog)
+		snprintf(who, sizeof(who), "prog '%.64s': ", prog);
+	fprintf(stderr, "rawload: %scause: %s\n", who, h->what);
+	if (h->line_kind != VHINT_LINE_NONE && h->source[0]) {
+		const char *label = h->line_kind == VHINT_LINE_LAST ? "last line walked" : "line";
+		if (h->file[0])
+			fprintf(stderr, "rawload: %s%s: %s:%u: %s\n", who, label, h->file, h->line, h->source);
+		else
+			fprintf(stderr, "rawload: %s%s: %s\n", who, label, h->source);
+	}
+	fprintf(stderr, "rawload: %sfix: %s\n", who, h->fix);
+}
+
+/* Print a verifier failure: the cause explained when it is a known one, then the explaining part
+ * of the log; with -v, all of the log and then the explanation (the end of the screen). */
+static void print_verifier_log(const struct obj *o, const struct loaded *l, int err)
 {
 	if (!l->verifier_log || !l->verifier_log[0])
 		return;
+	struct vhint h;
+	if (l->failed_prog >= 0 && (uint32_t)l->failed_prog < o->nprogs) {
+		const struct obj_prog *p = &o->progs[l->failed_prog];
+		struct vhint_prog vp = {.name = p->name, .license = o->license, .err = err};
+		if (p->def) {
+			vp.prog_type = p->def->prog_type;
+			vp.type_name = secdef_prog_type_name(p->def->prog_type);
+		}
+		vhint_explain(l->verifier_log, &vp, &h);
+	} else {
+		h.cause = VHINT_UNKNOWN;
+	}
 	if (verbose) {
-		fprintf(stderr, "rawload: verifier log:\n%s", l->verifier_log);
+		size_t len = strlen(l->verifier_log);
+		/* A log that filled its buffer ends inside a line: end it before what follows. */
+		fprintf(stderr, "rawload: verifier log:\n%s%s", l->verifier_log,
+			l->verifier_log[len - 1] == '\n' ? "" : "\n");
+		print_verifier_hint(&h, NULL);
 		return;
 	}
+	print_verifier_hint(&h, NULL);
 	size_t n;
 	const char *part = load_log_excerpt(l->verifier_log, &n);
 	fprintf(stderr, "rawload: verifier log (end; -v shows all of it):\n%.*s\n", (int)n, part);
 }
+
+/* Exit statuses: everything loaded (and attached), 0; an error or nothing usable, 1; bad arguments,
+ * 2; a partial load (some members refused, the rest loaded and attached), 3. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PARTIAL = 3 };
 
 static int load_or_report(const struct obj *o, const struct load_opts *opts, struct loaded *l)
 {
@@ -135,10 +196,47 @@ static int load_or_report(const struct obj *o, const struct load_opts *opts, str
 	int err = load_object(o, opts, l, &d);
 	if (err) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
-		print_verifier_log(l);
+		print_verifier_log(o, l, err);
 		load_close(l);
 	}
 	return err;
+}
+
+/* What a load left out, on stderr: with each, one line per refused member (`load` lists them on
+ * stdout instead); the programs refused for want of the kernel's BTF on one line, with how to
+ * give one; and a summary when anything was refused. Returns the exit status the load alone
+ * deserves: EXIT_OK, EXIT_PARTIAL or EXIT_FAIL (nothing usable). */
+static int report_refusals(const struct obj *o, const struct loaded *l, bool each)
+{
+	uint32_t kbtf = 0, loaded = 0;
+	for (uint32_t i = 0; i < o->nmaps && each; i++)
+		if (l->map_refused[i].why)
+			fprintf(stderr, "rawload: map '%s': not created: %s\n", o->maps[i].name, l->map_refused[i].why);
+	for (uint32_t i = 0; i < o->nprogs; i++) {
+		loaded += l->prog_fds[i] >= 0;
+		if (l->prog_refused[i].kernel_btf)
+			kbtf++;
+		else if (l->prog_refused[i].why && each)
+			fprintf(stderr, "rawload: prog '%s': not loaded: %s\n", o->progs[i].name, l->prog_refused[i].why);
+		print_verifier_hint(l->prog_refused[i].hint, o->progs[i].name);
+	}
+	if (kbtf) {
+		fprintf(stderr, "rawload: no kernel BTF (%s): ", l->kbtf_why ? l->kbtf_why : "unreadable");
+		for (uint32_t i = 0, k = 0; i < o->nprogs; i++)
+			if (l->prog_refused[i].kernel_btf)
+				fprintf(stderr, "%s'%s'", k++ ? ", " : "", o->progs[i].name);
+		fprintf(stderr, " need%s it (CO-RE, BTF attach targets, kfuncs or __ksym); give one with --btf FILE "
+			"(the kernel's /sys/kernel/btf/vmlinux from another build of this kernel, or an ELF with .BTF)\n",
+			kbtf == 1 ? "s" : "");
+	}
+	enum load_outcome out = load_outcome(l);
+	if (out == LOAD_ALL)
+		return EXIT_OK;
+	fprintf(stderr, "rawload: %s: %u of %u programs loaded, %u refused; %u map%s refused%s\n",
+		out == LOAD_NOTHING ? "nothing usable loaded" : "partial load", loaded, o->nprogs, l->nrefused_progs,
+		l->nrefused_maps, l->nrefused_maps == 1 ? "" : "s",
+		out == LOAD_NOTHING ? "" : " (exit status 3)");
+	return out == LOAD_NOTHING ? EXIT_FAIL : EXIT_PARTIAL;
 }
 
 /* The one operand of inspect/detach/unpin, taking -v (and --json where json is given) on the way.
@@ -300,6 +398,8 @@ static int cmd_load(int argc, char **argv)
 			verbose = 1;
 		else if (!strcmp(argv[i], "--pin") && i + 1 < argc)
 			opts.pin_dir = argv[++i];
+		else if (!strcmp(argv[i], "--btf") && i + 1 < argc)
+			opts.btf_path = argv[++i];
 		else if (argv[i][0] == '-' || path)
 			return fputs(usage, stderr), 2;
 		else
@@ -323,33 +423,52 @@ static int cmd_load(int argc, char **argv)
 	if (err) {
 		obj_close(&o);
 		unmap_file(&fm);
-		return err == -EINTR ? stopped_status(pending_stop(), "stopped while loading; nothing stays loaded") : 1;
+		return err == -EINTR ? stopped_status(pending_stop(), "stopped while loading; nothing stays loaded") : EXIT_FAIL;
 	}
+	char tbuf[24];
 	for (uint32_t i = 0; i < o.nprogs; i++) {
+		const char *type = o.progs[i].def ? secdef_prog_type_name(o.progs[i].def->prog_type) : "unknown";
+		if (l.prog_refused[i].why) {
+			printf("prog %-20s %-14s refused: %s\n", o.progs[i].name, type, l.prog_refused[i].why);
+			continue;
+		}
+		if (l.prog_fds[i] < 0) { /* skipped, or a struct_ops program no map uses (libbpf leaves those too) */
+			if (o.progs[i].def && o.progs[i].def->prog_type == BPF_PROG_TYPE_STRUCT_OPS &&
+			    !(opts.skip_prog && opts.skip_prog[i]))
+				printf("prog %-20s %-14s not loaded: no struct_ops map uses it\n", o.progs[i].name, type);
+			continue;
+		}
 		struct bpf_prog_info info;
 		uint32_t len = sizeof(info);
 		memset(&info, 0, sizeof(info));
 		sys_obj_info(l.prog_fds[i], &info, &len);
-		printf("prog %-20s %-14s id %u, %u bytes translated, %u jited\n", o.progs[i].name,
-		       secdef_prog_type_name(o.progs[i].def->prog_type), info.id, info.xlated_prog_len,
-		       info.jited_prog_len);
+		printf("prog %-20s %-14s id %u, %u bytes translated, %u jited\n", o.progs[i].name, type, info.id,
+		       info.xlated_prog_len, info.jited_prog_len);
 	}
 	for (uint32_t i = 0; i < o.nmaps; i++) {
+		const char *type = obj_map_type_name(o.maps[i].type);
+		if (!strcmp(type, "?"))
+			snprintf(tbuf, sizeof(tbuf), "type %u", o.maps[i].type), type = tbuf;
+		if (l.map_refused[i].why) {
+			printf("map  %-20s %-14s refused: %s\n", o.maps[i].name, type, l.map_refused[i].why);
+			continue;
+		}
 		if (l.map_fds[i] < 0)
 			continue;
 		struct bpf_map_info info;
 		uint32_t len = sizeof(info);
 		memset(&info, 0, sizeof(info));
 		sys_obj_info(l.map_fds[i], &info, &len);
-		printf("map  %-20s %-14s id %u%s\n", o.maps[i].name, obj_map_type_name(o.maps[i].type), info.id,
+		printf("map  %-20s %-14s id %u%s\n", o.maps[i].name, type, info.id,
 		       l.map_reused[i] ? " (reused from its pin)" : "");
 	}
 	if (opts.pin_dir)
 		printf("pinned under %s\n", opts.pin_dir);
+	int rc = fflush(stdout) == 0 ? report_refusals(&o, &l, false) : EXIT_FAIL;
 	load_close(&l);
 	obj_close(&o);
 	unmap_file(&fm);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return rc;
 }
 
 /* ---- rawload inspect ----------------------------------------------------------------------- */
@@ -417,6 +536,41 @@ static int cmd_unpin(int argc, char **argv)
 	return 0;
 }
 
+/* ---- rawload status [DIR] ------------------------------------------------------------------- */
+
+static int cmd_status(int argc, char **argv)
+{
+	bool json = false;
+	const char *dir = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+			verbose = 1;
+		else if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (argv[i][0] == '-' || dir)
+			return fputs(usage, stderr), 2;
+		else
+			dir = argv[i];
+	}
+	struct status st;
+	struct diag d = {{0}};
+	int err = dir ? status_collect_pins(&st, dir, verbose ? &say : NULL, &d)
+		      : status_collect(&st, verbose ? &say : NULL, &d);
+	if (err) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		return 1;
+	}
+	struct strbuf out = {0};
+	status_render(&st, json, &out);
+	status_close(&st);
+	if (out.oom)
+		fputs("rawload: status: out of memory\n", stderr);
+	else if (out.len)
+		fwrite(out.buf, 1, out.len, stdout);
+	sb_free(&out);
+	return fflush(stdout) == 0 && !out.oom ? 0 : 1;
+}
+
 /* ---- rawload OBJECT [IFACE]: load, attach, show, detach -------------------------------------------- */
 
 static void emit_stdout(void *ctx, const char *text, size_t len)
@@ -450,10 +604,10 @@ static int parse_ms(const char *s)
 }
 
 struct run_args {
-	const char *path, *ifname, *pin_dir, *cgroup;
+	const char *path, *ifname, *pin_dir, *cgroup, *btf_path;
 	struct show_opts show;
 	uint32_t xdp_mode;
-	bool force_netlink, replace, prog_attach;
+	bool force_netlink, replace, prog_attach, plain;
 	const char *progs[64];
 	int nprogs;
 	const char *bad; /* the argument parse_run could not take */
@@ -473,6 +627,10 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->show.all_maps = true, takes = false;
 		else if (!strcmp(o, "--trace"))
 			a->show.trace = true, takes = false;
+		else if (!strcmp(o, "--per-cpu"))
+			a->show.per_cpu = true, takes = false;
+		else if (!strcmp(o, "--plain"))
+			a->plain = true, takes = false;
 		else if (!strcmp(o, "--netlink"))
 			a->force_netlink = true, takes = false;
 		else if (!strcmp(o, "--replace"))
@@ -511,6 +669,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->pin_dir = v;
 		} else if (!strcmp(o, "--cgroup")) {
 			a->cgroup = v;
+		} else if (!strcmp(o, "--btf")) {
+			a->btf_path = v;
 		} else if (!strcmp(o, "--prog")) {
 			if (a->nprogs == 64)
 				return a->bad = o, -1;
@@ -525,6 +685,14 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 	if (!a->path)
 		a->bad = "(no OBJECT)";
 	return a->path ? 0 : -1;
+}
+
+/* Sparklines go to a terminal only, and not to one that says it cannot show them (TERM=dumb);
+ * --plain turns them off. Pipes and files get plain lines. */
+static bool want_sparklines(const struct run_args *a)
+{
+	const char *term = getenv("TERM");
+	return !a->plain && !a->show.json && isatty(STDOUT_FILENO) && !(term && !strcmp(term, "dumb"));
 }
 
 /* Which interface XDP and tcx programs go to: the one named, else the default route's. */
@@ -630,7 +798,7 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "rawload: note: %s has no cgroup program to attach to %s\n", a.path, a.cgroup);
 
 	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir, .defer_pin = true,
-			       .interrupted = interrupted};
+			       .btf_path = a.btf_path, .interrupted = interrupted};
 	struct attach_opts ao = {.say = lo.say, .ifindex = ifindex, .ifname = a.ifname, .xdp_mode = a.xdp_mode,
 				 .force_netlink = a.force_netlink, .replace = a.replace, .pin_dir = a.pin_dir,
 				 .cgroup = a.cgroup, .cgroup_prog_attach = a.prog_attach, .only = only,
@@ -644,6 +812,15 @@ static int cmd_run(int argc, char **argv)
 			rc = stopped_status(pending_stop(), "stopped while loading; nothing stays loaded");
 		goto out_obj;
 	}
+	int load_rc = report_refusals(&o, &l, true);
+	bool chosen_loaded = false; /* any program that is to be attached */
+	for (uint32_t i = 0; i < o.nprogs; i++)
+		chosen_loaded |= only[i] && l.prog_fds[i] >= 0;
+	if (load_rc == EXIT_FAIL || (o.nprogs && !chosen_loaded)) {
+		if (load_rc != EXIT_FAIL)
+			fprintf(stderr, "rawload: none of the programs asked for loaded\n");
+		goto out_load;
+	}
 	err = attach_all(&o, &l, &ao, &set, &d);
 	if (err) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
@@ -654,6 +831,8 @@ static int cmd_run(int argc, char **argv)
 	for (uint32_t i = 0; i < set.n; i++)
 		fprintf(stderr, "rawload: %s: %s%s\n", o.progs[set.a[i].prog].name,
 			set.a[i].state == ATT_ATTACHED ? "attached to " : "", set.a[i].note);
+	for (uint32_t i = 0; i < set.nst; i++)
+		fprintf(stderr, "rawload: struct_ops '%s': %s\n", o.maps[o.st_ops[set.st[i].st].map].name, set.st[i].note);
 
 	if (a.pin_dir) {
 		/* Only a run whose attach worked changes the pins: maps and programs, then links. */
@@ -668,15 +847,17 @@ static int cmd_run(int argc, char **argv)
 		for (uint32_t i = 0; i < set.n; i++)
 			set.a[i].pinned = true;
 		attach_close(&o, &l, &set, lo.say);
-		rc = 0;
+		rc = load_rc;
 		goto out_load;
 	}
 
 	a.show.say = lo.say;
+	a.show.note = &say;
+	a.show.sparklines = want_sparklines(&a);
 	a.show.wait_mask = &old;
 	a.show.emit = emit_stdout;
 	a.show.attached = &set;
-	rc = show_run(&o, &l, &a.show, &stop, &d) ? 1 : 0;
+	rc = show_run(&o, &l, &a.show, &stop, &d) ? EXIT_FAIL : load_rc;
 	if (rc)
 		fprintf(stderr, "rawload: %s\n", d.msg);
 	attach_close(&o, &l, &set, lo.say);
@@ -693,6 +874,35 @@ out_obj:
 	obj_close(&o);
 	unmap_file(&fm);
 	return rc;
+}
+
+/* ---- rawload show PATH: pinned maps, the main command's display ----------------------------- */
+
+static int cmd_show(int argc, char **argv)
+{
+	struct run_args a = {0};
+	if (parse_run(argc, argv, &a) || a.ifname || a.pin_dir || a.cgroup || a.nprogs || a.xdp_mode ||
+	    a.force_netlink || a.replace || a.prog_attach || a.show.all_maps) {
+		const char *extra = a.bad ? a.bad : a.ifname; /* a second operand is taken as an interface */
+		fprintf(stderr, "rawload: show PATH takes -i, -n, -d, --json, --trace, --per-cpu, --plain and -v%s%s\n",
+			!a.path ? "; no PATH given" : extra ? "; not " : "", a.path && extra ? extra : "");
+		return 2;
+	}
+	/* As for the main command: signals wait for the display loop, which lets them in. */
+	sigset_t old;
+	take_signals(&old);
+
+	a.show.say = verbose ? &say : NULL;
+	a.show.note = &say;
+	a.show.sparklines = want_sparklines(&a);
+	a.show.wait_mask = &old;
+	a.show.emit = emit_stdout;
+	struct diag d = {{0}};
+	if (show_pinned(a.path, &a.show, &say, &stop, &d)) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		return 1;
+	}
+	return stopped_status(stop, "stopped showing; exiting");
 }
 
 /* Installed set-user-ID or set-group-ID (root), rawload would load and detach programs for any
@@ -725,5 +935,9 @@ int main(int argc, char **argv)
 		return cmd_detach(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "unpin"))
 		return cmd_unpin(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "status"))
+		return cmd_status(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "show"))
+		return cmd_show(argc - 2, argv + 2);
 	return cmd_run(argc - 1, argv + 1);
 }

@@ -5,9 +5,14 @@
 set -u
 
 # command -> Debian package
-need="cc:gcc make:make clang:clang llvm-strip:llvm llvm-readelf:llvm musl-gcc:musl-tools
-bpftool:bpftool ip:iproute2 nsenter:util-linux nm:binutils readelf:binutils gzip:gzip"
+need="cc:gcc make:make clang:clang clang-19:clang-19 llvm-strip:llvm llvm-readelf:llvm musl-gcc:musl-tools
+bpftool:bpftool ip:iproute2 nsenter:util-linux setpriv:util-linux nm:binutils readelf:binutils gzip:gzip
+unshare:util-linux chroot:coreutils llvm-objcopy:llvm jq:jq groff:groff-base man:man-db mandoc:mandoc strace:strace"
 [ -f /usr/include/linux/bpf.h ] || need="$need /usr/include/linux/bpf.h:linux-libc-dev"
+# <sys/sdt.h> for the USDT test target (Debian puts it in the multiarch include directory)
+sdt=/usr/include/sys/sdt.h
+for f in /usr/include/*/sys/sdt.h; do [ -e "$f" ] && sdt=$f; done
+need="$need $sdt:systemtap-sdt-dev"
 
 missing=""
 for pair in $need; do

@@ -46,10 +46,15 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		return diag_set(d, -ENOMEM, "attach: out of memory");
 	}
 	int xdp_owner = -1; /* one XDP program per interface */
+	uint32_t usdt_spec = 0; /* the next free id in the object's USDT spec map */
 
+	out->st = NULL;
+	out->nst = 0;
 	for (uint32_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *p = &o->progs[i];
-		if (l->prog_fds[i] < 0 || (opts->only && !opts->only[i]))
+		bool st_ops = p->def && p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS;
+		/* Not loaded: refused (the CLI names those), or a struct_ops program no map uses (said below). */
+		if ((l->prog_fds[i] < 0 && (!st_ops || l->prog_refused[i].why)) || (opts->only && !opts->only[i]))
 			continue;
 		if (opts->interrupted && opts->interrupted()) {
 			free(via_array);
@@ -118,6 +123,9 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_UPROBE:
 			err = attach_uprobe(o, l, opts, a, d);
 			break;
+		case ATTACH_USDT:
+			err = attach_usdt(o, l, opts, a, &usdt_spec, d);
+			break;
 		case ATTACH_KPROBE:
 			err = attach_kprobe(o, l, opts, a, d);
 			break;
@@ -133,6 +141,10 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 			err = attach_iter(o, l, opts, a, d);
 			break;
 		case ATTACH_NONE:
+			if (st_ops) { /* runs as a member of a struct_ops map, registered below */
+				attach_struct_ops_prog(o, l, a);
+				continue;
+			}
 			a->state = ATT_SKIPPED;
 			snprintf(a->note, sizeof(a->note), "not attached: %s programs have nothing to attach to",
 				 secdef_prog_type_name(p->def->prog_type));
@@ -151,15 +163,24 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		}
 	}
 	free(via_array);
-	return 0;
+	int err = attach_struct_ops(o, l, opts, out, d);
+	if (err)
+		attach_close(o, l, out, opts->say);
+	return err;
 }
 
 int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d)
 {
+	if (set->nst)
+		return diag_set(d, -EOPNOTSUPP, "struct_ops '%s': a struct_ops registration cannot be pinned yet",
+				o->maps[o->st_ops[set->st[0].st].map].name);
 	for (uint32_t i = 0; i < set->n; i++) {
 		const struct attachment *a = &set->a[i];
 		if (a->state != ATT_ATTACHED)
 			continue;
+		if (a->nusdt)
+			return diag_set(d, -EOPNOTSUPP, "prog '%s': a USDT attachment (%u uprobes) cannot be pinned yet",
+					o->progs[a->prog].name, a->nusdt);
 		if (a->link_fd < 0 && a->perf_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
 					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
@@ -206,6 +227,7 @@ int attach_pin(const struct obj *o, const struct attach_set *set, const char *di
 void attach_close(const struct obj *o, const struct loaded *l, struct attach_set *set,
 		  const struct narrator *say)
 {
+	detach_struct_ops(o, l, set, say); /* registered last: unregistered first */
 	/* Reverse order: the last attached goes first. */
 	for (uint32_t k = set->n; k-- > 0;) {
 		struct attachment *a = &set->a[k];
@@ -218,6 +240,10 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 		}
 		if (o->progs[a->prog].def->attach == ATTACH_CGROUP) {
 			detach_cgroup(o, l, a, say);
+			continue;
+		}
+		if (o->progs[a->prog].def->attach == ATTACH_USDT) {
+			detach_usdt(o, a, say);
 			continue;
 		}
 		if (o->progs[a->prog].def->attach == ATTACH_TCX && a->link_fd < 0) {

@@ -6,7 +6,9 @@
  * tracepoint's), kprobe.c (kprobes, kretprobes and ksyscall: a kprobe perf event, likewise),
  * tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a tracing bpf_link, or BPF_RAW_TRACEPOINT_OPEN on
  * older kernels), iter.c (iterators: a bpf_link the display reads through BPF_ITER_CREATE),
- * sk_lookup.c (a netns link on rawload's own network namespace). The driver (attach.c) decides
+ * sk_lookup.c (a netns link on rawload's own network namespace), usdt.c (USDT: a uprobe on every
+ * call site a target's .note.stapsdt lists, each with its argument spec), struct_ops.c (struct_ops
+ * maps registered with a map update or a struct_ops link). The driver (attach.c) decides
  * which programs attach where and reports those it cannot attach, by name and reason, rather than
  * skipping them silently. */
 #ifndef RAWLOAD_ATTACH_H
@@ -41,6 +43,13 @@ enum attach_state {
 	ATT_UNSUPPORTED,        /* attach kind not supported yet */
 };
 
+/* One call site of a USDT probe: its own uprobe perf event and link. */
+struct attach_usdt_site {
+	int perf_fd, link_fd;   /* link_fd -1 when attached with the ioctl */
+	uint64_t ip;            /* its address in the ip -> spec id map (no BPF cookies) */
+	bool ip_mapped;         /* that map entry is ours to delete at the end */
+};
+
 struct attachment {
 	uint32_t prog;          /* index into obj.progs */
 	enum attach_state state;
@@ -59,12 +68,25 @@ struct attachment {
 	int xdp_old_fd;         /* XDP --replace: the program it took the place of (to put back), or -1 */
 	uint32_t xdp_old_id, xdp_old_flags; /* its id and mode flag */
 	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
+	struct attach_usdt_site *usdt; /* USDT: one uprobe per call site (link_fd, perf_fd unused), owned */
+	uint32_t nusdt;
+	int usdt_ip_map;        /* USDT without BPF cookies: the ip -> spec id map's fd, else -1 */
 	char note[200];         /* where it went or why not ("eth0, native mode", "tail-call target") */
+};
+
+/* A struct_ops map registered with the kernel (per obj.st_ops that was created). */
+struct attach_st_ops {
+	uint32_t st;            /* index into obj.st_ops */
+	int link_fd;            /* .struct_ops.link: the struct_ops link; -1 for a map update */
+	bool registered;        /* to unregister at the end */
+	char note[120];         /* "registered as tcp_congestion_ops through a struct_ops link" */
 };
 
 struct attach_set {
 	struct attachment *a;
 	uint32_t n;
+	struct attach_st_ops *st; /* struct_ops registrations, owned */
+	uint32_t nst;
 	char closing[256];      /* what closing did that the user should hear of (a program --replace
 	                         * put back, or could not), "" when nothing */
 };
@@ -127,6 +149,21 @@ int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct atta
 void detach_tc_netlink(struct attachment *a, const char *name, const struct narrator *say);
 int attach_uprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
+/* The file a uprobe or USDT section names, as an absolute path in out (PATH_MAX bytes): a path with
+ * a '/' as written (relative to the current directory), a bare name looked up as libbpf does. */
+int attach_binary_path(const char *path, char *out, struct diag *d);
+/* USDT: *next_spec is the first free spec id in the object's __bpf_usdt_specs map, shared by the
+ * object's USDT programs (advanced past the ids this attachment takes). */
+int attach_usdt(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		struct attachment *a, uint32_t *next_spec, struct diag *d);
+void detach_usdt(const struct obj *o, struct attachment *a, const struct narrator *say);
+/* struct_ops (struct_ops.c): every struct_ops map registered, after the programs loaded (each
+ * program's attachment names its member: attach_struct_ops_prog); detach_struct_ops unregisters. */
+int attach_struct_ops(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attach_set *set, struct diag *d);
+void detach_struct_ops(const struct obj *o, const struct loaded *l, struct attach_set *set,
+		       const struct narrator *say);
+void attach_struct_ops_prog(const struct obj *o, const struct loaded *l, struct attachment *a);
 int attach_sk_lookup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		     struct attachment *a, struct diag *d);
 int attach_kprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,

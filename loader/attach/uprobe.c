@@ -173,3 +173,8 @@ int attach_uprobe(const struct obj *o, const struct loaded *l, const struct atta
 	snprintf(a->note, sizeof(a->note), "%.160s via %s", what, a->how);
 	return 0;
 }
+
+int attach_binary_path(const char *path, char *out, struct diag *d)
+{
+	return resolve_path(path, out, d);
+}

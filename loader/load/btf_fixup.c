@@ -140,6 +140,51 @@ static void fix_extern_type(const struct obj *o, struct btf_type *t, const char 
 	}
 }
 
+/* __hidden functions (libbpf's __attribute__((visibility("hidden")))): the verifier checks a FUNC
+ * of global linkage on its own, with only its prototype's types to go by (a `long *` argument is a
+ * pointer that may be NULL), and a static one with its caller's, argument by argument. libbpf
+ * gives hidden functions static linkage in the BTF it loads, and usdt.bpf.h's bpf_usdt_arg depends
+ * on it (FACTS.md). The names of STV_HIDDEN function symbols, sorted once, so each FUNC is a
+ * binary search: no pass over the symbols per type. */
+struct hidden_funcs {
+	const char **names;
+	uint32_t n;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int hidden_funcs_find(const struct obj *o, struct hidden_funcs *h)
+{
+	const struct elf_file *f = &o->elf;
+	h->n = 0;
+	h->names = NULL;
+	for (uint32_t i = 0; i < f->nsym; i++)
+		h->n += f->sym[i].type == ELF_STT_FUNC && f->sym[i].visibility == ELF_STV_HIDDEN;
+	if (!h->n)
+		return 0;
+	h->names = malloc(h->n * sizeof(*h->names));
+	if (!h->names)
+		return -ENOMEM;
+	h->n = 0;
+	for (uint32_t i = 0; i < f->nsym; i++)
+		if (f->sym[i].type == ELF_STT_FUNC && f->sym[i].visibility == ELF_STV_HIDDEN)
+			h->names[h->n++] = f->sym[i].name;
+	qsort(h->names, h->n, sizeof(*h->names), cmp_name);
+	return 0;
+}
+
+/* A global FUNC whose symbol is hidden becomes static. */
+static void fix_hidden_func(const struct hidden_funcs *h, struct btf_type *t, const char *name)
+{
+	if (!h->n || btf_kind(t) != BTF_KIND_FUNC || btf_vlen(t) != BTF_FUNC_GLOBAL)
+		return;
+	if (bsearch(&name, h->names, h->n, sizeof(*h->names), cmp_name))
+		t->info = btf_info_enc(BTF_KIND_FUNC, btf_kflag(t), BTF_FUNC_STATIC);
+}
+
 /* The .ksyms VARs' types, once their records are copied: ints. */
 static void fix_ksym_vars(const struct obj *o, uint8_t *types, const uint32_t *offs_out, const struct extern_fix *x)
 {
@@ -284,6 +329,14 @@ int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint
 			x.dummy_var = next_id++;
 	}
 
+	struct hidden_funcs hidden;
+	if (hidden_funcs_find(o, &hidden)) {
+		free(out);
+		free(offs);
+		free(strs);
+		free(x.protos);
+		return diag_set(d, -ENOMEM, "btf: out of memory");
+	}
 	uint8_t *types = out + hdr;
 	uint32_t used = 0;
 	for (uint32_t id = 1; id <= b->nr_types; id++) {
@@ -298,6 +351,7 @@ int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint
 		}
 		if (o->nexterns)
 			fix_extern_type(o, t, btf_type_name(b, src), &x, id);
+		fix_hidden_func(&hidden, t, btf_type_name(b, src));
 		sanitize_type(t, sanitize, int_id, strs, b->strs_len);
 		used += rec;
 	}
@@ -311,6 +365,7 @@ int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint
 		used += extra_types;
 	}
 	memcpy(types + used, strs, strs_len);
+	free(hidden.names);
 	free(strs);
 	free(offs);
 	free(x.protos);

@@ -2,7 +2,8 @@
  * object declares. __kconfig values come from its config (/boot/config-RELEASE, else
  * /proc/config.gz) and uname; __ksym variables and kfuncs from its BTF (ids, types checked
  * against the object's declarations); typeless __ksym from /proc/kallsyms. A missing __weak
- * extern is 0; any other missing one stops the load, by name. Parsing is in kfacts.c. */
+ * extern is 0; any other missing one is refused (l->ext_refused, with why), and so are the
+ * programs that use it; the rest of the object loads. Parsing is in kfacts.c. */
 #include "loader/load/load_internal.h"
 
 #include <errno.h>
@@ -197,6 +198,14 @@ static int resolve_address(const struct load_opts *opts, struct ext_state *st, c
 	return 0;
 }
 
+/* Externs whose value comes from the kernel's BTF: __ksym variables, kfuncs, LINUX_HAS_*. */
+static bool needs_kernel_btf(const struct obj_extern *e)
+{
+	return e->kind == EXT_KSYM || e->kind == EXT_KFUNC ||
+	       (e->kind == EXT_KCONFIG && (strcmp(e->name, "LINUX_HAS_SYSCALL_WRAPPER") == 0 ||
+					   strcmp(e->name, "LINUX_HAS_BPF_COOKIE") == 0));
+}
+
 int load_resolve_externs(struct loaded *l, const struct load_opts *opts, struct diag *d)
 {
 	const struct obj *o = l->o;
@@ -211,25 +220,31 @@ int load_resolve_externs(struct loaded *l, const struct load_opts *opts, struct 
 	if (!l->ext_vals || (o->kconfig_map >= 0 && !l->kconfig_image))
 		return diag_set(d, -ENOMEM, "externs: out of memory");
 	uname(&st.uts);
-	for (uint32_t i = 0; i < o->nexterns && !err; i++) {
+	for (uint32_t i = 0; i < o->nexterns && err != -ENOMEM; i++) {
 		const struct obj_extern *e = &o->externs[i];
+		struct diag ed = {""};
 		switch (e->kind) {
 		case EXT_KCONFIG:
-			err = resolve_kconfig(l, opts, &st, e, d);
+			err = resolve_kconfig(l, opts, &st, e, &ed);
 			l->ext_vals[i].found = !err;
 			break;
 		case EXT_KSYM:
 		case EXT_KFUNC:
-			err = resolve_btf(l, opts, e, &l->ext_vals[i], d);
+			err = resolve_btf(l, opts, e, &l->ext_vals[i], &ed);
 			break;
 		case EXT_KSYM_TYPELESS:
-			err = resolve_address(opts, &st, e, &l->ext_vals[i], d);
+			err = resolve_address(opts, &st, e, &l->ext_vals[i], &ed);
 			break;
 		}
+		/* No value: the programs that use it are refused, not the object. */
+		if (err && err != -ENOMEM)
+			err = load_refuse_ext(l, opts, i, load_kbtf_missing(l) && needs_kernel_btf(e), "%s", ed.msg);
+		if (err == -ENOMEM)
+			diag_set(d, err, "%s", ed.msg[0] ? ed.msg : "externs: out of memory");
 	}
 	kfacts_index_free(&st.config_ix);
 	kfacts_index_free(&st.kallsyms_ix);
 	free(st.config);
 	free(st.kallsyms);
-	return err;
+	return err == -ENOMEM ? err : 0;
 }

@@ -1,6 +1,7 @@
-/* loader/load/kbtf.c — the running kernel's BTF in the load: reading it once (mapped where the
- * kernel allows), and the CO-RE pass that resolves a program's records against it (btf/core.c
- * computes, loader/load/reloc.c rewrites; this file narrates and decides which BTF to use). */
+/* loader/load/kbtf.c — the kernel's BTF in the load: reading it once, from sysfs (mapped where the
+ * kernel allows) or from the file --btf names (raw BTF, or an ELF file's .BTF section, read through
+ * elf/), and the CO-RE pass that resolves a program's records against it (btf/core.c computes,
+ * loader/load/reloc.c rewrites; this file narrates and decides which BTF to use). */
 #include "loader/load/load_internal.h"
 
 #include <errno.h>
@@ -11,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bpf/fs.h"
 #include "btf/core.h"
+#include "elf/elf.h"
 
 void *load_read_fd(int fd, size_t hint, size_t max, size_t *len)
 {
@@ -51,7 +54,7 @@ void *load_read_fd(int fd, size_t hint, size_t max, size_t *len)
  * records. Kernels since 6.16 let /sys/kernel/btf/vmlinux be mapped read-only: no copy of its
  * megabytes, and only the pages a lookup touches become ours. Older ones refuse the mmap; then it
  * is read whole, into a buffer sized by fstat (sysfs gives the size) and grown if that was short. */
-int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag *d)
+static int read_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag *d)
 {
 	static const char path[] = "/sys/kernel/btf/vmlinux";
 	struct stat st;
@@ -59,11 +62,26 @@ int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag
 	size_t len = 0;
 	bool mapped = false;
 
-	if (l->vmlinux)
-		return 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		/* Absent: no sysfs here (an empty root, a chroot), or a kernel built without BTF. */
+		struct diag sd = {""};
+		int r = fs_sysfs_ensure(&sd);
+		if (r < 0)
+			return diag_set(d, r, "%s: %s: the kernel's BTF cannot be read", path, sd.msg);
+		if (r == 1) {
+			narrate(opts->say, "kernel BTF: sysfs was not mounted: mounted it read-only at /sys");
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		}
+		if (fd < 0 && errno == ENOENT && fs_is_sysfs("/sys") == 1)
+			return diag_set(d, -ENOENT, "%s is absent from a mounted sysfs: this kernel has no BTF "
+					"(CONFIG_DEBUG_INFO_BTF)", path);
+		if (fd < 0 && errno == ENOENT)
+			return diag_set(d, -ENOENT, "%s is absent, and /sys is not a sysfs: the kernel's BTF cannot be read",
+					path);
+	}
 	if (fd < 0)
-		return diag_set(d, -errno, "%s: %s (the kernel has no BTF)", path, strerror(errno));
+		return diag_set(d, -errno, "%s: %s", path, strerror(errno));
 	size_t cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 8 << 20;
 	if (st.st_size > 0) {
 		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -96,6 +114,87 @@ int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag
 	l->vmlinux_size = len;
 	l->vmlinux_mapped = mapped;
 	return 0;
+}
+
+/* --btf FILE: raw BTF (magic 0xEB9F in either byte order: /sys/kernel/btf/vmlinux copied off a
+ * machine running the same kernel build, `bpftool btf dump file ... format raw`) or any ELF file
+ * with a .BTF section (a vmlinux, an object clang or pahole gave BTF), whose bounds elf/ checks.
+ * The whole file is read; the BTF points into it. */
+static int read_btf_file(struct loaded *l, const struct load_opts *opts, const char *path, struct diag *d)
+{
+	struct stat st;
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return diag_set(d, -errno, "--btf %s: %s", path, strerror(errno));
+	size_t hint = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 1 << 20;
+	uint8_t *buf = load_read_fd(fd, hint, (size_t)1 << 30, &len);
+	int read_err = errno;
+	close(fd);
+	if (!buf)
+		return diag_set(d, -read_err, "--btf %s: %s", path, strerror(read_err));
+	const uint8_t *btf = buf;
+	uint64_t size = len;
+	bool swap = false;
+	const char *form = "raw BTF";
+	int err = 0;
+	if (len >= 2 && ((buf[0] == 0x9f && buf[1] == 0xeb) || (buf[0] == 0xeb && buf[1] == 0x9f))) {
+		/* the magic 0xEB9F as a u16 in the file's byte order */
+		uint16_t host = 0x0102;
+		bool host_be = *(const uint8_t *)&host == 0x01, file_be = buf[0] == 0xeb;
+		swap = host_be != file_be;
+	} else if (len >= 4 && memcmp(buf, "\177ELF", 4) == 0) {
+		struct elf_file f;
+		err = elf_parse_sections(&f, buf, len, d);
+		if (!err) {
+			const struct elf_section *s = elf_find_section(&f, ".BTF");
+			if (!s || !s->data || !s->size)
+				err = diag_set(d, -ENOENT, "elf: no .BTF section");
+			else {
+				btf = s->data;
+				size = s->size;
+				swap = f.swap;
+				form = "the .BTF section of an ELF file";
+			}
+			elf_close(&f);
+		}
+	} else {
+		err = diag_set(d, -EINVAL, "neither raw BTF (magic 0xEB9F) nor an ELF file");
+	}
+	if (!err && size > UINT32_MAX)
+		err = diag_set(d, -EFBIG, "BTF of %llu bytes", (unsigned long long)size);
+	l->vmlinux = err ? NULL : calloc(1, sizeof(*l->vmlinux));
+	if (!err && !l->vmlinux)
+		err = diag_set(d, -ENOMEM, "out of memory");
+	if (!err)
+		err = btf_parse(l->vmlinux, btf, (uint32_t)size, swap, d);
+	if (err) {
+		free(l->vmlinux);
+		l->vmlinux = NULL;
+		free(buf);
+		return diag_wrap(d, err, "--btf %s: ", path);
+	}
+	l->vmlinux_data = buf;
+	l->vmlinux_size = len;
+	l->vmlinux_mapped = false;
+	narrate(opts->say, "kernel BTF: from %s (--btf), %s, %llu bytes, %u types%s", path, form,
+		(unsigned long long)size, l->vmlinux->nr_types, swap ? ", byte-swapped" : "");
+	return 0;
+}
+
+int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag *d)
+{
+	if (l->vmlinux)
+		return 0;
+	if (l->kbtf_err) /* asked before: the answer stands */
+		return diag_set(d, l->kbtf_err, "%s", l->kbtf_why ? l->kbtf_why : "kernel BTF: out of memory");
+	int err = opts->btf_path ? read_btf_file(l, opts, opts->btf_path, d) : read_vmlinux_btf(l, opts, d);
+	if (err) {
+		l->kbtf_err = err;
+		l->kbtf_why = strdup(d->msg);
+		narrate(opts->say, "kernel BTF: %s", d->msg);
+	}
+	return err;
 }
 
 /* Pass "CO-RE": resolve each record of the linked program against the kernel's BTF and rewrite its
@@ -141,7 +240,8 @@ int load_apply_core(struct loaded *l, const struct load_opts *opts, const struct
 		}
 	}
 	narrate(opts->say, "prog '%s': %u CO-RE relocation%s applied against %s%s", p->name, lp->ncore,
-		lp->ncore == 1 ? "" : "s", need_kernel ? "the kernel's BTF" : "the object's own BTF",
+		lp->ncore == 1 ? "" : "s",
+		!need_kernel ? "the object's own BTF" : opts->btf_path ? "the BTF of --btf" : "the kernel's BTF",
 		poisoned ? " (some poisoned: the verifier refuses them only if reached)" : "");
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,6 +173,10 @@ int reloc_link(const struct obj *o, uint32_t prog, struct linked_prog *out, stru
 			uint32_t at = out->bases[k] + j;
 			if (!r)
 				continue;
+			if (r->kind == RELOC_BAD) {
+				err = diag_set(d, -EINVAL, "%s", r->why);
+				goto fail;
+			}
 			if (r->kind == RELOC_CALL || r->kind == RELOC_FUNC) {
 				int idx = appended_at(&b, r->func);
 				if (idx < 0) {
@@ -204,6 +209,24 @@ fail:
 	free(b.slot_pos);
 	reloc_free(out);
 	return err;
+}
+
+const char *reloc_prog_problem(const struct obj *o, uint32_t prog, char *why, size_t n)
+{
+	const struct obj_prog *p = &o->progs[prog];
+	if (!p->def) {
+		snprintf(why, n, "section '%s' names no program type rawload knows", p->sec_name);
+		return why;
+	}
+	struct linked_prog lp;
+	struct diag d = {""};
+	int err = reloc_link(o, prog, &lp, &d);
+	if (!err) {
+		reloc_free(&lp);
+		return NULL;
+	}
+	snprintf(why, n, "%s", d.msg);
+	return why;
 }
 
 static void poison(struct bpf_insn *insn);

@@ -42,6 +42,10 @@ struct linked_prog {
 /* Link program `prog` of o. Returns 0, or a negative errno with d filled; on error out holds
  * nothing to free. */
 int reloc_link(const struct obj *o, uint32_t prog, struct linked_prog *out, struct diag *d);
+/* Why program prog cannot load for reasons of the object alone (its section names no program type,
+ * or linking it meets a RELOC_BAD or another link error), in why[n]; NULL when nothing in the
+ * object stops it. Links the program to find out. */
+const char *reloc_prog_problem(const struct obj *o, uint32_t prog, char *why, size_t n);
 /* What the running kernel says of extern i (loader/load/externs.c finds it). */
 struct reloc_ext_value {
 	bool found;                    /* false only for a __weak extern the kernel lacks */

@@ -1,7 +1,9 @@
 /* loader/obj/externs.c — externs: the object's undefined symbols, classified by its BTF the way
  * libbpf's conventions have them (clang puts `extern ... __kconfig` variables in DATASEC .kconfig,
  * `__ksym` variables and functions in DATASEC .ksyms), and the .kconfig map their values will
- * live in. Pure: which values they get is the load's business (loader/load/externs.c). */
+ * live in. An undefined symbol that is neither (an inline-asm reference to a name nothing defines)
+ * is kept in o->unresolved with the reason: the programs using it cannot load, the others can.
+ * Pure: which values externs get is the load's business (loader/load/externs.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,31 +155,64 @@ static int classify(const struct obj *o, const struct datasec *kconfig, const st
 	return 0;
 }
 
+static int cmp_unresolved(const void *a, const void *b)
+{
+	return strcmp(((const struct obj_unresolved *)a)->name, ((const struct obj_unresolved *)b)->name);
+}
+
+const struct obj_unresolved *obj_find_unresolved(const struct obj *o, const char *name)
+{
+	struct obj_unresolved key = {.name = name};
+	return o->nunresolved ? bsearch(&key, o->unresolved, o->nunresolved, sizeof(key), cmp_unresolved) : NULL;
+}
+
+static int cmp_name_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A name declared twice among the undefined symbols (the first of them, by name), or NULL: one
+ * sort, not a lookup per symbol. NULL with *oom set when out of memory. */
+static const char *undefined_twice(const struct elf_file *f, uint32_t n, bool *oom)
+{
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	const char *dup = NULL;
+	uint32_t k = 0;
+	*oom = !names;
+	if (!names)
+		return NULL;
+	for (uint32_t i = 1; i < f->nsym; i++)
+		if (f->sym[i].shndx == ELF_SHN_UNDEF && f->sym[i].name[0])
+			names[k++] = f->sym[i].name;
+	qsort(names, k, sizeof(*names), cmp_name_ptr);
+	for (uint32_t i = 1; i < k && !dup; i++)
+		if (strcmp(names[i - 1], names[i]) == 0)
+			dup = names[i];
+	free(names);
+	return dup;
+}
+
 int obj_parse_externs(struct obj *o, struct diag *d)
 {
 	const struct elf_file *f = &o->elf;
 	uint32_t n = 0, kcfg_size = 0;
 	int err;
+	bool oom;
 
 	o->kconfig_map = -1;
 	for (uint32_t i = 1; i < f->nsym; i++)
 		n += f->sym[i].shndx == ELF_SHN_UNDEF && f->sym[i].name[0];
 	if (!n)
-		return 0;
-	o->externs = calloc(n, sizeof(*o->externs));
-	if (!o->externs)
+		return obj_index_externs(o, d);
+	const char *dup = undefined_twice(f, n, &oom);
+	if (oom)
 		return diag_set(d, -ENOMEM, "obj: out of memory");
-	for (uint32_t i = 1; i < f->nsym; i++) {
-		const struct elf_sym *s = &f->sym[i];
-		if (s->shndx == ELF_SHN_UNDEF && s->name[0])
-			o->externs[o->nexterns++].name = s->name;
-	}
-	err = obj_index_externs(o, d);
-	if (err)
-		return err;
-	int dup = obj_extern_duplicate(o);
-	if (dup >= 0)
-		return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", o->externs[dup].name);
+	if (dup)
+		return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", dup);
+	o->externs = calloc(n, sizeof(*o->externs));
+	o->unresolved = calloc(n, sizeof(*o->unresolved));
+	if (!o->externs || !o->unresolved)
+		return diag_set(d, -ENOMEM, "obj: out of memory");
 	struct datasec kconfig = {0}, ksyms = {0};
 	if (o->has_btf && (datasec_index(o, ".kconfig", &kconfig) || datasec_index(o, ".ksyms", &ksyms))) {
 		free(kconfig.e);
@@ -185,13 +220,29 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 		return diag_set(d, -ENOMEM, "obj: out of memory");
 	}
 	err = 0;
-	for (uint32_t k = 0, i = 1; i < f->nsym && !err; i++) {
+	for (uint32_t i = 1; i < f->nsym && !err; i++) {
 		const struct elf_sym *s = &f->sym[i];
 		if (s->shndx != ELF_SHN_UNDEF || !s->name[0])
 			continue;
-		struct obj_extern *e = &o->externs[k++];
+		struct obj_extern *e = &o->externs[o->nexterns++];
+		memset(e, 0, sizeof(*e));
+		e->name = s->name;
 		e->weak = s->bind == ELF_STB_WEAK;
 		err = classify(o, &kconfig, &ksyms, e, d);
+		if (err == -EINVAL) { /* not an extern rawload can fill: its users say so */
+			o->nexterns--;
+			struct obj_unresolved *u = &o->unresolved[o->nunresolved];
+			u->name = s->name;
+			u->why = strdup(d->msg);
+			if (!u->why) {
+				err = diag_set(d, -ENOMEM, "obj: out of memory");
+				break;
+			}
+			o->nunresolved++;
+			d->msg[0] = '\0';
+			err = 0;
+			continue;
+		}
 		if (err)
 			break;
 		if (e->kind != EXT_KCONFIG)
@@ -204,8 +255,13 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 	}
 	free(kconfig.e);
 	free(ksyms.e);
+	if (!err)
+		err = obj_index_externs(o, d); /* by name, for the relocations */
 	if (err)
 		return err;
+	/* Sorted by name, for obj_find_unresolved (no name twice: checked above). */
+	if (o->nunresolved > 1)
+		qsort(o->unresolved, o->nunresolved, sizeof(*o->unresolved), cmp_unresolved);
 	if (!kcfg_size)
 		return 0;
 	char name[16];

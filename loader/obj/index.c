@@ -211,17 +211,6 @@ int obj_find_extern(const struct obj *o, const char *name)
 	return -1;
 }
 
-int obj_extern_duplicate(const struct obj *o)
-{
-	const struct obj_index *ix = o->ix;
-	if (!ix || !ix->externs || ix->nexterns != o->nexterns)
-		return -1;
-	for (uint32_t k = 1; k < ix->nexterns; k++)
-		if (strcmp(ix->externs[k - 1].name, ix->externs[k].name) == 0)
-			return (int)ix->externs[k].i;
-	return -1;
-}
-
 int obj_code_of_section(const struct obj *o, uint32_t sec)
 {
 	if (o->ix && o->ix->code_of_sec)

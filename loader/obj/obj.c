@@ -112,7 +112,7 @@ static int parse_license_version(struct obj *o, struct diag *d)
  * (inspect shows them) and refused at load, never silently ignored. */
 static void find_unsupported(struct obj *o)
 {
-	static const char *const names[] = {".struct_ops", ".struct_ops.link", ".addr_space.1"};
+	static const char *const names[] = {".addr_space.1"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !o->unsupported; i++)
 		if (elf_find_section(&o->elf, names[i]))
 			o->unsupported = names[i];
@@ -302,6 +302,8 @@ int obj_parse(struct obj *o, const char *path, const uint8_t *data, size_t size,
 	if (!err)
 		err = obj_parse_maps(o, d);
 	if (!err)
+		err = obj_parse_struct_ops(o, d);
+	if (!err)
 		err = obj_parse_externs(o, d); /* may add the .kconfig map */
 	if (!err)
 		err = obj_index_maps(o, d);
@@ -323,6 +325,11 @@ void obj_close(struct obj *o)
 			free((void *)o->codes[i].insns);
 	for (uint32_t i = 0; i < o->nmaps; i++)
 		free(o->maps[i].name);
+	for (uint32_t i = 0; i < o->nrelocs; i++)
+		free(o->relocs[i].why);
+	for (uint32_t i = 0; i < o->nunresolved; i++)
+		free(o->unresolved[i].why);
+	free(o->unresolved);
 	free(o->codes);
 	free(o->funcs);
 	free(o->progs);
@@ -330,6 +337,8 @@ void obj_close(struct obj *o)
 	free(o->inits);
 	free(o->relocs);
 	free(o->externs);
+	free(o->st_ops);
+	free(o->st_funcs);
 	if (o->has_ext)
 		btf_ext_close(&o->ext);
 	if (o->has_btf)
@@ -348,6 +357,7 @@ const char *obj_reloc_kind_name(enum obj_reloc_kind kind)
 	case RELOC_CALL: return "call";
 	case RELOC_FUNC: return "callback";
 	case RELOC_EXTERN: return "extern";
+	case RELOC_BAD: return "bad";
 	}
 	return "?";
 }

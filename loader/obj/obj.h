@@ -47,6 +47,7 @@ enum obj_map_origin {
 	MAP_LEGACY,   /* a struct bpf_map_def record in the "maps" section */
 	MAP_DATA,     /* global data section (.data, .rodata, .bss, .data.*, ...) as an ARRAY map */
 	MAP_INNER,    /* template for a map-in-map's inner maps ("outer.inner") */
+	MAP_STRUCT_OPS, /* a variable in .struct_ops / .struct_ops.link: a kernel ops table (obj.st_ops) */
 };
 
 enum obj_data_kind {
@@ -89,6 +90,10 @@ enum obj_reloc_kind {
 	RELOC_FUNC,      /* ld_imm64 of a function's address (callback): BPF_PSEUDO_FUNC */
 	RELOC_EXTERN,    /* a __ksym variable or address, or a kfunc call (a __kconfig extern is
 	                  * RELOC_DATA into the .kconfig map) */
+	RELOC_BAD,       /* a reference the model cannot resolve: an undefined symbol that is no extern,
+	                  * a symbol in a section that is neither map, data nor code, a relocation on
+	                  * the wrong instruction. `why` says which; the programs that reach this
+	                  * instruction cannot load, the others can. */
 };
 
 struct obj_reloc {
@@ -101,6 +106,33 @@ struct obj_reloc {
 	uint32_t func;         /* RELOC_CALL/RELOC_FUNC: index into obj.funcs */
 	uint32_t ext;          /* RELOC_EXTERN (and RELOC_DATA of a __kconfig): index into obj.externs */
 	bool implicit;         /* RELOC_CALL without an ELF relocation (static call in one section) */
+	char *why;             /* RELOC_BAD: what is wrong, one line starting with "SECTION+INSN: " (owned) */
+};
+
+/* A function-pointer member of a struct_ops variable set to a program (an ELF relocation in the
+ * section: `.init = (void *)rl_init`). */
+struct obj_st_func {
+	const char *member;            /* its name in the object's struct */
+	uint32_t index;                /* its member index in the object's struct */
+	uint32_t offset;               /* its byte offset in the struct */
+	uint32_t prog;                 /* index into obj.progs (a struct_ops program) */
+};
+
+/* BPF_F_LINK, the map flag of a struct_ops map registered through a link: kernel 6.4, newer than
+ * the 6.1 UAPI headers this builds against. */
+enum { OBJ_MAP_F_LINK = 1u << 13 };
+
+/* A variable of .struct_ops or .struct_ops.link: a kernel ops table (tcp_congestion_ops, ...) to
+ * fill with programs and register. The kernel's own layout of the type is looked up at load by
+ * the struct's name; the object's layout says where each value and pointer is here. */
+struct obj_struct_ops {
+	uint32_t map;                  /* its map: index into obj.maps (type STRUCT_OPS) */
+	const char *type_name;         /* the struct's name, the kernel type it stands for */
+	uint32_t type_id;              /* that struct in the object's BTF */
+	const uint8_t *data;           /* its initial value: size bytes in the file (file byte order) */
+	uint32_t size;
+	bool link;                     /* .struct_ops.link: registered through a bpf_link (BPF_F_LINK) */
+	uint32_t first_func, nfuncs;   /* its programs: obj.st_funcs[first_func .. +nfuncs) */
 };
 
 /* An undefined symbol the program uses, by what its BTF says it is (libbpf's conventions). */
@@ -113,6 +145,13 @@ enum obj_extern_kind {
 
 /* How a __kconfig value is written into the .kconfig map. */
 enum obj_kcfg_type { KCFG_BOOL, KCFG_CHAR, KCFG_TRISTATE, KCFG_INT, KCFG_STRING };
+
+/* An undefined symbol no extern can be made of (its BTF says neither __kconfig nor __ksym, or
+ * gives it a type the loader cannot fill): the relocations that use it become RELOC_BAD. */
+struct obj_unresolved {
+	const char *name;
+	char *why;                     /* owned: "extern 'x': neither __kconfig nor __ksym (...)" */
+};
 
 struct obj_extern {
 	const char *name;
@@ -149,18 +188,26 @@ struct obj {
 	uint32_t ninits;
 	struct obj_extern *externs;
 	uint32_t nexterns;
+	struct obj_unresolved *unresolved;
+	uint32_t nunresolved;
 	int kconfig_map;               /* index of the .kconfig map, -1 when no __kconfig extern */
+	struct obj_struct_ops *st_ops; /* struct_ops variables, in section and offset order */
+	uint32_t nst_ops;
+	struct obj_st_func *st_funcs;  /* their program members, grouped per variable */
+	uint32_t nst_funcs;
 	struct obj_reloc *relocs;      /* sorted by (code, insn) */
 	uint32_t nrelocs;
 	const char *unsupported;       /* a section whose meaning rawload cannot load yet
-	                                * (".struct_ops"), or NULL; the load refuses the object */
+	                                * (".addr_space.1"), or NULL; the load refuses the object */
 	struct obj_index *ix;          /* lookups by name and place, built by obj_parse (loader/obj/index.c);
 	                                * NULL in a hand-made model: lookups scan */
 };
 
 /* Build the model of the object in data[0..size). path gives the object name. The bytes must
  * outlive the model. Returns 0, or a negative errno with d filled; on error nothing is left to
- * free. */
+ * free. What concerns one program only (an undefined symbol, a reference into a section that is
+ * no map, data or code, a call that lands nowhere) does not fail the parse: it becomes a RELOC_BAD
+ * relocation, and that program's problem (reloc_prog_problem). */
 int obj_parse(struct obj *o, const char *path, const uint8_t *data, size_t size, struct diag *d);
 void obj_close(struct obj *o);
 

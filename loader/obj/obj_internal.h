@@ -19,8 +19,6 @@ int obj_data_map_of_section(const struct obj *o, uint32_t sec);
 int obj_btf_map_owning(const struct obj *o, uint32_t sec, uint64_t off);
 /* First type of kind and name in the object's BTF, or 0 (btf_find through the index). */
 uint32_t obj_btf_find(const struct obj *o, uint32_t kind, const char *name);
-/* An extern whose name an earlier one has too (index into o->externs), or -1. */
-int obj_extern_duplicate(const struct obj *o);
 
 /* The indexes (loader/obj/index.c), (re)built as obj_parse reaches what they index; each returns
  * 0 or -ENOMEM with d set. obj_close frees them. */
@@ -43,7 +41,10 @@ void obj_data_map_name(const char *obj_name, const char *sec, char out[16]);
 
 int obj_parse_maps(struct obj *o, struct diag *d);      /* loader/obj/maps.c */
 int obj_parse_externs(struct obj *o, struct diag *d);   /* loader/obj/externs.c, after maps */
+/* The unresolved symbol called name, or NULL (o->unresolved is sorted by name). (externs.c) */
+const struct obj_unresolved *obj_find_unresolved(const struct obj *o, const char *name);
 int obj_parse_inits(struct obj *o, struct diag *d);     /* loader/obj/maps.c, after programs */
 int obj_parse_relocs(struct obj *o, struct diag *d);    /* loader/obj/relocs.c */
+int obj_parse_struct_ops(struct obj *o, struct diag *d); /* loader/obj/struct_ops.c, after maps */
 
 #endif

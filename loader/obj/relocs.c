@@ -1,7 +1,10 @@
 /* loader/obj/relocs.c — the relocation list of the object model. Each ELF relocation against a
  * code section is resolved to what it means: a map, a global-data offset, a subprogram call, a
  * callback address, or an extern; pc-relative calls inside one section that need no ELF
- * relocation are recorded too, so the list is complete. Patching happens later (reloc.c). */
+ * relocation are recorded too, so the list is complete. One that cannot be resolved (an undefined
+ * symbol that is no extern, a symbol in a section that is no map, data or code, a relocation on the
+ * wrong instruction) is kept as RELOC_BAD with its reason: it concerns the programs that reach it,
+ * not the object. Patching happens later (reloc.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +16,10 @@ static int add_reloc(struct obj *o, uint32_t *cap, const struct obj_reloc *r, st
 	if (o->nrelocs == *cap) {
 		uint32_t n = *cap ? *cap * 2 : 16;
 		struct obj_reloc *p = realloc(o->relocs, n * sizeof(*p));
-		if (!p)
+		if (!p) {
+			free(r->why);
 			return diag_set(d, -ENOMEM, "obj: out of memory");
+		}
 		o->relocs = p;
 		*cap = n;
 	}
@@ -42,11 +47,12 @@ static int resolve_one(struct obj *o, uint32_t code, const struct elf_rel *e, ui
 	const struct elf_sym *sym = &o->elf.sym[e->sym];
 	const char *sec = c->name;
 
-	if (e->offset % 8)
-		return diag_set(d, -EINVAL, "%s: relocation %u: offset %llu is not on an instruction", sec, idx,
-				(unsigned long long)e->offset);
 	r->code = code;
 	r->insn = (uint32_t)(e->offset / 8);
+	r->sym = sym->name;
+	if (e->offset % 8)
+		return diag_set(d, -EINVAL, "%s+%u: relocation %u: offset %llu is not on an instruction", sec,
+				r->insn, idx, (unsigned long long)e->offset);
 	/* Static data and functions are often referenced through their section's symbol. */
 	r->sym = sym->type == ELF_STT_SECTION && sym->shndx < o->elf.nsec ? o->elf.sec[sym->shndx].name
 									    : sym->name;
@@ -61,9 +67,15 @@ static int resolve_one(struct obj *o, uint32_t code, const struct elf_rel *e, ui
 
 	if (sym->shndx == ELF_SHN_UNDEF) {
 		int x = obj_find_extern(o, sym->name);
-		if (x < 0)
+		if (x < 0 && !sym->name[0])
 			return diag_set(d, -EINVAL, "%s+%u: relocation against undefined symbol #%u without a name", sec,
 					r->insn, e->sym);
+		if (x < 0) { /* an undefined symbol no extern was made of: say why */
+			const struct obj_unresolved *u = obj_find_unresolved(o, sym->name);
+			if (u)
+				return diag_set(d, -EINVAL, "%s+%u: %s", sec, r->insn, u->why);
+			return diag_set(d, -EINVAL, "%s+%u: undefined symbol '%s'", sec, r->insn, sym->name);
+		}
 		const struct obj_extern *ext = &o->externs[x];
 		r->ext = (uint32_t)x;
 		if (ext->kind == EXT_KCONFIG) {
@@ -137,6 +149,17 @@ static int resolve_one(struct obj *o, uint32_t code, const struct elf_rel *e, ui
 			r->insn, sym->name, o->elf.sec[sym->shndx].name);
 }
 
+/* Keep r as RELOC_BAD with the message resolve_one left in d. 0, or -ENOMEM. */
+static int bad_reloc(struct obj_reloc *r, struct diag *d)
+{
+	r->kind = RELOC_BAD;
+	r->why = strdup(d->msg);
+	if (!r->sym)
+		r->sym = "";
+	d->msg[0] = '\0';
+	return r->why ? 0 : diag_set(d, -ENOMEM, "obj: out of memory");
+}
+
 static int cmp_reloc(const void *a, const void *b)
 {
 	const struct obj_reloc *x = a, *y = b;
@@ -163,8 +186,11 @@ int obj_parse_relocs(struct obj *o, struct diag *d)
 			struct elf_rel e;
 			struct obj_reloc r = {0};
 			int err = elf_rel_get(f, rel, i, 8, &e, d);
-			if (!err)
-				err = resolve_one(o, (uint32_t)code, &e, i, &r, d);
+			if (err)
+				return err; /* no instruction to pin it on: the file is damaged */
+			err = resolve_one(o, (uint32_t)code, &e, i, &r, d);
+			if (err == -EINVAL)
+				err = bad_reloc(&r, d);
 			if (!err)
 				err = add_reloc(o, &cap, &r, d);
 			if (err)
@@ -188,10 +214,12 @@ int obj_parse_relocs(struct obj *o, struct diag *d)
 			bool pseudo_call = insn_is_call(insn) && insn->src_reg == BPF_PSEUDO_CALL;
 			bool pseudo_func = insn_is_ld_imm64(insn) && insn->src_reg == BPF_PSEUDO_FUNC;
 			if ((pseudo_call || pseudo_func) && !obj_reloc_search(o->relocs, explicit_count, c, i)) {
-				struct obj_reloc r = {.code = c, .insn = i, .implicit = true,
+				struct obj_reloc r = {.code = c, .insn = i, .implicit = true, .sym = code->name,
 						      .kind = pseudo_call ? RELOC_CALL : RELOC_FUNC};
 				int err = resolve_func(o, c, (int64_t)i + insn->imm + 1, &r,
 						       pseudo_call ? "call" : "callback", d);
+				if (err == -EINVAL)
+					err = bad_reloc(&r, d);
 				if (!err)
 					err = add_reloc(o, &cap, &r, d);
 				if (err)

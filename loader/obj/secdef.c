@@ -37,6 +37,7 @@ static const struct secdef table[] = {
 	{"ksyscall+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_KPROBE},
 	{"kretsyscall+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_KPROBE},
 	{"usdt+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_USDT},
+	{"usdt.s+", BPF_PROG_TYPE_KPROBE, 0, SLEEP, ATTACH_USDT},
 	{"tc/ingress", BPF_PROG_TYPE_SCHED_CLS, AT_TCX_INGRESS, 0, ATTACH_TCX},
 	{"tc/egress", BPF_PROG_TYPE_SCHED_CLS, AT_TCX_EGRESS, 0, ATTACH_TCX},
 	{"tcx/ingress", BPF_PROG_TYPE_SCHED_CLS, AT_TCX_INGRESS, 0, ATTACH_TCX},

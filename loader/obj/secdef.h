@@ -30,7 +30,7 @@ enum attach_kind {
 	ATTACH_ITER,
 	ATTACH_SK_LOOKUP,
 	ATTACH_SOCKET,
-	ATTACH_USDT,       /* uprobes placed from the target's .note.stapsdt (not attached yet) */
+	ATTACH_USDT,       /* uprobes placed from the target's .note.stapsdt */
 	ATTACH_KINDS
 };
 

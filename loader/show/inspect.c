@@ -17,6 +17,7 @@ static const char *origin_name(enum obj_map_origin o)
 	case MAP_LEGACY: return "legacy";
 	case MAP_DATA: return "data";
 	case MAP_INNER: return "inner";
+	case MAP_STRUCT_OPS: return "st_ops";
 	}
 	return "?";
 }
@@ -40,7 +41,7 @@ static void flags_str(uint32_t flags, char *buf, size_t n)
 		{BPF_F_STACK_BUILD_ID, "stack_build_id"}, {BPF_F_ZERO_SEED, "zero_seed"},
 		{BPF_F_RDONLY_PROG, "rdonly_prog"}, {BPF_F_WRONLY_PROG, "wronly_prog"},
 		{BPF_F_CLONE, "clone"}, {BPF_F_MMAPABLE, "mmapable"}, {BPF_F_PRESERVE_ELEMS, "preserve_elems"},
-		{BPF_F_INNER_MAP, "inner_map"},
+		{BPF_F_INNER_MAP, "inner_map"}, {OBJ_MAP_F_LINK, "link"},
 	};
 	size_t used = 0;
 	buf[0] = '\0';
@@ -164,13 +165,15 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 			if (lp.ncore)
 				fprintf(out, ", %u CO-RE relocation%s", lp.ncore, lp.ncore == 1 ? "" : "s");
 			reloc_free(&lp);
-		} else {
-			fprintf(out, " (cannot link: %s)", d.msg);
 		}
 		fputc('\n', out);
+		char why[sizeof(d.msg)];
+		if (reloc_prog_problem(o, i, why, sizeof(why)))
+			fprintf(out, "    will not load: %s\n", why);
 	}
 
 	fprintf(out, "maps (%u):\n", o->nmaps);
+	uint32_t st = 0; /* o->st_ops is in map order: one cursor walks it */
 	for (uint32_t i = 0; i < o->nmaps; i++) {
 		const struct obj_map *m = &o->maps[i];
 		char kt[96], vt[96], fl[128];
@@ -200,6 +203,15 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 			fprintf(out, "    [%u] = %s %s\n", in->slot, in->is_prog ? "prog" : "map",
 				in->is_prog ? o->progs[in->index].name : o->maps[in->index].name);
 		}
+		if (st < o->nst_ops && o->st_ops[st].map == i) {
+			const struct obj_struct_ops *so = &o->st_ops[st++];
+			fprintf(out, "    struct %s from %s, registered through %s\n", so->type_name, obj_map_source(o, m),
+				so->link ? "a struct_ops link" : "a map update");
+			for (uint32_t k = 0; k < so->nfuncs; k++) {
+				const struct obj_st_func *fn = &o->st_funcs[so->first_func + k];
+				fprintf(out, "    .%s = prog %s\n", fn->member, o->progs[fn->prog].name);
+			}
+		}
 	}
 
 	fprintf(out, "relocations (%u):\n", o->nrelocs);
@@ -214,6 +226,7 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 				o->funcs[r->func].first, r->implicit ? ", pc-relative" : "");
 			break;
 		case RELOC_EXTERN: fprintf(out, "%s\n", r->sym); break;
+		case RELOC_BAD: fprintf(out, "%s\n", r->why); break;
 		}
 	}
 
@@ -269,14 +282,18 @@ static void print_json(const struct obj *o, const char *path, FILE *out)
 				fputs(k > 1 ? "," : "", out);
 				json_str(out, o->funcs[lp.funcs[k]].name);
 			}
-			fprintf(out, "],\"func_info\":%u,\"line_info\":%u,\"core_relo\":%u}", lp.nfunc_info,
+			fprintf(out, "],\"func_info\":%u,\"line_info\":%u,\"core_relo\":%u", lp.nfunc_info,
 				lp.nline_info, lp.ncore);
 			reloc_free(&lp);
-		} else {
-			fputs(",\"link_error\":", out);
-			json_str(out, d.msg);
-			fputc('}', out);
 		}
+		/* What in the object stops this program from loading (null: nothing). */
+		char why[sizeof(d.msg)];
+		fputs(",\"problem\":", out);
+		if (reloc_prog_problem(o, i, why, sizeof(why)))
+			json_str(out, why);
+		else
+			fputs("null", out);
+		fputc('}', out);
 	}
 	fputs("],\"maps\":[", out);
 	for (uint32_t i = 0; i < o->nmaps; i++) {
@@ -327,6 +344,9 @@ static void print_json(const struct obj *o, const char *path, FILE *out)
 			json_str(out, o->maps[r->map].name);
 			if (r->kind == RELOC_DATA)
 				fprintf(out, ",\"offset\":%u", r->offset);
+		} else if (r->kind == RELOC_BAD) {
+			fputs(",\"problem\":", out);
+			json_str(out, r->why);
 		} else if (r->kind == RELOC_CALL || r->kind == RELOC_FUNC) {
 			const struct obj_func *f = &o->funcs[r->func];
 			fputs(",\"target_section\":", out);
@@ -360,7 +380,7 @@ void inspect_print(const struct obj *o, const char *path, FILE *out, bool json)
 
 void inspect_narrate(const struct obj *o, const struct narrator *say)
 {
-	uint32_t kinds[5] = {0};
+	uint32_t kinds[RELOC_BAD + 1] = {0};
 	narrate(say, "elf: %s, %u sections, %u symbols; btf: %s", o->elf.big_endian ? "big-endian" : "little-endian",
 		o->elf.nsec, o->elf.nsym, o->has_btf ? "yes" : "none");
 	for (uint32_t i = 0; i < o->ncodes; i++)
@@ -373,12 +393,12 @@ void inspect_narrate(const struct obj *o, const struct narrator *say)
 	for (uint32_t i = 0; i < o->nmaps; i++) {
 		const struct obj_map *m = &o->maps[i];
 		narrate(say, "map '%s' (%s, from %s): %s key %u value %u max_entries %u", m->name,
-			m->origin == MAP_BTF ? "BTF-defined" : m->origin == MAP_LEGACY ? "legacy" : m->origin == MAP_DATA ? "global data" : "inner template",
+			m->origin == MAP_BTF ? "BTF-defined" : m->origin == MAP_LEGACY ? "legacy" : m->origin == MAP_DATA ? "global data" : m->origin == MAP_STRUCT_OPS ? "struct_ops" : "inner template",
 			m->origin == MAP_INNER ? "its outer map" : obj_map_source(o, m), obj_map_type_name(m->type),
 			m->key_size, m->value_size, m->max_entries);
 	}
 	for (uint32_t i = 0; i < o->nrelocs; i++)
 		kinds[o->relocs[i].kind]++;
-	narrate(say, "relocations: %u map, %u data, %u call, %u callback, %u extern", kinds[RELOC_MAP],
-		kinds[RELOC_DATA], kinds[RELOC_CALL], kinds[RELOC_FUNC], kinds[RELOC_EXTERN]);
+	narrate(say, "relocations: %u map, %u data, %u call, %u callback, %u extern, %u unresolvable", kinds[RELOC_MAP],
+		kinds[RELOC_DATA], kinds[RELOC_CALL], kinds[RELOC_FUNC], kinds[RELOC_EXTERN], kinds[RELOC_BAD]);
 }

@@ -30,14 +30,16 @@ enum source_kind { SRC_RINGBUF, SRC_PERF, SRC_TRACE };
 
 struct source {
 	enum source_kind kind;
-	uint32_t map;
+	uint32_t map;                   /* index into views */
 	struct rb rb;
 	struct perf_buf pb;
 };
 
 struct show {
-	const struct obj *o;
-	const struct loaded *loaded;
+	const struct show_map_view *views;
+	uint32_t nviews;
+	const struct show_iter *iters;
+	uint32_t niters;
 	const struct show_opts *opts;
 	struct strbuf out;
 	struct source *src;
@@ -47,7 +49,7 @@ struct show {
 	char *trace_buf;                /* TRACE_BUF bytes while following trace_pipe (heap: a
 	                                 * small system's stack is not for buffers) */
 	size_t trace_len;
-	struct show_map_state **states; /* per obj.maps */
+	struct show_map_state **states; /* per view */
 	struct strbuf iter;             /* one iterator's output, while it is read */
 	volatile sig_atomic_t *stop;    /* the caller's stop flag */
 	const volatile sig_atomic_t *render_stop; /* what budgets look at: stop, NULL in the final drain */
@@ -87,8 +89,7 @@ static void timestamp(struct strbuf *out, bool json)
 /* A record from a ring buffer or perf buffer, rendered with the value type the map declared. */
 static void record(struct show *s, uint32_t map, const void *data, uint32_t len)
 {
-	const struct obj *o = s->o;
-	const struct obj_map *m = &o->maps[map];
+	const struct show_map_view *m = &s->views[map];
 	bool json = s->opts->json;
 	if (json) {
 		sb_putc(&s->out, '{');
@@ -100,8 +101,8 @@ static void record(struct show *s, uint32_t map, const void *data, uint32_t len)
 		sb_printf(&s->out, "%s: ", m->name);
 	}
 	struct render_budget bg = render_budget_default(s->render_stop);
-	if (o->has_btf && m->btf_value)
-		render_value_budget(&s->out, &o->btf, m->btf_value, data, len, "", json ? RENDER_JSON : RENDER_TEXT, &bg);
+	if (m->btf && m->btf_value)
+		render_value_budget(&s->out, m->btf, m->btf_value, data, len, "", json ? RENDER_JSON : RENDER_TEXT, &bg);
 	else
 		render_raw(&s->out, data, len, json ? RENDER_JSON : RENDER_TEXT);
 	sb_puts(&s->out, json ? "}\n" : "\n");
@@ -124,8 +125,8 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	(void)cpu;
 	struct rec_ctx *c = ctx;
 	/* Perf samples are padded to 8 bytes; the declared type says how much is ours. */
-	const struct obj_map *m = &c->s->o->maps[c->map];
-	if (m->btf_value && m->value_size && m->value_size <= size)
+	const struct show_map_view *m = &c->s->views[c->map];
+	if (m->btf && m->btf_value && m->value_size && m->value_size <= size)
 		size = m->value_size;
 	record(c->s, c->map, data, size);
 	return stopping(c->s);
@@ -134,7 +135,7 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 static void on_lost(void *ctx, int cpu, uint64_t lost)
 {
 	struct rec_ctx *c = ctx;
-	const char *name = c->s->o->maps[c->map].name;
+	const char *name = c->s->views[c->map].name;
 	if (c->s->opts->json) {
 		sb_printf(&c->s->out, "{\"map\":");
 		sb_json_str(&c->s->out, name);
@@ -216,7 +217,6 @@ static void show_iter(struct show *s, const char *name, int link_fd)
 
 static void snapshot(struct show *s)
 {
-	const struct obj *o = s->o;
 	bool json = s->opts->json, any = false;
 	if (json) {
 		sb_putc(&s->out, '{');
@@ -228,8 +228,9 @@ static void snapshot(struct show *s)
 		sb_putc(&s->out, '\n');
 	}
 	bool cut = false;
-	for (uint32_t i = 0; i < o->nmaps && !stopping(s); i++) {
-		if (!show_map_listed(o, i, s->opts->all_maps))
+	for (uint32_t i = 0; i < s->nviews && !stopping(s); i++) {
+		const struct show_map_view *v = &s->views[i];
+		if (show_map_is_stream(v->type))
 			continue;
 		if (s->out.len >= SNAPSHOT_MAX) {
 			cut = true;
@@ -237,30 +238,48 @@ static void snapshot(struct show *s)
 		}
 		if (json) {
 			sb_puts(&s->out, any ? "," : "");
-			sb_json_str(&s->out, o->maps[i].name);
+			sb_json_str(&s->out, v->name);
 			sb_putc(&s->out, ':');
 		}
 		any = true;
 		size_t before = s->out.len;
-		int r = show_map_snapshot(o, s->loaded, i, json, &s->states[i], s->render_stop, &s->out);
+		int r = show_map_snapshot(v, s->opts, &s->states[i], &s->out);
 		if (r < 0) {
 			s->out.len = before;
 			if (json)
 				sb_puts(&s->out, "null");
 			else
-				sb_printf(&s->out, "%s: cannot read: %s\n", o->maps[i].name, sys_errno_name(r));
+				sb_printf(&s->out, "%s: cannot read: %s\n", v->name, sys_errno_name(r));
 		} else if (r == 0 && !json && s->out.len == before) {
-			sb_printf(&s->out, "%s: (empty)\n", o->maps[i].name);
+			sb_printf(&s->out, "%s: (empty)\n", v->name);
 		}
 	}
-	if (json)
-		sb_printf(&s->out, cut ? "},\"cut_at\":%d}\n" : "}}\n", SNAPSHOT_MAX);
-	else if (cut)
+	if (json) {
+		/* Keys gone from hashes since the previous snapshot: {"gone":{"flows":[KEY,...]}}. */
+		bool gone = false;
+		sb_putc(&s->out, '}');
+		for (uint32_t i = 0; i < s->nviews && !cut; i++) {
+			if (!s->states[i] || show_map_is_stream(s->views[i].type))
+				continue;
+			size_t at = s->out.len;
+			sb_puts(&s->out, gone ? "," : ",\"gone\":{");
+			sb_json_str(&s->out, s->views[i].name);
+			sb_putc(&s->out, ':');
+			if (show_map_take_gone(s->states[i], &s->out))
+				gone = true;
+			else
+				s->out.len = at;
+		}
+		if (gone)
+			sb_putc(&s->out, '}');
+		if (cut)
+			sb_printf(&s->out, ",\"cut_at\":%d", SNAPSHOT_MAX);
+		sb_puts(&s->out, "}\n");
+	} else if (cut) {
 		sb_printf(&s->out, "-- snapshot cut at %d bytes\n", SNAPSHOT_MAX);
-	const struct attach_set *set = s->opts->attached;
-	for (uint32_t i = 0; set && i < set->n && !stopping(s); i++)
-		if (set->a[i].state == ATT_ATTACHED && o->progs[set->a[i].prog].def->attach == ATTACH_ITER)
-			show_iter(s, o->progs[set->a[i].prog].name, set->a[i].link_fd);
+	}
+	for (uint32_t i = 0; i < s->niters && !stopping(s); i++)
+		show_iter(s, s->iters[i].name, s->iters[i].link_fd);
 	flush(s);
 }
 
@@ -282,13 +301,12 @@ static int add_source(struct show *s, int fd, uint32_t idx, struct diag *d)
 /* Ring buffers, perf buffers and trace_pipe, each watched by the one epoll. */
 static int open_sources(struct show *s, struct diag *d)
 {
-	const struct obj *o = s->o;
-	s->src = calloc(o->nmaps + 1, sizeof(*s->src));
+	s->src = calloc(s->nviews + 1, sizeof(*s->src));
 	if (!s->src)
 		return diag_set(d, -ENOMEM, "show: out of memory");
-	for (uint32_t i = 0; i < o->nmaps; i++) {
-		const struct obj_map *m = &o->maps[i];
-		int fd = s->loaded->map_fds[i], err = 0;
+	for (uint32_t i = 0; i < s->nviews; i++) {
+		const struct show_map_view *m = &s->views[i];
+		int fd = m->fd, err = 0;
 		struct source *src = &s->src[s->nsrc];
 		if (fd < 0)
 			continue;
@@ -374,14 +392,18 @@ static void work_end(const struct show *s, const sigset_t *saved)
 		sigprocmask(SIG_SETMASK, saved, NULL);
 }
 
-int show_run(const struct obj *o, const struct loaded *l, const struct show_opts *opts,
-	     volatile sig_atomic_t *stop, struct diag *d)
+int show_views(const struct show_map_view *views, uint32_t nviews, const struct show_iter *iters,
+	       uint32_t niters, const struct show_opts *opts, volatile sig_atomic_t *stop, struct diag *d)
 {
-	struct show s = {.o = o, .loaded = l, .opts = opts, .trace_fd = -1, .stop = stop, .render_stop = stop};
+	/* The budgets and the loops over entries look at the stop flag through the options. */
+	struct show_opts with_stop = *opts;
+	with_stop.stop = stop;
+	struct show s = {.views = views, .nviews = nviews, .iters = iters, .niters = niters, .opts = &with_stop,
+			 .trace_fd = -1, .stop = stop, .render_stop = stop};
 	sigset_t saved;
 	int err = 0;
 
-	s.states = calloc(o->nmaps + 1, sizeof(*s.states));
+	s.states = calloc(nviews + 1, sizeof(*s.states));
 	s.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (!s.states || s.epoll_fd < 0) {
 		err = diag_set(d, -ENOMEM, "show: cannot set up: %s", strerror(errno));
@@ -433,12 +455,40 @@ int show_run(const struct obj *o, const struct loaded *l, const struct show_opts
 out:
 	close_sources(&s);
 	if (s.states)
-		for (uint32_t i = 0; i < o->nmaps; i++)
+		for (uint32_t i = 0; i < nviews; i++)
 			show_map_free(s.states[i]);
 	free(s.states);
 	if (s.epoll_fd >= 0)
 		close(s.epoll_fd);
 	sb_free(&s.out);
 	sb_free(&s.iter);
+	return err;
+}
+
+int show_run(const struct obj *o, const struct loaded *l, const struct show_opts *opts,
+	     volatile sig_atomic_t *stop, struct diag *d)
+{
+	/* The maps listed in snapshots (even those not created: snapshots say so), the streams that
+	 * were created, and the iterators that attached. */
+	const struct attach_set *set = opts->attached;
+	struct show_map_view *views = calloc(o->nmaps + 1, sizeof(*views));
+	struct show_iter *iters = calloc((set ? set->n : 0) + 1, sizeof(*iters));
+	uint32_t nviews = 0, niters = 0;
+	int err;
+	if (!views || !iters) {
+		err = diag_set(d, -ENOMEM, "show: out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; i < o->nmaps; i++)
+		/* A map the load refused has no fd: it was named then, and is not shown. */
+		if ((show_map_listed(o, i, opts->all_maps) || show_map_is_stream(o->maps[i].type)) && l->map_fds[i] >= 0)
+			show_map_view_obj(o, l, i, &views[nviews++]);
+	for (uint32_t i = 0; set && i < set->n; i++)
+		if (set->a[i].state == ATT_ATTACHED && o->progs[set->a[i].prog].def->attach == ATTACH_ITER)
+			iters[niters++] = (struct show_iter){o->progs[set->a[i].prog].name, set->a[i].link_fd};
+	err = show_views(views, nviews, iters, niters, opts, stop, d);
+out:
+	free(views);
+	free(iters);
 	return err;
 }

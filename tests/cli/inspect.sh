@@ -34,8 +34,29 @@ if $R inspect "$tmp" >"$tmp.out" 2>"$tmp.err"; then echo "truncated file accepte
 [ ! -s "$tmp.out" ] || { echo "output on failure"; exit 1; }
 rm -f "$tmp.out"
 
-# What cannot load yet is named, not dropped: a .struct_ops section. CO-RE records are counted
-# per program (clang merges equal records: core_task has 24).
-$R inspect build/progs/struct_ops.bpfel.o | grep -q '^unsupported: section \.struct_ops' || { echo "struct_ops not named"; exit 1; }
+# struct_ops variables are maps, with the programs their members point to. CO-RE records are
+# counted per program (clang merges equal records: core_task has 24).
+$R inspect build/progs/struct_ops.bpfel.o >"$tmp.out" || { echo "inspect struct_ops failed"; exit 1; }
+grep -q '^  demo_link  *st_ops struct_ops .* flags link$' "$tmp.out" &&
+	grep -qx '    struct rl_demo_ops from .struct_ops.link, registered through a struct_ops link' "$tmp.out" &&
+	grep -qx '    .release = prog demo_release' "$tmp.out" || { echo "struct_ops maps not shown:"; cat "$tmp.out"; exit 1; }
+rm -f "$tmp.out"
 $R inspect build/progs/core_reloc.bpfel.o | grep -q 'core_task .* 24 CO-RE relocations$' ||
 	{ echo "CO-RE records of core_task not counted"; exit 1; }
+
+# An object with a program that uses a name nothing defines (inline assembly) and one in a section
+# no loader knows: described whole (exit 0), each of the two marked with its reason, in text and
+# JSON; the programs around them are not marked.
+out=$($R inspect build/progs/partial.bpfel.o) || { echo "partial.bpfel.o: inspect failed"; exit 1; }
+echo "$out" | grep -A1 '^  uses_undefined ' | grep -q "will not load: xdp+[0-9]*: extern 'rawload_nowhere': neither __kconfig nor __ksym" ||
+	{ echo "uses_undefined not marked:"; echo "$out"; exit 1; }
+echo "$out" | grep -A1 '^  in_unknown_section ' | grep -q "will not load: section 'rawload/unknown' names no program type" ||
+	{ echo "in_unknown_section not marked"; exit 1; }
+[ "$(echo "$out" | grep -c 'will not load')" -eq 2 ] || { echo "other programs marked:"; echo "$out"; exit 1; }
+echo "$out" | grep -Eq '^  xdp\+[0-9]+ +bad +xdp\+[0-9]+: extern .rawload_nowhere.' || { echo "bad relocation not listed"; exit 1; }
+json=$($R inspect --json build/progs/partial.bpfel.o)
+for want in '"name":"uses_undefined",' "\"problem\":\"xdp+" "extern 'rawload_nowhere': neither __kconfig nor __ksym" \
+	'"name":"count_xdp",' '"kind":"bad","symbol":"rawload_nowhere","problem":'; do
+	case $json in *"$want"*) ;; *) echo "JSON lacks $want"; exit 1 ;; esac
+done
+[ "$(printf '%s' "$json" | grep -o '"problem":null' | wc -l)" -eq 8 ] || { echo "JSON: not 8 programs without a problem"; exit 1; }

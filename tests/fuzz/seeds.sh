@@ -11,13 +11,14 @@
 #   trace                    trace_pipe lines as bpf_printk writes them (and the trace buffer's own)
 #   ringbuf, perfbuf         rings laid out as the kernel writes them (build/fuzz/seedgen)
 #   kfacts, mountinfo, elfbin  this machine's config, kallsyms and mountinfo; the uprobe targets
+#   usdt, vhint              the USDT targets; the verifier-log fixtures of the hint tests
 # As another user than root the captured ones are skipped (said), the rest made.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 S=build/fuzz/seeds
 SEEDGEN=build/fuzz/seedgen
 rm -rf "$S"
-for t in obj btf netlink kfacts mountinfo elfbin ringbuf perfbuf vlog probe cli trace render core2; do
+for t in obj btf netlink kfacts mountinfo elfbin vhint usdt ringbuf perfbuf vlog probe cli trace render core2; do
 	mkdir -p "$S/$t"
 done
 objs=$(ls examples/*.o build/progs/*.o build/vmlinux/*.o 2>/dev/null)
@@ -124,6 +125,12 @@ printf 'ffffffff81000000 T _stext\nffffffff81000010 t A\t[m]\n' >"$S/kfacts/kall
 head -c 16384 /proc/kallsyms >"$S/kfacts/proc-kallsyms" 2>/dev/null
 head -n 200 /proc/self/mountinfo | split -l 1 - "$S/mountinfo/self-"
 cp build/uprobe_target build/uprobe_target_nopie build/uprobe_target_dynsym "$S/elfbin/" 2>/dev/null
+cp build/usdt_target build/libusdt_lib.so "$S/usdt/" 2>/dev/null
+
+# ---- verifier logs with their hint fixtures (fuzz_vhint's first byte picks the program type) -------
+for f in tests/unit/fixtures/verifier/*/*.log; do
+	[ -f "$f" ] && printf 'x' | cat - "$f" >"$S/vhint/$(echo "$f" | tr / _)"
+done
 
 total=0
 for t in "$S"/*; do

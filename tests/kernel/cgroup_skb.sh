@@ -20,7 +20,7 @@ OBJ=build/progs/cgroup_count.bpfel.o
 N=57
 
 last() { # MAP FILE: the last value of MAP[0] a text snapshot in FILE showed
-	sed -n "s/^$1\[0\] = \([0-9]*\)\$/\1/p" "$2" | tail -n 1
+	no_change "$2" | sed -n "s/^$1\[0\] = \([0-9]*\)\$/\1/p" | tail -n 1
 }
 shows() { # MAP FILE VALUE
 	[ "$(last "$1" "$2")" = "$3" ]

@@ -23,7 +23,7 @@ has_record() { # NAME PID PPID
 	grep -qxF "events: {pid=$2, ppid=$3, uid=0, comm=\"$COMM\", filename=\"$TRUE\"}" "$TMP/$1.out"
 }
 last_exec_count() { # NAME
-	grep "^exec_count\[\"$COMM\"\] = " "$TMP/$1.out" | tail -n 1 | sed 's/.* = //'
+	grep "^exec_count\[\"$COMM\"\] = " "$TMP/$1.out" | tail -n 1 | no_change | sed 's/.* = //'
 }
 exec_count_is() {
 	[ "$(last_exec_count "$1")" = "$2" ]
@@ -81,7 +81,7 @@ json_has() {
 }
 retry 50 json_has || fail "json: no line with $want: $(grep -F "$COMM" "$TMP/json.out" | head -n 3)"
 json_count() {
-	grep -qF "{\"key\":\"$COMM\",\"value\":1}" "$TMP/json.out"
+	grep -q "{\"key\":\"$COMM\",\"value\":1[,}]" "$TMP/json.out"
 }
 retry 50 json_count || fail "json: exec_count has no {\"key\":\"$COMM\",\"value\":1}"
 rl_stop INT

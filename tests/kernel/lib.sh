@@ -360,10 +360,17 @@ wait_gone() {
 	retry 50 no_links "$@" || fail "links remain for program(s) $*: $(our_links "$@")"
 }
 
+# The display's lines without the change it shows after a value ("  (+56, 56.0/s)", "  (-3)",
+# "  (new)", "  (packets +7 7.00/s, bytes +420 420/s)", and on a terminal a sparkline after it):
+# each line as a snapshot showed it before rates existed. Filters FILE... or stdin.
+no_change() {
+	sed 's/  ([^()]*)\( [^ ()]*\)\{0,1\}$//' "$@"
+}
+
 # Last value of counter's pkt_count[0] in a text or --json output file; empty when none shown.
 last_count() {
-	sed -n -e 's/^pkt_count\[0\] = \([0-9]*\)$/\1/p' \
-		-e 's/.*"pkt_count":\[{"key":0,"value":\([0-9]*\)}\].*/\1/p' "$1" | tail -n 1
+	no_change "$1" | sed -n -e 's/^pkt_count\[0\] = \([0-9]*\)$/\1/p' \
+		-e 's/.*"pkt_count":\[{"key":0,"value":\([0-9]*\)[,}].*/\1/p' | tail -n 1
 }
 # count_is FILE N: has the last snapshot in FILE shown pkt_count[0] = N?
 count_is() {

@@ -9,7 +9,7 @@ OBJ=build/progs/sk_lookup_count.bpfel.o
 N=61
 
 last() { # MAP FILE
-	sed -n "s/^$1\[0\] = \([0-9]*\)\$/\1/p" "$2" | tail -n 1
+	no_change "$2" | sed -n "s/^$1\[0\] = \([0-9]*\)\$/\1/p" | tail -n 1
 }
 shows() { # MAP FILE VALUE
 	[ "$(last "$1" "$2")" = "$3" ]

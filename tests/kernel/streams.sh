@@ -32,7 +32,7 @@ rl_wait_line rawtp 'attached to raw tracepoint sys_enter'
 rawtp_ids=$(prog_ids_named count_enter)
 [ -n "$rawtp_ids" ] || fail "rawtp: no count_enter program in bpftool"
 grows() {
-	[ "$(sed -n 's/^enters\[0\] = \([0-9]*\)$/\1/p' "$TMP/rawtp.out" | sort -n | uniq | wc -l)" -ge 2 ]
+	[ "$(no_change "$TMP/rawtp.out" | sed -n 's/^enters\[0\] = \([0-9]*\)$/\1/p' | sort -n | uniq | wc -l)" -ge 2 ]
 }
 retry 50 grows || fail "rawtp: enters[0] does not grow: $(tail -n 3 "$TMP/rawtp.out")"
 rl_stop TERM

@@ -16,7 +16,7 @@ M=29
 
 # last MAP FILE: the last value of MAP[0] a text snapshot in FILE showed; empty when none.
 last() {
-	sed -n "s/^$1\[0\] = \([0-9]*\)\$/\1/p" "$2" | tail -n 1
+	no_change "$2" | sed -n "s/^$1\[0\] = \([0-9]*\)\$/\1/p" | tail -n 1
 }
 shows() { # MAP FILE VALUE
 	[ "$(last "$1" "$2")" = "$3" ]

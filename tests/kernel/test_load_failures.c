@@ -1,6 +1,8 @@
 /* tests/kernel/test_load_failures.c — failed loads and what every load leaves: a verifier rejection
- * names the program and quotes the source line (diag, log excerpt, CLI), refused programs set
- * failed_prog, and load_close frees every fd and kernel object, after a failure too. Root only. */
+ * fails the whole object, names the program and quotes the source line (diag, log excerpt, CLI,
+ * exit status 1); programs the kernel or the object refuses are refused alone (their reason in
+ * prog_refused, the rest loaded); load_close frees every fd and kernel object, after a failure
+ * too. Root only. */
 #include "ktest.h"
 
 #include "bpf/sys.h"
@@ -87,7 +89,7 @@ TEST(cli_bad_verifier)
 	CHECK(err, "cannot run rawload");
 	if (!err)
 		return;
-	CHECK(st != 0 && st != -1, "rawload load exited %d", st);
+	CHECK(st == 1, "rawload load exited %d, want 1 (a verifier rejection fails the object)", st);
 	CHECK(strstr(err, "bad_access"), "stderr does not name the program:\n%s", err);
 	CHECK(strstr(err, text), "stderr does not show the source line '%s':\n%s", text, err);
 	CHECK(strstr(err, where), "stderr does not say %s:\n%s", where, err);
@@ -130,8 +132,10 @@ TEST(load_log_excerpt_drops_statistics)
  * machine's kernel is locked down from its configuration ("Kernel is locked down from Kernel
  * configuration" at boot, lockdown LSM first in lsm=), and the trampoline-based program types are
  * refused under lockdown before the verifier runs. Only these three may give EPERM; everything
- * else in sections.bpfel.o loads (load_obj_sections). A kernel without lockdown loads them: 0 is
- * accepted too. p_weird has a section name no loader knows: ENOTSUP, naming the section. */
+ * else in sections.bpfel.o loads (load_obj_sections). A kernel without lockdown loads them. p_weird
+ * has a section name no loader knows. Each, loaded alone, is refused by itself: load_object
+ * succeeds, the program has no fd and its reason, nothing usable loaded, failed_prog stays -1 (it
+ * is for verifier rejections). */
 TEST(load_sections_refused)
 {
 	KTEST_NEED_BPF();
@@ -146,24 +150,31 @@ TEST(load_sections_refused)
 			goto next;
 		int want = obj_find_prog(&k.o, only[t]);
 		CHECK(want >= 0, "%s not in the model", only[t]);
+		if (want < 0)
+			goto next;
 		skip = calloc(k.o.nprogs + 1, sizeof(bool));
 		for (uint32_t i = 0; i < k.o.nprogs; i++)
 			skip[i] = (int)i != want;
 		struct load_opts opts = {.skip_prog = skip};
 		err = kobj_load_opened(&k, &opts);
-		ktest_note("%s alone: %s: %s", only[t], sys_errno_name(err), k.d.msg);
+		CHECK(err == 0, "%s alone: %s (%s): a refused program must not fail the load", only[t], sys_errno_name(err),
+		      k.d.msg);
+		if (err)
+			goto next;
+		const char *why = k.l.prog_refused[want].why;
+		ktest_note("%s alone: %s", only[t], why ? why : "loaded");
+		CHECK(k.l.failed_prog == -1, "%s: failed_prog %d", only[t], k.l.failed_prog);
 		if (!strcmp(only[t], "p_weird")) {
-			CHECK(err == -ENOTSUP && strstr(k.d.msg, "p_weird") && strstr(k.d.msg, "weird/thing"),
-			      "p_weird: %s (%s), want ENOTSUP naming the section", sys_errno_name(err), k.d.msg);
-		} else if (err) {
-			CHECK(err == -EPERM, "%s: %s (%s), want EPERM (lockdown) or success", only[t], sys_errno_name(err),
-			      k.d.msg);
-			CHECK(strstr(k.d.msg, only[t]) && strstr(k.d.msg, "EPERM"), "%s: diag '%s'", only[t], k.d.msg);
+			CHECK(why && strstr(why, "section 'weird/thing' names no program type"), "p_weird: %s", why ? why : "loaded");
+		} else if (why) {
+			CHECK(strstr(why, "BPF_PROG_LOAD: EPERM") && k.l.prog_fds[want] < 0, "%s: %s", only[t], why);
 		} else {
 			ktest_note("%s loads: this kernel is not locked down", only[t]);
 		}
-		if (err)
-			CHECK(k.l.failed_prog == want, "%s: failed_prog %d, want %d", only[t], k.l.failed_prog, want);
+		if (why) {
+			CHECK(k.l.nrefused_progs == 1 && load_outcome(&k.l) == LOAD_NOTHING, "%s: %u refused, outcome %d", only[t],
+			      k.l.nrefused_progs, load_outcome(&k.l));
+		}
 	next:
 		kobj_close(&k);
 		free(skip);
@@ -171,31 +182,40 @@ TEST(load_sections_refused)
 	FDS_END();
 }
 
-/* load.h: "When a program fails to load: which one [failed_prog] and what the verifier said" — also
- * when it fails before BPF_PROG_LOAD (here: a section name with no program type). */
-TEST(load_failed_prog_before_the_kernel)
+/* The whole object: everything but the refused ones loads (a partial load), and the CLI says so
+ * with exit status 3, naming each refused program with its reason on stdout. */
+TEST(load_sections_partial)
 {
 	KTEST_NEED_BPF();
 	FDS_BEGIN();
 	struct kobj k;
-	bool *skip = NULL;
-	int err = kobj_open(&k, "build/progs/sections.bpfel.o");
-	CHECK(err == 0, "open: %s", k.d.msg);
-	if (err)
-		goto out;
-	int weird = obj_find_prog(&k.o, "p_weird");
-	skip = calloc(k.o.nprogs + 1, sizeof(bool));
-	for (uint32_t i = 0; i < k.o.nprogs; i++)
-		skip[i] = (int)i != weird;
-	struct load_opts opts = {.skip_prog = skip};
-	err = kobj_load_opened(&k, &opts);
-	CHECK(err == -ENOTSUP, "p_weird: %s", sys_errno_name(err));
-	CHECK(weird >= 0 && k.l.failed_prog == weird, "failed_prog %d, p_weird is %d (diag: %s)", k.l.failed_prog,
-	      weird, k.d.msg);
-out:
+	int err = kobj_load(&k, "build/progs/sections.bpfel.o", NULL);
+	CHECK(err == 0, "sections: %s (%s)", sys_errno_name(err), k.d.msg);
+	if (!err) {
+		int weird = obj_find_prog(&k.o, "p_weird");
+		uint32_t loaded = 0;
+		for (uint32_t i = 0; i < k.o.nprogs; i++) {
+			bool trampoline = !strcmp(k.o.progs[i].name, "p_fentry") || !strcmp(k.o.progs[i].name, "p_fexit") ||
+					  !strcmp(k.o.progs[i].name, "p_lsm");
+			loaded += k.l.prog_fds[i] >= 0;
+			CHECK(k.l.prog_fds[i] >= 0 || trampoline || (int)i == weird, "%s not loaded: %s", k.o.progs[i].name,
+			      k.l.prog_refused[i].why ? k.l.prog_refused[i].why : "?");
+			CHECK((k.l.prog_fds[i] >= 0) != (k.l.prog_refused[i].why != NULL), "%s: fd %d and refusal '%s'",
+			      k.o.progs[i].name, k.l.prog_fds[i], k.l.prog_refused[i].why ? k.l.prog_refused[i].why : "");
+		}
+		CHECK(loaded >= 19 && loaded + k.l.nrefused_progs == k.o.nprogs && load_outcome(&k.l) == LOAD_PARTIAL,
+		      "%u loaded, %u refused, outcome %d", loaded, k.l.nrefused_progs, load_outcome(&k.l));
+	}
 	kobj_close(&k);
-	free(skip);
 	FDS_END();
+
+	int st = -1;
+	char *out = ktest_popen(&st, "'%s' load '%s' 2>&1", test_path("rawload"), test_path("build/progs/sections.bpfel.o"));
+	CHECK(out && st == 3, "rawload load sections: exit %d, want 3:\n%s", st, out ? out : "");
+	CHECK(out && strstr(out, "prog p_xdp ") && strstr(out, "prog p_weird") &&
+		      strstr(out, "refused: section 'weird/thing' names no program type") && strstr(out, "partial load: "),
+	      "report:\n%s", out ? out : "");
+	free(out);
 }
 
 /* ---- nothing leaks ------------------------------------------------------------------------------------ */
@@ -320,11 +340,23 @@ TEST(load_close_leaks_nothing)
 	CHECK(err == -EACCES, "bad_verifier: %s", sys_errno_name(err));
 	CHECK(ktest_count_fds() == before, "bad_verifier failed load holds %d fds", ktest_count_fds() - before);
 	kobj_close(&k);
-	/* sections without skipping: many programs load before a refused one (or all load). */
-	err = kobj_load(&k, "build/progs/sections.bpfel.o", NULL);
-	CHECK(err == -EPERM || err == -ENOTSUP, "sections: %s (%s)", sys_errno_name(err), k.d.msg);
-	CHECK(ktest_count_fds() == before, "sections failed load holds %d fds", ktest_count_fds() - before);
-	kobj_close(&k);
+	/* sections and partial: loads with refused members; closing gives every fd back and the
+	 * kernel frees what loaded. */
+	static const char *const partial[] = {"build/progs/sections.bpfel.o", "build/progs/partial.bpfel.o"};
+	for (size_t i = 0; i < ARRAY_LEN(partial); i++) {
+		struct ids ids;
+		err = kobj_load(&k, partial[i], NULL);
+		CHECK(err == 0 && k.l.nrefused_progs > 0, "%s: %s (%s), %u refused", partial[i], sys_errno_name(err), k.d.msg,
+		      k.l.nrefused_progs);
+		if (!err)
+			collect_ids(&k, &ids);
+		kobj_close(&k);
+		CHECK(ktest_count_fds() == before, "%s: a partial load leaves %d fds", partial[i], ktest_count_fds() - before);
+		if (!err) {
+			int alive = ids_alive(&ids);
+			CHECK(alive == 0, "%s: %d programs/maps still in the kernel after close", partial[i], alive);
+		}
+	}
 	CHECK(ktest_count_fds() == before, "after failures: %d fds, %d before", ktest_count_fds(), before);
 
 	kobj_close(&k);

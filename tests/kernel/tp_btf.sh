@@ -13,7 +13,7 @@ TARGET=build/uprobe_target
 [ -f "$OBJ" ] && [ -x "$TARGET" ] || fail "$OBJ or $TARGET is missing (make test-progs $TARGET)"
 
 last_count() { # NAME MAP PID
-	grep "^$2\[$3\] = " "$TMP/$1.out" | tail -n 1 | sed 's/^[^=]*= //'
+	grep "^$2\[$3\] = " "$TMP/$1.out" | tail -n 1 | no_change | sed 's/^[^=]*= //'
 }
 count_is() { # NAME MAP PID N
 	[ "$(last_count "$1" "$2" "$3")" = "$4" ]

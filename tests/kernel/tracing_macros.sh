@@ -31,7 +31,7 @@ timeout -s KILL 10 "$TARGET" $N 0 >"$TMP/t.out" || fail "$TARGET $N failed"
 read -r tpid tsum <"$TMP/t.out"
 want="{calls=$N, args=$((N * (N + 1) / 2)), rets=$((N * (N + 2)))}"
 sums_are() {
-	[ "$(grep "^sums\[$tpid\] = " "$TMP/m.out" | tail -n 1 | sed 's/^[^=]*= //')" = "$want" ]
+	[ "$(grep "^sums\[$tpid\] = " "$TMP/m.out" | tail -n 1 | no_change | sed 's/^[^=]*= //')" = "$want" ]
 }
 retry 50 sums_are || fail "sums[$tpid] = '$(grep "^sums\[$tpid\] = " "$TMP/m.out" | tail -n 1)', expected $want"
 
@@ -40,7 +40,7 @@ retry 50 sums_are || fail "sums[$tpid] = '$(grep "^sums\[$tpid\] = " "$TMP/m.out
 timeout -s KILL 10 sh -c 'echo $$ >"$1"; exec true' sh "$TMP/exec.pid" || fail "cannot exec"
 epid=$(cat "$TMP/exec.pid")
 exec_seen() {
-	grep -qxF "execs[$epid] = {count=2, task_pid=$epid}" "$TMP/m.out"
+	no_change "$TMP/m.out" | grep -qxF "execs[$epid] = {count=2, task_pid=$epid}"
 }
 retry 50 exec_seen || fail "execs[$epid]: '$(grep "^execs\[$epid\]" "$TMP/m.out" | tail -n 1)'"
 rl_stop INT

@@ -45,7 +45,7 @@ want_stats() { # N G: the text rendering of stats[pid] after uprobe_target N G
 	echo "{calls=$1, arg_sum=$(($1 * ($1 + 1) / 2)), returns=$1, ret_sum=$(($1 * ($1 + 2))), at_ret=$1, at_ret_sum=$(($1 * ($1 + 2))), getppid=$2}"
 }
 last_stats() { # NAME PID
-	grep "^stats\[$2\] = " "$TMP/$1.out" | tail -n 1 | sed 's/^[^=]*= //'
+	grep "^stats\[$2\] = " "$TMP/$1.out" | tail -n 1 | no_change | sed 's/^[^=]*= //'
 }
 stats_are() { # NAME PID WANT
 	[ "$(last_stats "$1" "$2")" = "$3" ]

@@ -38,7 +38,7 @@ one_run() {
 
 one_run link-text bpf_link xdp
 one_run link-json bpf_link xdp --json
-grep -q '^{"time":"[^"]*","maps":{"pkt_count":\[{"key":0,"value":137}\]}}$' "$TMP/link-json.out" ||
+grep -q '^{"time":"[^"]*","maps":{"pkt_count":\[{"key":0,"value":137,"delta":0,"rate":0.000}\]}}$' "$TMP/link-json.out" ||
 	fail "link-json: no JSON snapshot line with the count: $(tail -n 1 "$TMP/link-json.out")"
 one_run netlink netlink xdp --netlink
 one_run skb bpf_link xdpgeneric --mode skb

@@ -9,7 +9,7 @@ text_line() { # TTL
 	echo "ips[0] = {source_ip=$TX_ADDR, dest_ip=$RX_ADDR, ttl=$1, protocol=UDP}"
 }
 last_ips() {
-	grep '^ips' "$TMP/$1.out" | tail -n 1
+	grep '^ips' "$TMP/$1.out" | tail -n 1 | no_change
 }
 last_is() { # NAME LINE
 	[ "$(last_ips "$1")" = "$2" ]
@@ -31,7 +31,7 @@ wait_gone "$id"
 note "text: $(text_line 33)"
 
 # ---- JSON
-want="\"ips\":[{\"key\":0,\"value\":{\"source_ip\":\"$TX_ADDR\",\"dest_ip\":\"$RX_ADDR\",\"ttl\":64,\"protocol\":\"UDP\"}}]"
+want="\"ips\":[{\"key\":0,\"value\":{\"source_ip\":\"$TX_ADDR\",\"dest_ip\":\"$RX_ADDR\",\"ttl\":64,\"protocol\":\"UDP\"}"
 json_has() {
 	tail -n 1 "$TMP/json.out" | grep -qF "$want"
 }

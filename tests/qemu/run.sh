@@ -63,6 +63,11 @@ cp /bin/busybox "$STAGE/bin/busybox" && ln -s busybox "$STAGE/bin/sh" &&
 	cp rawload-static "$STAGE/rl/" && cp $OUT/btfmember $OUT/kquery $OUT/udpsend "$STAGE/rl/bin/" &&
 	cp examples/*.o "$STAGE/rl/examples/" && cp build/progs/*.bpfel.o "$STAGE/rl/build/progs/" &&
 	cp "/boot/config-$KVER" "$STAGE/boot/" || die "cannot fill $STAGE"
+# The verifier-hint programs (clang 14's build) with their sources, whose "expect" lines say the hint.
+if [ -d build/progs-verifier/clang ]; then
+	mkdir -p "$STAGE/rl/progs-verifier" && cp build/progs-verifier/clang/*.o tests/progs-verifier/*.bpf.c \
+		"$STAGE/rl/progs-verifier/" || die "cannot copy the verifier-hint programs"
+fi
 
 # Each module after the modules it depends on (modules.dep: "path: dep dep ...").
 : >"$STAGE/modules.list"

@@ -64,10 +64,12 @@ static size_t heap_in_use(void) { return (size_t)live_blocks; }
 static size_t heap_in_use(void) { return 0; }
 #endif
 
+/* CPU time of this thread, not wall time: a busy machine that deschedules the test must not look
+ * like a parse that hangs. */
 static double now(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -342,5 +344,5 @@ void robust_one(struct run *r, const uint8_t *buf, size_t size, const struct des
 		r->slowest_what = *what;
 	}
 	if (dt > 0.5)
-		finding(r, what, "one parse took more than 0.5 s", "");
+		finding(r, what, "one parse took more than 0.5 s of CPU", "");
 }

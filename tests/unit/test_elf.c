@@ -628,3 +628,38 @@ TEST(elf_image_relocation_rejections)
 		}
 	}
 }
+
+/* elf_parse_sections reads the section headers of any 64-bit ELF file (for a .BTF section out of a
+ * vmlinux or an object): a BPF object in both byte orders, an x86-64 executable; a file cut short
+ * is refused with one "elf: " line. */
+TEST(elf_sections_of_any_file)
+{
+	static const struct {
+		const char *rel, *section;
+		bool swap;
+	} files[] = {
+		{"build/progs/subprogs.bpfel.o", ".BTF", false},
+		{"build/progs/subprogs.bpfeb.o", ".BTF", true},
+		{"build/uprobe_target", ".text", false},
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		size_t size;
+		uint8_t *buf = slurp(files[i].rel, &size);
+		if (!buf) {
+			CHECK(0, "cannot read %s", files[i].rel);
+			continue;
+		}
+		struct elf_file f;
+		struct diag d = {""};
+		int err = elf_parse_sections(&f, buf, size, &d);
+		CHECK(err == 0, "%s: %s", files[i].rel, d.msg);
+		if (!err) {
+			const struct elf_section *s = elf_find_section(&f, files[i].section);
+			CHECK(s && s->data && s->size && f.swap == files[i].swap, "%s: no %s", files[i].rel, files[i].section);
+			elf_close(&f);
+		}
+		err = elf_parse_sections(&f, buf, size / 2, &d);
+		CHECK(err == -EINVAL && !strncmp(d.msg, "elf: ", 5), "%s cut in half: %d %s", files[i].rel, err, d.msg);
+		free(buf);
+	}
+}

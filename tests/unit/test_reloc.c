@@ -418,8 +418,9 @@ TEST(reloc_patch_btf_maps)
 }
 
 /* A relocation against symbol 0 (undefined, nameless): legacy_samples with its one relocation
- * pointed there. No extern can be made of it: the model refuses the file, naming the spot. */
-TEST(reloc_against_null_symbol_refused)
+ * pointed there. No extern can be made of it: the model keeps it as RELOC_BAD naming the spot, and
+ * the program that holds it cannot link; the rest of the object is described. */
+TEST(reloc_against_null_symbol_marked)
 {
 	static const char *const files[] = {"build/progs/legacy_samples.bpfel.o", "build/progs/legacy_samples.bpfeb.o"};
 	for (int k = 0; k < 2; k++) {
@@ -444,10 +445,22 @@ TEST(reloc_against_null_symbol_refused)
 			buf[off + 8 + i] = (uint8_t)((uint64_t)1 >> (8 * (be ? 7 - i : i)));
 		struct obj o;
 		int err = obj_parse(&o, files[k], buf, size, &d);
-		CHECK(err == -EINVAL && strstr(d.msg, "socket+4: relocation against undefined symbol #0"), "%s: %d %s",
-		      files[k], err, d.msg);
-		if (!err)
-			obj_close(&o);
+		CHECK(err == 0, "%s: %d %s", files[k], err, d.msg);
+		if (err) {
+			free(buf);
+			continue;
+		}
+		const struct obj_reloc *r = o.nrelocs == 1 ? &o.relocs[0] : NULL;
+		CHECK(r && r->kind == RELOC_BAD && strstr(r->why, "socket+4: relocation against undefined symbol #0"), "%s: %s",
+		      files[k], r && r->why ? r->why : "(no bad relocation)");
+		int sock = obj_find_prog(&o, "sock_prog");
+		char why[320];
+		struct linked_prog lp;
+		CHECK(sock >= 0 && reloc_link(&o, (uint32_t)sock, &lp, &d) == -EINVAL && strstr(d.msg, "undefined symbol #0"),
+		      "%s: link of the program: %s", files[k], d.msg);
+		CHECK(sock >= 0 && reloc_prog_problem(&o, (uint32_t)sock, why, sizeof(why)) && strstr(why, "undefined symbol #0"),
+		      "%s: problem not reported", files[k]);
+		obj_close(&o);
 		free(buf);
 	}
 }

@@ -215,9 +215,10 @@ TEST(robust_finding_callback_at_function_end)
 	}
 }
 
-/* Symbol values near INT64_MAX: rejected, but only after a signed overflow in resolve_one
+/* Symbol values near INT64_MAX: once refused only after a signed overflow in resolve_one
  * (loader/obj/relocs.c: `(int64_t)sym->value + insn->imm` for data and callback targets),
- * which -fsanitize=undefined reports. */
+ * which -fsanitize=undefined reports. Now the relocation is marked unresolvable (RELOC_BAD, the
+ * symbol lies past its section) and the programs that use it cannot link; the object parses. */
 TEST(robust_finding_symbol_value_overflow)
 {
 	static const struct { const char *file; uint32_t sym; uint64_t value; } cases[] = {
@@ -232,8 +233,16 @@ TEST(robust_finding_symbol_value_overflow)
 		struct obj o;
 		struct diag d = {""};
 		int err = obj_parse(&o, cases[i].file, p.buf, p.size, &d);
-		CHECK(err < 0 && d.msg[0], "%s: symbol %u value %#llx accepted", cases[i].file, cases[i].sym,
-		      (unsigned long long)cases[i].value);
+		CHECK(err == 0, "%s: %s", cases[i].file, d.msg);
+		uint32_t bad = 0, unlinked = 0;
+		for (uint32_t k = 0; !err && k < o.nrelocs; k++)
+			bad += o.relocs[k].kind == RELOC_BAD && strstr(o.relocs[k].why, "past the end of its section");
+		for (uint32_t k = 0; !err && k < o.nprogs; k++) {
+			char why[320];
+			unlinked += reloc_prog_problem(&o, k, why, sizeof(why)) && strstr(why, "past the end of its section");
+		}
+		CHECK(err || (bad > 0 && unlinked > 0), "%s: symbol %u value %#llx: %u bad relocations, %u programs marked",
+		      cases[i].file, cases[i].sym, (unsigned long long)cases[i].value, bad, unlinked);
 		if (!err)
 			obj_close(&o);
 		pat_close(&p);
