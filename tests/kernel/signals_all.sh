@@ -47,19 +47,20 @@ note "bpf_link: QUIT USR1 ALRM RTMIN: each detached, program and link gone"
 
 # While loading and attaching: the signal waits for the next point where rawload looks (between
 # kernel objects, or the display loop) and nothing stays; or it came before the handlers and
-# rawload died of it with nothing made.
-remember_ids count_packets
+# rawload died of it with nothing made. The soak's object: its program's name (rl_soak_xdp) is
+# used by nothing else on the machine, so no other test's program can be taken for a leftover.
+remember_ids rl_soak_xdp
 for s in QUIT:3 USR2:12 ALRM:14 RTMIN:34; do
 	for delay in 0 0.005 0.02; do
 		name=early-${s%%:*}-$delay
-		rl_start "$name" examples/counter.o "$DEV_RX" -i 0.5 --netlink
+		rl_start "$name" build/progs/soak_xdp.bpfel.o "$DEV_RX" -i 0.5 --netlink
 		[ "$delay" = 0 ] || sleep "$delay"
 		/bin/kill -"${s#*:}" "$RL_PID" 2>/dev/null
 		rl_wait
 		[ "$RL_RC" -eq $((128 + ${s#*:})) ] || [ "$RL_RC" -eq 0 ] ||
 			fail "$name: exit status $RL_RC: $(cat "$TMP/$name.err")"
 		retry 50 xdp_detached || fail "$name: XDP program $(xdp_prog_id) still on $DEV_RX"
-		retry 50 no_new_ids count_packets || fail "$name: count_packets programs $(new_ids count_packets | tr '\n' ' ')remain"
+		retry 50 no_new_ids rl_soak_xdp || fail "$name: rl_soak_xdp programs $(new_ids rl_soak_xdp | tr '\n' ' ')remain"
 	done
 done
 note "early QUIT, USR2, ALRM, RTMIN (0 to 20 ms after start, netlink): nothing stays"
