@@ -122,6 +122,12 @@ $(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS) tests/unit
 $(BUILD)/udpsend: tests/tools/udpsend.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
+$(BUILD)/tcpmsg: tests/tools/tcpmsg.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+$(BUILD)/udploop: tests/tools/udploop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
 
 # A command's standard output on a pseudo-terminal (the display's terminal form, tested).
 $(BUILD)/ptyrun: tests/tools/ptyrun.c
@@ -146,7 +152,8 @@ $(BUILD)/genobj: tests/tools/genobj.c tests/tools/genobj.h
 # file offsets) and a PIE with only .dynsym (stripped, symbols exported). Built with clang and fixed
 # flags whatever CC/CFLAGS say: the ELF unit tests hold offsets transcribed from readelf for them.
 UPROBE_TARGETS := $(BUILD)/uprobe_target $(BUILD)/uprobe_target_nopie $(BUILD)/uprobe_target_dynsym
-TOOLS := $(BUILD)/udpsend $(BUILD)/ptyrun $(UPROBE_TARGETS) $(BUILD)/genobj $(BUILD)/soak
+TOOLS := $(BUILD)/udpsend $(BUILD)/ptyrun $(BUILD)/tcpmsg $(BUILD)/udploop $(UPROBE_TARGETS) $(BUILD)/genobj \
+	$(BUILD)/soak
 TOOL_FLAGS := -std=c17 -O2 -Wall -Wextra -Werror
 $(BUILD)/uprobe_target: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)

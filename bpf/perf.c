@@ -218,6 +218,18 @@ int perf_probe_open(uint32_t type, uint64_t config, const char *name, uint64_t o
 	return perf_event_open(&attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
+int perf_sampling_open(int cpu, uint64_t freq)
+{
+	struct perf_event_attr attr;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_CPU_CLOCK;
+	attr.freq = 1;
+	attr.sample_freq = freq;
+	return perf_event_open(&attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
 /* Reads a decimal number at s[*i]; -1 when there is none or it is above MAX_CPU_NUMBER. */
 static int parse_cpu_number(const char *s, size_t len, size_t *i)
 {

@@ -47,6 +47,13 @@ int perf_parse_config_field(const char *s, size_t len, int *shift, int *width);
  * Returns an fd (O_CLOEXEC) or a negative errno. Attach with a perf link or perf_attach_ioctl. */
 int perf_probe_open(uint32_t type, uint64_t config, const char *name, uint64_t offset);
 
+/* A sampling event for perf_event programs: the software cpu-clock (an hrtimer, so it works in
+ * VMs without a PMU) on one CPU for every process (pid -1), freq samples a second (attr.freq; the
+ * kernel turns it into a fixed period for this clock: NSEC_PER_SEC / freq). The event starts
+ * enabled; an attached program runs at every sample. Returns an fd (O_CLOEXEC) or a negative errno
+ * (EINVAL above kernel.perf_event_max_sample_rate). */
+int perf_sampling_open(int cpu, uint64_t freq);
+
 /* Parses a CPU list as in /sys/devices/system/cpu/online ("0-3,8,10-11\n") from s[len] (need not
  * be NUL-terminated). Stores up to cap CPU numbers in cpus (may be NULL when cap is 0) and returns
  * how many the list holds (possibly more than cap), or -EINVAL when malformed, -E2BIG when absurd

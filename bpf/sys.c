@@ -218,6 +218,44 @@ int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flag
 	return sys_bpf(BPF_LINK_CREATE, &a, ATTR_SIZE(link_create.flags));
 }
 
+/* BPF_LINK_CREATE with the attach-type specific part of link_create (from offset 16) spelled out
+ * by the caller: the 6.1 UAPI headers this builds against lack netfilter and uprobe_multi. */
+static int link_create_with(int prog_fd, uint32_t attach_type, const void *extra, size_t extra_len)
+{
+	union bpf_attr a;
+	uint32_t head[4] = {(uint32_t)prog_fd, 0, attach_type, 0};
+	memset(&a, 0, sizeof(a));
+	if (sizeof(head) + extra_len > sizeof(a))
+		return -E2BIG;
+	memcpy(&a, head, sizeof(head));
+	memcpy((char *)&a + sizeof(head), extra, extra_len);
+	return sys_bpf(BPF_LINK_CREATE, &a, (unsigned int)(sizeof(head) + extra_len));
+}
+
+int sys_link_create_netfilter(int prog_fd, uint32_t pf, uint32_t hooknum, int32_t priority, uint32_t flags)
+{
+	/* link_create.netfilter (kernel 6.4): pf, hooknum, priority, flags. */
+	struct { uint32_t pf, hooknum; int32_t priority; uint32_t flags; } nf = {pf, hooknum, priority, flags};
+	return link_create_with(prog_fd, 45 /* BPF_NETFILTER */, &nf, sizeof(nf));
+}
+
+int sys_link_create_kprobe_multi(int prog_fd, uint32_t flags, const char *const *syms, uint32_t cnt)
+{
+	/* link_create.kprobe_multi (kernel 5.18): flags, cnt, syms, addrs, cookies. */
+	struct { uint32_t flags, cnt; uint64_t syms, addrs, cookies; } km = {flags, cnt, (uint64_t)(uintptr_t)syms, 0, 0};
+	return link_create_with(prog_fd, BPF_TRACE_KPROBE_MULTI, &km, sizeof(km));
+}
+
+int sys_link_create_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, uint32_t cnt,
+				 uint32_t flags, uint32_t pid)
+{
+	/* link_create.uprobe_multi (kernel 6.6): path, offsets, ref_ctr_offsets, cookies, cnt, flags,
+	 * pid. */
+	struct { uint64_t path, offsets, ref_ctr_offsets, cookies; uint32_t cnt, flags, pid, pad; } um = {
+		(uint64_t)(uintptr_t)path, (uint64_t)(uintptr_t)offsets, 0, 0, cnt, flags, pid, 0};
+	return link_create_with(prog_fd, 48 /* BPF_TRACE_UPROBE_MULTI */, &um, sizeof(um));
+}
+
 int sys_link_create_perf(int prog_fd, int perf_fd, uint64_t cookie)
 {
 	union bpf_attr a;

@@ -62,6 +62,15 @@ int sys_obj_get(const char *path, uint32_t file_flags);
 
 /* BPF_LINK_CREATE with a target fd or ifindex (target is either, as the attach type wants). */
 int sys_link_create(int prog_fd, int target, uint32_t attach_type, uint32_t flags);
+/* BPF_LINK_CREATE of the kinds with their own attributes. Netfilter (6.4): a hook of family pf
+ * (NFPROTO_IPV4 2, NFPROTO_IPV6 10), hooknum (NF_INET_PRE_ROUTING 0 .. POST_ROUTING 4), priority.
+ * kprobe.multi (5.18): the kernel functions syms[cnt] (flags BPF_F_KPROBE_MULTI_RETURN 1 for
+ * return probes). uprobe.multi (6.6): file offsets offsets[cnt] in the file at path, for process
+ * pid (0: all; flags BPF_F_UPROBE_MULTI_RETURN 1). The arrays must stay valid during the call. */
+int sys_link_create_netfilter(int prog_fd, uint32_t pf, uint32_t hooknum, int32_t priority, uint32_t flags);
+int sys_link_create_kprobe_multi(int prog_fd, uint32_t flags, const char *const *syms, uint32_t cnt);
+int sys_link_create_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, uint32_t cnt,
+				 uint32_t flags, uint32_t pid);
 /* BPF_LINK_CREATE of a perf event (BPF_PERF_EVENT, kernel 5.15) with a BPF cookie the program reads
  * with bpf_get_attach_cookie(). */
 int sys_link_create_perf(int prog_fd, int perf_fd, uint64_t cookie);

@@ -31,4 +31,23 @@ struct elf_func_loc {
  * segment or in a segment's zero-filled tail, or a malformed symbol table. */
 int elf_sym_file_offset(const struct elf_file *f, const char *name, struct elf_func_loc *out, struct diag *d);
 
+/* A function a pattern matched: its name (into the file's string table) and file offset. */
+struct elf_func_match {
+	const char *name;
+	uint64_t offset;
+};
+
+/* Does str match the glob pattern ('*' any run of characters, '?' one character, anything else
+ * itself)? Iterative: at most len(str) * len(pattern) steps, whatever the pattern. */
+bool elf_glob_match(const char *str, const char *pattern);
+
+/* Every defined STT_FUNC symbol whose name matches the glob pattern, in the first table with a
+ * match (.symtab, else .dynsym: libbpf's order for uprobe.multi), as file offsets through the
+ * PT_LOAD segment that maps each (as elf_sym_file_offset); sorted by offset, each offset once
+ * (aliases of one function would probe it twice). Symbols outside the file part of every segment
+ * are skipped. *out is malloc'd (the caller frees it), *n its count. Returns 0, -ENOENT when
+ * nothing matches (d says so), -ENOMEM, or -EINVAL for a malformed table. Pure. */
+int elf_funcs_matching(const struct elf_file *f, const char *pattern, struct elf_func_match **out, uint32_t *n,
+		       struct diag *d);
+
 #endif

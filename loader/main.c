@@ -27,8 +27,8 @@
 static const char usage[] =
 	"usage: rawload OBJECT [IFACE] [options]   load, attach every program, show what they collect\n"
 	"                                          until Ctrl-C (or any signal that would end it), then detach\n"
-	"       rawload inspect OBJECT [--json]     print what the object holds (no kernel, any user)\n"
-	"       rawload load OBJECT [--pin DIR] [--btf FILE]\n"
+	"       rawload inspect OBJECT [--json] [--type ...]  print what the object holds (no kernel, any user)\n"
+	"       rawload load OBJECT [--pin DIR] [--btf FILE] [--type ...]\n"
 	"                                          load maps and programs, report, and close (or pin)\n"
 	"       rawload detach IFACE [--force]      remove an XDP program a netlink attach of rawload's left\n"
 	"                                          behind (--force: whoever's it is)\n"
@@ -49,12 +49,23 @@ static const char usage[] =
 	"      --per-cpu        per-CPU integer maps: each CPU's value beside the sum\n"
 	"      --plain          no sparklines, even on a terminal (they need a UTF-8 terminal)\n"
 	"      --prog NAME      attach only this program (repeatable)\n"
+	"      --type TYPE[:ATTACH]  the program type of the --prog just before it, as a section name\n"
+	"                       says it (xdp, socket, tc, sk_skb:stream_verdict, kprobe:FUNC, ...);\n"
+	"                       before any --prog: of every program whose section names no type\n"
 	"      --mode MODE      XDP mode: skb, native or hw (default: the kernel chooses)\n"
 	"      --netlink        attach XDP and tc programs through rtnetlink instead of links\n"
 	"      --replace        take the place of the XDP program on the interface; put it back at exit\n"
 	"      --cgroup PATH    the cgroup v2 directory cgroup programs attach to (default: the root of\n"
 	"                       the cgroup2 mount, found in /proc/self/mountinfo)\n"
-	"      --prog-attach    attach cgroup programs with BPF_PROG_ATTACH instead of a bpf_link\n"
+	"      --prog-attach    attach cgroup, sockmap (sk_skb, sk_msg) and flow dissector programs\n"
+	"                       with BPF_PROG_ATTACH instead of a bpf_link\n"
+	"      --freq HZ        perf_event programs: samples a second on each online CPU (default 49)\n"
+	"      --map NAME       sk_skb/sk_msg programs: the sockmap or sockhash they attach to (default:\n"
+	"                       the object's only one)\n"
+	"      --nf [FAMILY:]HOOK:PRIORITY  netfilter programs: where their link goes; FAMILY ipv4\n"
+	"                       (default), ipv6 or inet (both); HOOK prerouting, input, forward, output\n"
+	"                       or postrouting\n"
+	"      --egress         SEC(\"tc\") and \"classifier\" programs (no direction) on egress, not ingress\n"
 	"      --pin DIR        attach, pin links and maps under DIR (bpffs) and exit; a second run\n"
 	"                       reuses the pinned maps (counters survive)\n"
 	"      --btf FILE       the kernel's BTF from FILE (raw BTF, or an ELF file with .BTF) instead of\n"
@@ -66,12 +77,14 @@ static const char usage[] =
 	"object refuses are named with the reason, the rest loaded and attached); 1 an error, or nothing\n"
 	"usable loaded; 2 bad arguments\n"
 	"\n"
-	"attached by section: xdp and tcx (tc/ingress, tcx/egress, ...) to IFACE, else the default\n"
-	"route's interface; cgroup (cgroup_skb/egress, cgroup/connect4, ...) to the --cgroup directory;\n"
-	"tracepoint, raw_tp, tp_btf, fentry/fexit/fmod_ret, lsm; uprobe/uretprobe (PATH:FUNC[+OFF]; a\n"
-	"PATH with a '/' is taken from the current directory, a bare name like libc.so.6 is looked up as\n"
-	"libbpf does) and iter (its text is shown at every snapshot); other kinds load and are reported\n"
-	"as not attached\n";
+	"attached by section: xdp, tc (tc/ingress, tcx/egress, ...; plain tc on ingress) and socket\n"
+	"filters (a packet socket) to IFACE, else the default route's interface; cgroup\n"
+	"(cgroup_skb/egress, cgroup/connect4, sockops, ...) to the --cgroup directory; tracepoint,\n"
+	"raw_tp, tp_btf, fentry/fexit/fmod_ret, lsm; kprobe, uprobe (PATH:FUNC[+OFF]; a PATH with a '/'\n"
+	"is taken from the current directory, a bare name like libc.so.6 is looked up as libbpf does)\n"
+	"and their .multi forms (glob patterns); perf_event (every online CPU); sk_skb/sk_msg to the\n"
+	"object's sockmap; sk_lookup, flow_dissector and netfilter in rawload's network namespace;\n"
+	"iter (its text is shown at every snapshot); other kinds load and are reported as not attached\n";
 
 static int verbose;
 
@@ -118,7 +131,60 @@ static void unmap_file(struct file_map *fm)
 	fm->data = NULL;
 }
 
-static int open_object(const char *path, struct file_map *fm, struct obj *o)
+/* --type TYPE[:ATTACH] options: after --prog NAME for that program, else (`all`) for every program
+ * whose section names no type. */
+struct type_opts {
+	const char *all;
+	const char *prog[64], *type[64]; /* --prog names in order; type[k] NULL when none followed */
+	int n;
+};
+
+/* Takes --prog NAME and --type T at argv[*i] into t: 1 when taken (*i moved past the value), 0
+ * when argv[*i] is something else, -1 when its value is missing or there are too many. */
+static int take_type_opt(int argc, char **argv, int *i, struct type_opts *t)
+{
+	bool prog = !strcmp(argv[*i], "--prog"), type = !strcmp(argv[*i], "--type");
+	if (!prog && !type)
+		return 0;
+	if (*i + 1 >= argc || (prog && t->n == 64))
+		return -1;
+	const char *v = argv[++*i];
+	if (prog)
+		t->prog[t->n++] = v;
+	else if (t->n)
+		t->type[t->n - 1] = v;
+	else
+		t->all = v;
+	return 1;
+}
+
+static int apply_types(struct obj *o, const char *path, const struct type_opts *t)
+{
+	struct diag d = {{0}};
+	int changed = 0;
+	for (int k = 0; t && k < t->n; k++) {
+		int p = t->type[k] ? obj_find_prog(o, t->prog[k]) : 0;
+		if (p < 0) {
+			fprintf(stderr, "rawload: %s has no program '%s'\n", path, t->prog[k]);
+			return -ENOENT;
+		}
+		if (t->type[k] && obj_force_type(o, (uint32_t)p, t->type[k], &d))
+			return fprintf(stderr, "rawload: %s\n", d.msg), -EINVAL;
+	}
+	for (uint32_t i = 0; t && t->all && i < o->nprogs; i++) {
+		if (o->progs[i].def)
+			continue;
+		if (obj_force_type(o, i, t->all, &d))
+			return fprintf(stderr, "rawload: %s\n", d.msg), -EINVAL;
+		changed++;
+	}
+	if (t && t->all && !changed)
+		fprintf(stderr, "rawload: note: --type %s: every program's section names its type (--prog NAME --type %s sets one program's)\n",
+			t->all, t->all);
+	return 0;
+}
+
+static int open_object(const char *path, struct file_map *fm, struct obj *o, const struct type_opts *t)
 {
 	struct diag d = {{0}};
 	int err = map_file(path, fm, &d);
@@ -126,6 +192,12 @@ static int open_object(const char *path, struct file_map *fm, struct obj *o)
 		err = obj_parse(o, path, fm->data, fm->size, &d);
 	if (err) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
+		unmap_file(fm);
+		return err;
+	}
+	err = apply_types(o, path, t);
+	if (err) {
+		obj_close(o);
 		unmap_file(fm);
 	} else if (verbose) {
 		inspect_narrate(o, &say);
@@ -393,7 +465,13 @@ static int cmd_load(int argc, char **argv)
 {
 	const char *path = NULL;
 	struct load_opts opts = {0};
+	struct type_opts types = {0};
 	for (int i = 0; i < argc; i++) {
+		int r = take_type_opt(argc, argv, &i, &types);
+		if (r < 0)
+			return fputs(usage, stderr), 2;
+		if (r)
+			continue;
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
 			verbose = 1;
 		else if (!strcmp(argv[i], "--pin") && i + 1 < argc)
@@ -417,7 +495,7 @@ static int cmd_load(int argc, char **argv)
 	struct file_map fm = {0};
 	struct obj o;
 	struct loaded l;
-	if (open_object(path, &fm, &o))
+	if (open_object(path, &fm, &o, &types))
 		return 1;
 	int err = load_or_report(&o, &opts, &l);
 	if (err) {
@@ -476,12 +554,23 @@ static int cmd_load(int argc, char **argv)
 static int cmd_inspect(int argc, char **argv)
 {
 	bool json = false;
-	const char *path = one_operand(argc, argv, &json);
+	struct type_opts types = {0};
+	int nrest = 0;
+	/* --prog/--type pairs out, the rest to one_operand: moved to the front of argv itself (no
+	 * array sized by the command line on the stack; what is written was read already). */
+	for (int i = 0; i < argc; i++) {
+		int r = take_type_opt(argc, argv, &i, &types);
+		if (r < 0)
+			return fputs(usage, stderr), 2;
+		if (!r)
+			argv[nrest++] = argv[i];
+	}
+	const char *path = one_operand(nrest, argv, &json);
 	if (!path)
 		return 2;
 	struct file_map fm = {0};
 	struct obj o;
-	if (open_object(path, &fm, &o))
+	if (open_object(path, &fm, &o, &types))
 		return 1;
 	inspect_print(&o, path, stdout, json);
 	obj_close(&o);
@@ -607,9 +696,10 @@ struct run_args {
 	const char *path, *ifname, *pin_dir, *cgroup, *btf_path;
 	struct show_opts show;
 	uint32_t xdp_mode;
-	bool force_netlink, replace, prog_attach, plain;
-	const char *progs[64];
-	int nprogs;
+	bool force_netlink, replace, prog_attach, plain, egress;
+	uint32_t freq;
+	const char *map, *nf;
+	struct type_opts types; /* --prog NAME (attach only these) and --type */
 	const char *bad; /* the argument parse_run could not take */
 };
 
@@ -619,6 +709,11 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = true;
+		int r = take_type_opt(argc, argv, &i, &a->types);
+		if (r < 0)
+			return a->bad = o, -1;
+		if (r)
+			continue;
 		if (!strcmp(o, "-v") || !strcmp(o, "--verbose"))
 			verbose = 1, takes = false;
 		else if (!strcmp(o, "--json"))
@@ -637,6 +732,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->replace = true, takes = false;
 		else if (!strcmp(o, "--prog-attach"))
 			a->prog_attach = true, takes = false;
+		else if (!strcmp(o, "--egress"))
+			a->egress = true, takes = false;
 		else if (o[0] != '-') {
 			if (!a->path)
 				a->path = o;
@@ -671,10 +768,16 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->cgroup = v;
 		} else if (!strcmp(o, "--btf")) {
 			a->btf_path = v;
-		} else if (!strcmp(o, "--prog")) {
-			if (a->nprogs == 64)
+		} else if (!strcmp(o, "--freq")) {
+			char *end;
+			long hz = strtol(v, &end, 10);
+			if (*end || hz <= 0 || hz > 1000000)
 				return a->bad = o, -1;
-			a->progs[a->nprogs++] = v;
+			a->freq = (uint32_t)hz;
+		} else if (!strcmp(o, "--map")) {
+			a->map = v;
+		} else if (!strcmp(o, "--nf")) {
+			a->nf = v;
 		} else {
 			a->bad = o;
 			return -1;
@@ -752,7 +855,7 @@ static int cmd_run(int argc, char **argv)
 
 	struct file_map fm = {0};
 	struct obj o;
-	if (open_object(a.path, &fm, &o))
+	if (open_object(a.path, &fm, &o, &a.types))
 		return 1;
 
 	/* Which programs to attach: one flag each, on the heap (an object may hold millions). */
@@ -764,11 +867,11 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	for (uint32_t i = 0; i < o.nprogs; i++)
-		only[i] = a.nprogs == 0;
-	for (int k = 0; k < a.nprogs; k++) {
-		int p = obj_find_prog(&o, a.progs[k]);
+		only[i] = a.types.n == 0;
+	for (int k = 0; k < a.types.n; k++) {
+		int p = obj_find_prog(&o, a.types.prog[k]);
 		if (p < 0) {
-			fprintf(stderr, "rawload: %s has no program '%s'\n", a.path, a.progs[k]);
+			fprintf(stderr, "rawload: %s has no program '%s'\n", a.path, a.types.prog[k]);
 			free(only);
 			obj_close(&o);
 			unmap_file(&fm);
@@ -778,7 +881,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	for (uint32_t i = 0; i < o.nprogs; i++) {
 		enum attach_kind k = only[i] && o.progs[i].def ? o.progs[i].def->attach : ATTACH_NONE;
-		wants_iface |= k == ATTACH_XDP || k == ATTACH_TCX;
+		wants_iface |= k == ATTACH_XDP || k == ATTACH_TCX || k == ATTACH_SOCKET ||
+			       (k == ATTACH_TC && o.progs[i].def->prog_type == BPF_PROG_TYPE_SCHED_CLS);
 		wants_cgroup |= k == ATTACH_CGROUP;
 	}
 
@@ -793,7 +897,7 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	if (!wants_iface && a.ifname)
-		fprintf(stderr, "rawload: note: %s has no XDP or tcx program to attach to %s\n", a.path, a.ifname);
+		fprintf(stderr, "rawload: note: %s has no XDP, tc or socket filter program to attach to %s\n", a.path, a.ifname);
 	if (!wants_cgroup && a.cgroup)
 		fprintf(stderr, "rawload: note: %s has no cgroup program to attach to %s\n", a.path, a.cgroup);
 
@@ -802,6 +906,7 @@ static int cmd_run(int argc, char **argv)
 	struct attach_opts ao = {.say = lo.say, .ifindex = ifindex, .ifname = a.ifname, .xdp_mode = a.xdp_mode,
 				 .force_netlink = a.force_netlink, .replace = a.replace, .pin_dir = a.pin_dir,
 				 .cgroup = a.cgroup, .cgroup_prog_attach = a.prog_attach, .only = only,
+				 .freq = a.freq, .map = a.map, .nf = a.nf, .tc_egress = a.egress,
 				 .interrupted = interrupted};
 	struct loaded l;
 	struct attach_set set = {0};
@@ -881,8 +986,8 @@ out_obj:
 static int cmd_show(int argc, char **argv)
 {
 	struct run_args a = {0};
-	if (parse_run(argc, argv, &a) || a.ifname || a.pin_dir || a.cgroup || a.nprogs || a.xdp_mode ||
-	    a.force_netlink || a.replace || a.prog_attach || a.show.all_maps) {
+	if (parse_run(argc, argv, &a) || a.ifname || a.pin_dir || a.cgroup || a.types.n || a.types.all || a.xdp_mode ||
+	    a.force_netlink || a.replace || a.prog_attach || a.show.all_maps || a.egress || a.freq || a.map || a.nf) {
 		const char *extra = a.bad ? a.bad : a.ifname; /* a second operand is taken as an interface */
 		fprintf(stderr, "rawload: show PATH takes -i, -n, -d, --json, --trace, --per-cpu, --plain and -v%s%s\n",
 			!a.path ? "; no PATH given" : extra ? "; not " : "", a.path && extra ? extra : "");

@@ -64,7 +64,7 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		struct attachment *a = &out->a[out->n++];
 		const char *via;
 		int err = 0;
-		*a = (struct attachment){.prog = i, .link_fd = -1, .perf_fd = -1, .target_fd = -1,
+		*a = (struct attachment){.prog = i, .link_fd = -1, .perf_fd = -1, .target_fd = -1, .sock_fd = -1,
 					 .xdp_old_fd = -1, .state = ATT_ATTACHED};
 
 		if (via_array[i] >= 0) {
@@ -108,12 +108,20 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 			err = attach_cgroup(o, l, opts, a, d);
 			break;
 		case ATTACH_TC:
-			/* "tc"/"classifier" say nothing of the direction, which a tcx link needs. */
-			a->state = ATT_UNSUPPORTED;
-			snprintf(a->note, sizeof(a->note), "not attached: attach kind tc not supported yet%s",
-				 p->def->prog_type == BPF_PROG_TYPE_SCHED_CLS
-					 ? " (no direction: use SEC(\"tc/ingress\") or tc/egress for a tcx link)" : "");
-			continue;
+			if (p->def->prog_type != BPF_PROG_TYPE_SCHED_CLS) {
+				/* SEC("action"): a tc action, run by a filter's action list, not an interface. */
+				a->state = ATT_UNSUPPORTED;
+				snprintf(a->note, sizeof(a->note),
+					 "not attached: sched_act programs run as actions of a tc filter, which rawload does not make yet");
+				continue;
+			}
+			if (!opts->ifindex) {
+				a->state = ATT_SKIPPED;
+				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
+				continue;
+			}
+			err = attach_tcx(o, l, opts, a, d); /* no direction in the section: ingress, or --egress */
+			break;
 		case ATTACH_TRACEPOINT:
 			err = attach_tracepoint(o, l, opts, a, d);
 			break;
@@ -123,11 +131,17 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		case ATTACH_UPROBE:
 			err = attach_uprobe(o, l, opts, a, d);
 			break;
+		case ATTACH_UPROBE_MULTI:
+			err = attach_uprobe_multi(o, l, opts, a, d);
+			break;
 		case ATTACH_USDT:
 			err = attach_usdt(o, l, opts, a, &usdt_spec, d);
 			break;
 		case ATTACH_KPROBE:
 			err = attach_kprobe(o, l, opts, a, d);
+			break;
+		case ATTACH_KPROBE_MULTI:
+			err = attach_kprobe_multi(o, l, opts, a, d);
 			break;
 		case ATTACH_SK_LOOKUP:
 			err = attach_sk_lookup(o, l, opts, a, d);
@@ -139,6 +153,26 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 			break;
 		case ATTACH_ITER:
 			err = attach_iter(o, l, opts, a, d);
+			break;
+		case ATTACH_PERF_EVENT:
+			err = attach_perf_sampling(o, l, opts, a, d);
+			break;
+		case ATTACH_SOCKMAP:
+			err = attach_sockmap(o, l, opts, a, d);
+			break;
+		case ATTACH_FLOW_DISSECTOR:
+			err = attach_flow_dissector(o, l, opts, a, d);
+			break;
+		case ATTACH_NETFILTER:
+			err = attach_netfilter(o, l, opts, a, d);
+			break;
+		case ATTACH_SOCKET:
+			if (!opts->ifindex) {
+				a->state = ATT_SKIPPED;
+				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
+				continue;
+			}
+			err = attach_socket_filter(o, l, opts, a, d);
 			break;
 		case ATTACH_NONE:
 			if (st_ops) { /* runs as a member of a struct_ops map, registered below */
@@ -169,6 +203,36 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 	return err;
 }
 
+int attach_multi_alloc(struct attachment *a, uint32_t n)
+{
+	a->links = malloc((n ? n : 1) * sizeof(*a->links));
+	a->perfs = malloc((n ? n : 1) * sizeof(*a->perfs));
+	if (!a->links || !a->perfs) {
+		free(a->links);
+		free(a->perfs);
+		a->links = a->perfs = NULL;
+		return -ENOMEM;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		a->links[k] = a->perfs[k] = -1;
+	a->nmulti = n;
+	return 0;
+}
+
+void attach_multi_close(struct attachment *a)
+{
+	for (uint32_t k = 0; a->links && k < a->nmulti; k++)
+		if (a->links[k] >= 0)
+			close(a->links[k]);
+	for (uint32_t k = 0; a->perfs && k < a->nmulti; k++)
+		if (a->perfs[k] >= 0)
+			close(a->perfs[k]);
+	free(a->links);
+	free(a->perfs);
+	a->links = a->perfs = NULL;
+	a->nmulti = 0;
+}
+
 int attach_pinnable(const struct obj *o, const struct attach_set *set, struct diag *d)
 {
 	if (set->nst)
@@ -178,12 +242,29 @@ int attach_pinnable(const struct obj *o, const struct attach_set *set, struct di
 		const struct attachment *a = &set->a[i];
 		if (a->state != ATT_ATTACHED)
 			continue;
+		for (uint32_t k = 0; k < a->nmulti; k++)
+			if (a->links[k] < 0 && a->perfs[k] >= 0)
+				return diag_set(d, -EOPNOTSUPP,
+						"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
+						o->progs[a->prog].name);
 		if (a->nusdt)
 			return diag_set(d, -EOPNOTSUPP, "prog '%s': a USDT attachment (%u uprobes) cannot be pinned yet",
 					o->progs[a->prog].name, a->nusdt);
 		if (a->link_fd < 0 && a->perf_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
 					"prog '%s': attached with the perf ioctl (this kernel has no perf links), which cannot outlive rawload",
+					o->progs[a->prog].name);
+		if (a->link_fd < 0 && o->progs[a->prog].def->attach == ATTACH_FLOW_DISSECTOR)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with BPF_PROG_ATTACH (no netns links before 5.8), which leaves no link to pin",
+					o->progs[a->prog].name);
+		if (a->sock_fd >= 0)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached to a packet socket rawload holds, which goes when rawload exits (no link to pin)",
+					o->progs[a->prog].name);
+		if (a->target_fd >= 0 && o->progs[a->prog].def->attach == ATTACH_SOCKMAP)
+			return diag_set(d, -EOPNOTSUPP,
+					"prog '%s': attached with BPF_PROG_ATTACH (no sockmap links before 6.10), which leaves no link to pin",
 					o->progs[a->prog].name);
 		if (a->target_fd >= 0)
 			return diag_set(d, -EOPNOTSUPP,
@@ -209,6 +290,19 @@ int attach_pin(const struct obj *o, const struct attach_set *set, const char *di
 		const char *name = o->progs[a->prog].name;
 		if (a->state != ATT_ATTACHED || a->pinned)
 			continue;
+		/* One link per CPU or family: NAME-0, NAME-1, ... (bpffs refuses names with a '.'). */
+		for (uint32_t k = 0; k < a->nmulti; k++) {
+			snprintf(path, sizeof(path), "%s/links/%s-%u", dir, name, k);
+			unlink(path);
+			err = a->links[k] >= 0 ? sys_obj_pin(a->links[k], path) : 0;
+			if (err)
+				return diag_set(d, err, "prog '%s': pinning its link at %s: %s", name, path, sys_errno_name(err));
+			narrate(say, "pin: link %u of '%s' -> %s", k, name, path);
+		}
+		if (a->nmulti) {
+			a->pinned = true;
+			continue;
+		}
 		if (a->link_fd < 0) { /* netlink XDP: stays by itself; unpin finds it by program id */
 			narrate(say, "pin: '%s' is attached through netlink and stays without a pin", name);
 			continue;
@@ -242,14 +336,32 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 			detach_cgroup(o, l, a, say);
 			continue;
 		}
+		if (o->progs[a->prog].def->attach == ATTACH_SOCKMAP) {
+			detach_sockmap(o, l, a, say);
+			continue;
+		}
+		if (o->progs[a->prog].def->attach == ATTACH_FLOW_DISSECTOR) {
+			detach_flow_dissector(o, l, a, say);
+			continue;
+		}
 		if (o->progs[a->prog].def->attach == ATTACH_USDT) {
 			detach_usdt(o, a, say);
 			continue;
 		}
-		if (o->progs[a->prog].def->attach == ATTACH_TCX && a->link_fd < 0) {
+		if ((o->progs[a->prog].def->attach == ATTACH_TCX || o->progs[a->prog].def->attach == ATTACH_TC) &&
+		    a->link_fd < 0 && !a->nmulti) {
 			detach_tc_netlink(a, o->progs[a->prog].name, say);
 			continue;
 		}
+		if (a->sock_fd >= 0) {
+			narrate(say, "%s: closing socket fd %d of '%s'", a->how, a->sock_fd, o->progs[a->prog].name);
+			close(a->sock_fd);
+			a->sock_fd = -1;
+		}
+		if (a->nmulti)
+			narrate(say, "%s: closing %u links/events of '%s'%s", a->how, a->nmulti, o->progs[a->prog].name,
+				a->pinned ? " (pinned: the links stay attached)" : "");
+		attach_multi_close(a);
 		if (a->link_fd >= 0) {
 			narrate(say, "%s: closing link fd %d of '%s'%s", a->how, a->link_fd, o->progs[a->prog].name,
 				a->pinned ? " (pinned: stays attached)" : "");

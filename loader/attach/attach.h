@@ -8,13 +8,17 @@
  * older kernels), iter.c (iterators: a bpf_link the display reads through BPF_ITER_CREATE),
  * sk_lookup.c (a netns link on rawload's own network namespace), usdt.c (USDT: a uprobe on every
  * call site a target's .note.stapsdt lists, each with its argument spec), struct_ops.c (struct_ops
- * maps registered with a map update or a struct_ops link). The driver (attach.c) decides
+ * maps registered with a map update or a struct_ops link), perf_event.c (sampling events on every
+ * CPU), socket.c (a packet socket with a socket filter), sockmap.c (sk_skb/sk_msg on a sockmap),
+ * flow_dissector.c and netfilter.c (netns and netfilter links), uprobe_multi.c and kprobe_multi.c
+ * (one link over the functions a pattern names). The driver (attach.c) decides
  * which programs attach where and reports those it cannot attach, by name and reason, rather than
  * skipping them silently. */
 #ifndef RAWLOAD_ATTACH_H
 #define RAWLOAD_ATTACH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/diag.h"
@@ -26,7 +30,8 @@ struct attach_opts {
 	int ifindex;            /* XDP and tcx target; 0 when none was given */
 	const char *ifname;
 	const char *cgroup;     /* cgroup programs' target, a cgroup v2 directory; NULL when none */
-	bool cgroup_prog_attach; /* cgroup programs through BPF_PROG_ATTACH even where links work */
+	bool cgroup_prog_attach; /* cgroup, sockmap and flow dissector programs through BPF_PROG_ATTACH
+				    even where links work (--prog-attach) */
 	uint32_t xdp_mode;      /* 0 (kernel chooses), XDP_FLAGS_SKB_MODE, _DRV_MODE or _HW_MODE */
 	bool force_netlink;     /* XDP and tc through rtnetlink even where links work */
 	bool replace;           /* take the place of an XDP program already on the interface, and put
@@ -35,6 +40,10 @@ struct attach_opts {
 	const bool *only;       /* per obj.progs: attach only these (NULL: all) */
 	bool (*interrupted)(void); /* asked before each program: true detaches what was attached and
 	                            * returns -EINTR; NULL: never */
+	uint32_t freq;          /* perf_event programs: samples a second on each CPU (--freq; 0: 49) */
+	const char *map;        /* sk_skb/sk_msg programs: the sockmap/sockhash (--map; NULL: the only one) */
+	const char *nf;         /* netfilter programs: [FAMILY:]HOOK:PRIORITY (--nf); NULL: not attached */
+	bool tc_egress;         /* SEC("tc")/"classifier" (no direction): egress rather than ingress */
 };
 
 enum attach_state {
@@ -59,6 +68,7 @@ struct attachment {
 				   -1 when none */
 	int perf_fd;            /* the perf event of a tracepoint or uprobe, -1 when none */
 	int target_fd;          /* cgroup through BPF_PROG_ATTACH: the cgroup's fd, to detach; else -1 */
+	int sock_fd;            /* socket filter: the packet socket rawload opened for it; else -1 */
 	int ifindex;            /* XDP, tcx, tc netlink: the interface */
 	uint32_t tc_handle;     /* tc through netlink: the filter the kernel added (handle, priority) */
 	uint16_t tc_priority;
@@ -68,6 +78,13 @@ struct attachment {
 	int xdp_old_fd;         /* XDP --replace: the program it took the place of (to put back), or -1 */
 	uint32_t xdp_old_id, xdp_old_flags; /* its id and mode flag */
 	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
+	/* Attachments of several kernel objects (perf_event: a sampling event and its perf link on each
+	 * online CPU; netfilter on both families: two links): all of them here, owned, closed at detach
+	 * (links first), pinned as links/NAME-0, NAME-1, ...; link_fd and perf_fd stay -1. links[k]
+	 * is -1 where the ioctl attached perfs[k]; perfs[k] is -1 where there is no perf event. NULL,
+	 * 0 for other attachments. */
+	int *links, *perfs;
+	uint32_t nmulti;
 	struct attach_usdt_site *usdt; /* USDT: one uprobe per call site (link_fd, perf_fd unused), owned */
 	uint32_t nusdt;
 	int usdt_ip_map;        /* USDT without BPF cookies: the ip -> spec id map's fd, else -1 */
@@ -149,6 +166,17 @@ int attach_raw_tp(const struct obj *o, const struct loaded *l, const struct atta
 void detach_tc_netlink(struct attachment *a, const char *name, const struct narrator *say);
 int attach_uprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
+int attach_uprobe_multi(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+			struct attachment *a, struct diag *d);
+/* The kernel functions a kprobe.multi pattern names, from the text of available_filter_functions
+ * ("name [module]" lines) or, with kallsyms, of /proc/kallsyms (text symbols only, not the
+ * __pfx_ paddings). Names end in place: text[0..len] is written to, text[len] included; *out
+ * (malloc'd) points into text, sorted, each name once. 0, -ENOENT when nothing matches, -ENOMEM.
+ * Pure. */
+int attach_kmulti_symbols(char *text, size_t len, bool kallsyms, const char *pattern, const char ***out,
+			  uint32_t *n);
+int attach_kprobe_multi(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+			struct attachment *a, struct diag *d);
 /* The file a uprobe or USDT section names, as an absolute path in out (PATH_MAX bytes): a path with
  * a '/' as written (relative to the current directory), a bare name looked up as libbpf does. */
 int attach_binary_path(const char *path, char *out, struct diag *d);
@@ -180,6 +208,34 @@ int attach_iter(const struct obj *o, const struct loaded *l, const struct attach
  * in the diagnostic ("tracepoint syscalls/sys_enter_execve"). */
 int attach_perf_event(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		      struct attachment *a, int pfd, const char *what, struct diag *d);
+
+/* Make room for n links and perf events in a->links/perfs (all -1). 0 or -ENOMEM. */
+int attach_multi_alloc(struct attachment *a, uint32_t n);
+/* Close a->links (then a->perfs) and free them; a->nmulti becomes 0. Safe on any attachment. */
+void attach_multi_close(struct attachment *a);
+int attach_sockmap(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		   struct attachment *a, struct diag *d);
+void detach_sockmap(const struct obj *o, const struct loaded *l, struct attachment *a, const struct narrator *say);
+int attach_flow_dissector(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+			  struct attachment *a, struct diag *d);
+void detach_flow_dissector(const struct obj *o, const struct loaded *l, struct attachment *a,
+			   const struct narrator *say);
+/* --nf [FAMILY:]HOOK:PRIORITY, parsed (pure): FAMILY ipv4 (default, also "ip"), ipv6 ("ip6") or
+ * inet (both); HOOK prerouting, input, forward, output or postrouting (any case); PRIORITY a whole
+ * number strictly between INT32_MIN and INT32_MAX. 0 or -EINVAL with d set ("--nf 'x': ..."). */
+struct attach_nf {
+	bool ipv4, ipv6;
+	uint32_t hook;          /* NF_INET_PRE_ROUTING 0 ... NF_INET_POST_ROUTING 4 */
+	int32_t priority;
+};
+int attach_parse_nf(const char *spec, struct attach_nf *out, struct diag *d);
+int attach_netfilter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		     struct attachment *a, struct diag *d);
+int attach_socket_filter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+			 struct attachment *a, struct diag *d);
+int attach_perf_sampling(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+			 struct attachment *a, struct diag *d);
+
 
 /* `rawload detach IFACE [--force]`: remove an XDP program a netlink attach of rawload's left (a
  * killed rawload): only one that carries rawload's mark for this interface and network namespace

@@ -2,7 +2,7 @@
  * the kprobe PMU (the kernel function's name and an offset go straight into perf_event_open, no
  * tracefs probe to create), attached like a tracepoint's (attach_perf_event: perf link, else the
  * ioctl). A kernel built without kprobes has no kprobe PMU: its programs are reported, by name, as
- * not attached. Doesn't own: kprobe.multi links (reported as not supported yet). */
+ * not attached. Doesn't own: kprobe.multi links (kprobe_multi.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,11 +52,6 @@ int attach_kprobe(const struct obj *o, const struct loaded *l, const struct atta
 	/* name: the function probed, cand: the names tried (a prefix and func fit both) */
 	uint64_t offset;
 
-	if (p->def->attach_type == BPF_TRACE_KPROBE_MULTI) {
-		a->state = ATT_UNSUPPORTED;
-		snprintf(a->note, sizeof(a->note), "not attached: attach kind kprobe.multi not supported yet");
-		return 0;
-	}
 	if (!*p->target) {
 		a->state = ATT_SKIPPED;
 		snprintf(a->note, sizeof(a->note), "not attached: no target in the section name");

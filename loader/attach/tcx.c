@@ -1,5 +1,5 @@
-/* loader/attach/tcx.c — tc programs with a direction (SEC "tc/ingress", "tcx/egress", ...): a tcx
- * link, BPF_LINK_CREATE with BPF_TCX_INGRESS/EGRESS and the interface's index (kernel >= 6.6),
+/* loader/attach/tcx.c — tc programs (SEC "tc/ingress", "tcx/egress", ...; the plain "tc" and
+ * "classifier" on ingress, or egress with --egress): a tcx link, BPF_LINK_CREATE with BPF_TCX_INGRESS/EGRESS and the interface's index (kernel >= 6.6),
  * which detaches when its last fd closes; several programs share one interface, in link order.
  * Where the kernel has no tcx links (or with --netlink): the older way, a clsact qdisc and a
  * direct-action bpf filter over rtnetlink (bpf/netlink_tc.c), taken down again at the end. */
@@ -26,7 +26,7 @@ static bool pin_refused(const struct attach_opts *opts, struct attachment *a)
 }
 
 static int attach_tc_netlink(const struct loaded *l, const struct attach_opts *opts, struct attachment *a,
-			     const char *name, bool ingress, const char *dir, struct diag *d)
+			     const char *name, bool ingress, const char *dir, bool bare, struct diag *d)
 {
 	int made = nl_tc_clsact(opts->ifindex, 1, d);
 	narrate(opts->say, "tc: clsact qdisc on %s: %s", opts->ifname,
@@ -50,6 +50,9 @@ static int attach_tc_netlink(const struct loaded *l, const struct attach_opts *o
 	a->how = "tc netlink";
 	snprintf(a->note, sizeof(a->note), "%s %s (tc filter priority %u handle %#x), via %s", opts->ifname, dir,
 		 f.priority, f.handle, a->how);
+	if (bare)
+		snprintf(a->note + strlen(a->note), sizeof(a->note) - strlen(a->note), " (no direction in the section: %s)",
+			 ingress ? "ingress; --egress for egress" : "egress, as --egress asks");
 	return 0;
 }
 
@@ -70,7 +73,9 @@ int attach_tcx(const struct obj *o, const struct loaded *l, const struct attach_
 	       struct attachment *a, struct diag *d)
 {
 	const struct obj_prog *p = &o->progs[a->prog];
-	uint32_t type = p->def->attach_type;
+	/* SEC("tc") and "classifier" name no direction: ingress, unless --egress (said in the note). */
+	bool bare = p->def->attach == ATTACH_TC;
+	uint32_t type = bare ? (opts->tc_egress ? TCX_EGRESS : TCX_INGRESS) : p->def->attach_type;
 	const char *dir = type == TCX_INGRESS ? "ingress" : type == TCX_EGRESS ? "egress" : NULL;
 	char rb[24];
 
@@ -96,7 +101,7 @@ int attach_tcx(const struct obj *o, const struct loaded *l, const struct attach_
 		 * a filter, as tc(8) makes them. */
 		if (pin_refused(opts, a))
 			return 0;
-		return attach_tc_netlink(l, opts, a, p->name, type == TCX_INGRESS, dir, d);
+		return attach_tc_netlink(l, opts, a, p->name, type == TCX_INGRESS, dir, bare, d);
 	}
 	if (fd < 0)
 		return diag_set(d, fd, "prog '%s': BPF_LINK_CREATE tcx %s on %s: %s", p->name, dir, opts->ifname,
@@ -106,5 +111,9 @@ int attach_tcx(const struct obj *o, const struct loaded *l, const struct attach_
 
 attached:
 	snprintf(a->note, sizeof(a->note), "%s %s, via %s", opts->ifname, dir, a->how);
+	if (bare)
+		snprintf(a->note + strlen(a->note), sizeof(a->note) - strlen(a->note),
+			 " (section '%s' names no direction: %s)", p->sec_name,
+			 opts->tc_egress ? "egress, as --egress asks" : "ingress; --egress for egress");
 	return 0;
 }

@@ -140,51 +140,6 @@ static void fix_extern_type(const struct obj *o, struct btf_type *t, const char 
 	}
 }
 
-/* __hidden functions (libbpf's __attribute__((visibility("hidden")))): the verifier checks a FUNC
- * of global linkage on its own, with only its prototype's types to go by (a `long *` argument is a
- * pointer that may be NULL), and a static one with its caller's, argument by argument. libbpf
- * gives hidden functions static linkage in the BTF it loads, and usdt.bpf.h's bpf_usdt_arg depends
- * on it (FACTS.md). The names of STV_HIDDEN function symbols, sorted once, so each FUNC is a
- * binary search: no pass over the symbols per type. */
-struct hidden_funcs {
-	const char **names;
-	uint32_t n;
-};
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int hidden_funcs_find(const struct obj *o, struct hidden_funcs *h)
-{
-	const struct elf_file *f = &o->elf;
-	h->n = 0;
-	h->names = NULL;
-	for (uint32_t i = 0; i < f->nsym; i++)
-		h->n += f->sym[i].type == ELF_STT_FUNC && f->sym[i].visibility == ELF_STV_HIDDEN;
-	if (!h->n)
-		return 0;
-	h->names = malloc(h->n * sizeof(*h->names));
-	if (!h->names)
-		return -ENOMEM;
-	h->n = 0;
-	for (uint32_t i = 0; i < f->nsym; i++)
-		if (f->sym[i].type == ELF_STT_FUNC && f->sym[i].visibility == ELF_STV_HIDDEN)
-			h->names[h->n++] = f->sym[i].name;
-	qsort(h->names, h->n, sizeof(*h->names), cmp_name);
-	return 0;
-}
-
-/* A global FUNC whose symbol is hidden becomes static. */
-static void fix_hidden_func(const struct hidden_funcs *h, struct btf_type *t, const char *name)
-{
-	if (!h->n || btf_kind(t) != BTF_KIND_FUNC || btf_vlen(t) != BTF_FUNC_GLOBAL)
-		return;
-	if (bsearch(&name, h->names, h->n, sizeof(*h->names), cmp_name))
-		t->info = btf_info_enc(BTF_KIND_FUNC, btf_kflag(t), BTF_FUNC_STATIC);
-}
-
 /* The .ksyms VARs' types, once their records are copied: ints. */
 static void fix_ksym_vars(const struct obj *o, uint8_t *types, const uint32_t *offs_out, const struct extern_fix *x)
 {
@@ -196,6 +151,63 @@ static void fix_ksym_vars(const struct obj *o, uint8_t *types, const uint32_t *o
 		if (v && btf_kind(v) == BTF_KIND_VAR)
 			((struct btf_type *)(types + offs_out[id]))->type = x->int4;
 	}
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* libbpf's rule for global symbols of restricted visibility (`__hidden`: STV_HIDDEN, or
+ * STV_INTERNAL): a FUNC of a .text function gets static linkage, so the verifier checks it in its
+ * caller's context, argument by argument, rather than on its own as a global function with only its
+ * prototype's types to go by (a `long *` argument may be NULL there; usdt.bpf.h's bpf_usdt_arg
+ * relies on it, FACTS.md); a global VAR gets static linkage too (libbpf does it to both, in its
+ * DATASEC fixup and its BTF load). The names of those symbols are sorted once and looked up per FUNC and VAR:
+ * O((types + symbols) log symbols). types + offs[id] is the record of type id being written. */
+static int fix_hidden_linkage(const struct obj *o, uint8_t *types, const uint32_t *offs, struct diag *d)
+{
+	const struct elf_file *f = &o->elf;
+	const struct elf_section *text = elf_find_section(f, ".text");
+	uint32_t text_idx = text ? elf_section_index(f, text) : UINT32_MAX, nf = 0, nv = 0;
+	for (uint32_t i = 0; i < f->nsym; i++) {
+		const struct elf_sym *s = &f->sym[i];
+		if (s->bind == ELF_STB_LOCAL || (s->visibility != ELF_STV_HIDDEN && s->visibility != ELF_STV_INTERNAL))
+			continue;
+		nf += s->type == ELF_STT_FUNC && s->shndx == text_idx;
+		nv += s->type == ELF_STT_OBJECT;
+	}
+	if (!nf && !nv)
+		return 0;
+	const char **names = malloc(((size_t)nf + nv) * sizeof(*names));
+	if (!names)
+		return diag_set(d, -ENOMEM, "btf: out of memory");
+	const char **funcs = names, **vars = names + nf;
+	nf = nv = 0;
+	for (uint32_t i = 0; i < f->nsym; i++) {
+		const struct elf_sym *s = &f->sym[i];
+		if (s->bind == ELF_STB_LOCAL || (s->visibility != ELF_STV_HIDDEN && s->visibility != ELF_STV_INTERNAL))
+			continue;
+		if (s->type == ELF_STT_FUNC && s->shndx == text_idx)
+			funcs[nf++] = s->name;
+		else if (s->type == ELF_STT_OBJECT)
+			vars[nv++] = s->name;
+	}
+	qsort(funcs, nf, sizeof(*funcs), cmp_name);
+	qsort(vars, nv, sizeof(*vars), cmp_name);
+	for (uint32_t id = 1; id <= o->btf.nr_types; id++) {
+		const struct btf_type *src = btf_type(&o->btf, id);
+		struct btf_type *t = (struct btf_type *)(types + offs[id]);
+		const char *name = btf_type_name(&o->btf, src);
+		if (btf_kind(t) == BTF_KIND_FUNC && btf_vlen(t) == BTF_FUNC_GLOBAL &&
+		    bsearch(&name, funcs, nf, sizeof(*funcs), cmp_name))
+			t->info = btf_info_enc(BTF_KIND_FUNC, false, BTF_FUNC_STATIC);
+		else if (btf_kind(t) == BTF_KIND_VAR && ((struct btf_var *)(t + 1))->linkage == BTF_VAR_GLOBAL_ALLOCATED &&
+			 bsearch(&name, vars, nv, sizeof(*vars), cmp_name))
+			((struct btf_var *)(t + 1))->linkage = BTF_VAR_STATIC;
+	}
+	free(names);
+	return 0;
 }
 
 /* Rewrite one record in place (same size) for an older kernel. strs is the blob's own copy of
@@ -329,14 +341,6 @@ int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint
 			x.dummy_var = next_id++;
 	}
 
-	struct hidden_funcs hidden;
-	if (hidden_funcs_find(o, &hidden)) {
-		free(out);
-		free(offs);
-		free(strs);
-		free(x.protos);
-		return diag_set(d, -ENOMEM, "btf: out of memory");
-	}
 	uint8_t *types = out + hdr;
 	uint32_t used = 0;
 	for (uint32_t id = 1; id <= b->nr_types; id++) {
@@ -351,12 +355,19 @@ int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint
 		}
 		if (o->nexterns)
 			fix_extern_type(o, t, btf_type_name(b, src), &x, id);
-		fix_hidden_func(&hidden, t, btf_type_name(b, src));
 		sanitize_type(t, sanitize, int_id, strs, b->strs_len);
 		used += rec;
 	}
 	if (o->nexterns)
 		fix_ksym_vars(o, types, offs, &x);
+	int err = fix_hidden_linkage(o, types, offs, d);
+	if (err) {
+		free(out);
+		free(offs);
+		free(strs);
+		free(x.protos);
+		return err;
+	}
 	if (x.dummy_var) {
 		struct btf_type *t = (struct btf_type *)(types + used);
 		*t = (struct btf_type){.name_off = x.dummy_name, .info = btf_info_enc(BTF_KIND_VAR, false, 0), .type = x.int4};
@@ -365,7 +376,6 @@ int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint
 		used += extra_types;
 	}
 	memcpy(types + used, strs, strs_len);
-	free(hidden.names);
 	free(strs);
 	free(offs);
 	free(x.protos);

@@ -1,9 +1,9 @@
 /* loader/load/btf_fixup.h — the object's BTF made ready for BPF_BTF_LOAD, pure.
  * Always: DATASEC sizes and variable offsets filled from the ELF sections and symbols (clang
- * leaves them 0 for the loader), entries that do not belong sorted out; global FUNCs whose symbol
- * is hidden (__hidden) made static, as libbpf does. On request (the load pass
- * decides by trying, newest kind first): kinds an older kernel refuses rewritten to ones it knows,
- * the way mature loaders do, keeping every type id stable. */
+ * leaves them 0 for the loader), entries that do not belong sorted out; functions and variables
+ * whose symbols are `__hidden` (STV_HIDDEN/INTERNAL) given static linkage, as libbpf does. On
+ * request (the load pass decides by trying, newest kind first): kinds an older kernel refuses
+ * rewritten to ones it knows, the way mature loaders do, keeping every type id stable. */
 #ifndef RAWLOAD_BTF_FIXUP_H
 #define RAWLOAD_BTF_FIXUP_H
 

@@ -274,7 +274,31 @@ static int parse_progs(struct obj *o, struct diag *d)
 		p->func = i;
 		p->sec_name = sec;
 		p->def = secdef_find(sec, &p->target);
+		p->legacy = p->def ? secdef_find_legacy(sec) : NULL;
 	}
+	return 0;
+}
+
+int obj_force_type(struct obj *o, uint32_t prog, const char *type, struct diag *d)
+{
+	struct obj_prog *p = &o->progs[prog];
+	size_t size = strlen(type) + 1;
+	char *buf = malloc(size);
+	const char *target;
+	if (!buf)
+		return diag_set(d, -ENOMEM, "--type: out of memory");
+	const struct secdef *def = secdef_from_type(type, buf, size, &target);
+	if (!def) {
+		free(buf);
+		return diag_set(d, -EINVAL,
+				"--type '%s': names no program type (a section name as libbpf spells it: xdp, socket, tc, perf_event, sk_skb:stream_verdict, kprobe:FUNCTION, ...)",
+				type);
+	}
+	free(p->forced);
+	p->forced = buf;
+	p->def = def;
+	p->target = target;
+	p->legacy = NULL;
 	return 0;
 }
 
@@ -325,6 +349,8 @@ void obj_close(struct obj *o)
 			free((void *)o->codes[i].insns);
 	for (uint32_t i = 0; i < o->nmaps; i++)
 		free(o->maps[i].name);
+	for (uint32_t i = 0; i < o->nprogs; i++)
+		free(o->progs[i].forced);
 	for (uint32_t i = 0; i < o->nrelocs; i++)
 		free(o->relocs[i].why);
 	for (uint32_t i = 0; i < o->nunresolved; i++)

@@ -40,6 +40,10 @@ struct obj_prog {
 	const char *sec_name;
 	const struct secdef *def;      /* NULL: section name not known (kept and reported) */
 	const char *target;            /* attach target from the section name, "" when none */
+	const struct secdef_legacy *legacy; /* the old prefix rule that gave def ("xdp" for section
+	                                * "xdp_vlan01"), NULL when a current name matched (or none) */
+	char *forced;                  /* owned: the section name --type gave it ("sk_skb/stream_verdict"),
+	                                * which def and target come from; NULL when its section decided */
 };
 
 enum obj_map_origin {
@@ -210,6 +214,11 @@ struct obj {
  * relocation, and that program's problem (reloc_prog_problem). */
 int obj_parse(struct obj *o, const char *path, const uint8_t *data, size_t size, struct diag *d);
 void obj_close(struct obj *o);
+
+/* --type TYPE[:ATTACH] for program prog: its type, attach type and target become those of the
+ * section name TYPE/ATTACH (secdef_from_type), whatever its own section says. Returns 0, or -EINVAL
+ * with d set ("--type 'x': ...") when that names nothing, -ENOMEM. */
+int obj_force_type(struct obj *o, uint32_t prog, const char *type, struct diag *d);
 
 /* Lookups by name; -1 when absent. */
 int obj_find_map(const struct obj *o, const char *name);

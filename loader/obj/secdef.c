@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Attach types and program types newer than the UAPI headers this builds against (6.1). */
@@ -15,12 +16,14 @@ enum {
 	AT_NETFILTER = 45,        /* 6.4 */
 	AT_TCX_INGRESS = 46,      /* 6.6 */
 	AT_TCX_EGRESS = 47,       /* 6.6 */
+	AT_TRACE_UPROBE_MULTI = 48, /* 6.6 */
 };
 
 #define LOAD SECDEF_LOAD_ATTACH_TYPE
 #define OPT SECDEF_LOAD_ATTACH_OPT
 #define SLEEP SECDEF_SLEEPABLE
 #define BTFID SECDEF_BTF_ID
+#define RET SECDEF_RETURN
 
 static const struct secdef table[] = {
 	{"socket", BPF_PROG_TYPE_SOCKET_FILTER, 0, 0, ATTACH_SOCKET},
@@ -32,8 +35,12 @@ static const struct secdef table[] = {
 	{"kretprobe+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_KPROBE},
 	{"uretprobe+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_UPROBE},
 	{"uretprobe.s+", BPF_PROG_TYPE_KPROBE, 0, SLEEP, ATTACH_UPROBE},
-	{"kprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, LOAD, ATTACH_KPROBE},
-	{"kretprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, LOAD, ATTACH_KPROBE},
+	{"kprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, LOAD, ATTACH_KPROBE_MULTI},
+	{"kretprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, LOAD | RET, ATTACH_KPROBE_MULTI},
+	{"uprobe.multi+", BPF_PROG_TYPE_KPROBE, AT_TRACE_UPROBE_MULTI, LOAD, ATTACH_UPROBE_MULTI},
+	{"uretprobe.multi+", BPF_PROG_TYPE_KPROBE, AT_TRACE_UPROBE_MULTI, LOAD | RET, ATTACH_UPROBE_MULTI},
+	{"uprobe.multi.s+", BPF_PROG_TYPE_KPROBE, AT_TRACE_UPROBE_MULTI, LOAD | SLEEP, ATTACH_UPROBE_MULTI},
+	{"uretprobe.multi.s+", BPF_PROG_TYPE_KPROBE, AT_TRACE_UPROBE_MULTI, LOAD | SLEEP | RET, ATTACH_UPROBE_MULTI},
 	{"ksyscall+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_KPROBE},
 	{"kretsyscall+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_KPROBE},
 	{"usdt+", BPF_PROG_TYPE_KPROBE, 0, 0, ATTACH_USDT},
@@ -77,13 +84,13 @@ static const struct secdef table[] = {
 	{"lwt_xmit", BPF_PROG_TYPE_LWT_XMIT, 0, 0, ATTACH_NONE},
 	{"lwt_seg6local", BPF_PROG_TYPE_LWT_SEG6LOCAL, 0, 0, ATTACH_NONE},
 	{"sockops", BPF_PROG_TYPE_SOCK_OPS, BPF_CGROUP_SOCK_OPS, OPT, ATTACH_CGROUP},
-	{"sk_skb/stream_parser", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_STREAM_PARSER, OPT, ATTACH_NONE},
-	{"sk_skb/stream_verdict", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_STREAM_VERDICT, OPT, ATTACH_NONE},
-	{"sk_skb/verdict", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_VERDICT, OPT, ATTACH_NONE},
+	{"sk_skb/stream_parser", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_STREAM_PARSER, OPT, ATTACH_SOCKMAP},
+	{"sk_skb/stream_verdict", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_STREAM_VERDICT, OPT, ATTACH_SOCKMAP},
+	{"sk_skb/verdict", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_VERDICT, OPT, ATTACH_SOCKMAP},
 	{"sk_skb", BPF_PROG_TYPE_SK_SKB, 0, 0, ATTACH_NONE},
-	{"sk_msg", BPF_PROG_TYPE_SK_MSG, BPF_SK_MSG_VERDICT, OPT, ATTACH_NONE},
+	{"sk_msg", BPF_PROG_TYPE_SK_MSG, BPF_SK_MSG_VERDICT, OPT, ATTACH_SOCKMAP},
 	{"lirc_mode2", BPF_PROG_TYPE_LIRC_MODE2, BPF_LIRC_MODE2, OPT, ATTACH_NONE},
-	{"flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR, BPF_FLOW_DISSECTOR, OPT, ATTACH_NONE},
+	{"flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR, BPF_FLOW_DISSECTOR, OPT, ATTACH_FLOW_DISSECTOR},
 	{"cgroup_skb/ingress", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_INGRESS, OPT, ATTACH_CGROUP},
 	{"cgroup_skb/egress", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, OPT, ATTACH_CGROUP},
 	{"cgroup/skb", BPF_PROG_TYPE_CGROUP_SKB, 0, 0, ATTACH_CGROUP},
@@ -111,8 +118,81 @@ static const struct secdef table[] = {
 	{"struct_ops+", BPF_PROG_TYPE_STRUCT_OPS, 0, 0, ATTACH_NONE},
 	{"struct_ops.s+", BPF_PROG_TYPE_STRUCT_OPS, 0, SLEEP, ATTACH_NONE},
 	{"sk_lookup", BPF_PROG_TYPE_SK_LOOKUP, BPF_SK_LOOKUP, LOAD, ATTACH_SK_LOOKUP},
-	{"netfilter", PROG_TYPE_NETFILTER, AT_NETFILTER, 0, ATTACH_NONE},
+	/* the kernel wants expected_attach_type BPF_NETFILTER at load (libbpf passes every entry's) */
+	{"netfilter", PROG_TYPE_NETFILTER, AT_NETFILTER, LOAD, ATTACH_NETFILTER},
 };
+
+#define L LEGACY_LIBBPF
+#define C LEGACY_CILIUM
+
+/* The old prefix rules, in matching order (longer prefixes before the shorter ones they start
+ * with). Facts: libbpf v0.8's section_defs (SEC_SLOPPY_PFX entries match as prefixes unless strict
+ * mode; "xdp_devmap/" and "xdp_cpumap/" deprecated; libbpf before 0.6 compared every name by
+ * prefix), and cilium/ebpf's elf_sections.go with matchSectionName (a pattern without '/' or '+'
+ * at its end matches any name it starts). */
+static const struct secdef_legacy legacy[] = {
+	{"xdp_devmap/", "xdp/devmap", L},
+	{"xdp_cpumap/", "xdp/cpumap", L},
+	{"xdp.frags/devmap", "xdp.frags/devmap", C},
+	{"xdp/devmap", "xdp/devmap", C},
+	{"xdp.frags/cpumap", "xdp.frags/cpumap", C},
+	{"xdp/cpumap", "xdp/cpumap", C},
+	{"xdp.frags", "xdp.frags", C},
+	{"xdp", "xdp", L | C},
+	{"socket", "socket", L | C},
+	{"sk_reuseport/migrate", "sk_reuseport/migrate", L | C},
+	{"sk_reuseport", "sk_reuseport", L | C},
+	{"tc/ingress", "tc/ingress", C},
+	{"tc/egress", "tc/egress", C},
+	{"tcx/ingress", "tcx/ingress", C},
+	{"tcx/egress", "tcx/egress", C},
+	{"tc", "tc", C},
+	{"classifier", "classifier", L | C},
+	{"action", "action", L | C},
+	{"syscall", "syscall", C},
+	{"perf_event", "perf_event", L | C},
+	{"lwt_in", "lwt_in", L | C},
+	{"lwt_out", "lwt_out", L | C},
+	{"lwt_xmit", "lwt_xmit", L | C},
+	{"lwt_seg6local", "lwt_seg6local", L | C},
+	{"sockops", "sockops", L | C},
+	{"sk_skb/stream_parser", "sk_skb/stream_parser", L | C},
+	{"sk_skb/stream_verdict", "sk_skb/stream_verdict", L | C},
+	{"sk_skb/verdict", "sk_skb/verdict", C},
+	{"sk_skb", "sk_skb", L | C},
+	{"sk_msg", "sk_msg", L | C},
+	{"lirc_mode2", "lirc_mode2", L | C},
+	{"flow_dissector", "flow_dissector", L | C},
+	{"cgroup_skb/ingress", "cgroup_skb/ingress", L | C},
+	{"cgroup_skb/egress", "cgroup_skb/egress", L | C},
+	{"cgroup/skb", "cgroup/skb", L | C},
+	{"cgroup/sock_create", "cgroup/sock_create", L | C},
+	{"cgroup/sock_release", "cgroup/sock_release", L | C},
+	{"cgroup/sock", "cgroup/sock", L | C},
+	{"cgroup/post_bind4", "cgroup/post_bind4", L | C},
+	{"cgroup/post_bind6", "cgroup/post_bind6", L | C},
+	{"cgroup/bind4", "cgroup/bind4", L | C},
+	{"cgroup/bind6", "cgroup/bind6", L | C},
+	{"cgroup/connect4", "cgroup/connect4", L | C},
+	{"cgroup/connect6", "cgroup/connect6", L | C},
+	{"cgroup/sendmsg4", "cgroup/sendmsg4", L | C},
+	{"cgroup/sendmsg6", "cgroup/sendmsg6", L | C},
+	{"cgroup/recvmsg4", "cgroup/recvmsg4", L | C},
+	{"cgroup/recvmsg6", "cgroup/recvmsg6", L | C},
+	{"cgroup/getpeername4", "cgroup/getpeername4", L | C},
+	{"cgroup/getpeername6", "cgroup/getpeername6", L | C},
+	{"cgroup/getsockname4", "cgroup/getsockname4", L | C},
+	{"cgroup/getsockname6", "cgroup/getsockname6", L | C},
+	{"cgroup/sysctl", "cgroup/sysctl", L | C},
+	{"cgroup/getsockopt", "cgroup/getsockopt", L | C},
+	{"cgroup/setsockopt", "cgroup/setsockopt", L | C},
+	{"cgroup/dev", "cgroup/dev", L | C},
+	{"sk_lookup", "sk_lookup", L | C},
+	{"netfilter", "netfilter", C},
+};
+
+#undef L
+#undef C
 
 static bool matches(const char *def, const char *name, const char **target)
 {
@@ -135,13 +215,50 @@ static bool matches(const char *def, const char *name, const char **target)
 	return strcmp(name, def) == 0;
 }
 
-const struct secdef *secdef_find(const char *sec_name, const char **target)
+static const struct secdef *find_current(const char *sec_name, const char **target)
 {
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (matches(table[i].sec, sec_name, target))
 			return &table[i];
 	*target = "";
 	return NULL;
+}
+
+const struct secdef_legacy *secdef_find_legacy(const char *sec_name)
+{
+	const char *target;
+	if (find_current(sec_name, &target))
+		return NULL;
+	for (size_t i = 0; i < sizeof(legacy) / sizeof(legacy[0]); i++)
+		if (strncmp(sec_name, legacy[i].prefix, strlen(legacy[i].prefix)) == 0)
+			return &legacy[i];
+	return NULL;
+}
+
+const struct secdef *secdef_find(const char *sec_name, const char **target)
+{
+	const struct secdef *def = find_current(sec_name, target);
+	const struct secdef_legacy *old = def ? NULL : secdef_find_legacy(sec_name);
+	if (old) /* the current name it stands for matches itself exactly: target "" */
+		def = find_current(old->sec, target);
+	return def;
+}
+
+const char *secdef_legacy_from_name(uint32_t from)
+{
+	return from == (LEGACY_LIBBPF | LEGACY_CILIUM) ? "libbpf < 1.0, cilium/ebpf"
+	       : from == LEGACY_LIBBPF ? "libbpf < 1.0" : "cilium/ebpf";
+}
+
+const struct secdef *secdef_from_type(const char *type, char *buf, size_t size, const char **target)
+{
+	*target = "";
+	if (!*type || snprintf(buf, size, "%s", type) >= (int)size)
+		return NULL;
+	char *colon = strchr(buf, ':');
+	if (colon)
+		*colon = '/';
+	return secdef_find(buf, target);
 }
 
 /* A whole unsigned number, decimal or 0x-hexadecimal, of len bytes at s. */
@@ -219,6 +336,9 @@ const char *secdef_attach_kind_name(enum attach_kind k)
 		[ATTACH_CGROUP] = "cgroup", [ATTACH_PERF_EVENT] = "perf_event",
 		[ATTACH_TRACING] = "tracing", [ATTACH_LSM] = "lsm", [ATTACH_ITER] = "iter",
 		[ATTACH_SK_LOOKUP] = "sk_lookup", [ATTACH_SOCKET] = "socket", [ATTACH_USDT] = "usdt",
+		[ATTACH_SOCKMAP] = "sockmap", [ATTACH_FLOW_DISSECTOR] = "flow_dissector",
+		[ATTACH_NETFILTER] = "netfilter", [ATTACH_KPROBE_MULTI] = "kprobe.multi",
+		[ATTACH_UPROBE_MULTI] = "uprobe.multi",
 	};
 	return (unsigned)k < ATTACH_KINDS ? names[k] : "?";
 }
@@ -237,7 +357,7 @@ const char *secdef_attach_type_name(uint32_t t)
 		"cgroup_inet6_getsockname", "xdp_devmap", "cgroup_inet_sock_release", "xdp_cpumap",
 		"sk_lookup", "xdp", "sk_skb_verdict", "sk_reuseport_select",
 		"sk_reuseport_select_or_migrate", "perf_event", "trace_kprobe_multi", "lsm_cgroup",
-		"struct_ops", "netfilter", "tcx_ingress", "tcx_egress",
+		"struct_ops", "netfilter", "tcx_ingress", "tcx_egress", "trace_uprobe_multi",
 	};
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }

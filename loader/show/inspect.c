@@ -149,11 +149,16 @@ static void print_text(const struct obj *o, const char *path, FILE *out)
 		struct linked_prog lp;
 		struct diag d = {{0}};
 		fprintf(out, "  %-20s section %-24s ", p->name, p->sec_name);
+		if (p->forced)
+			fprintf(out, "as --type %s: ", p->forced);
+		else if (p->legacy)
+			fprintf(out, "as legacy prefix '%s' (%s): ", p->legacy->prefix,
+				secdef_legacy_from_name(p->legacy->from));
 		if (p->def)
 			fprintf(out, "type %s, attach %s%s%s", secdef_prog_type_name(p->def->prog_type),
 				secdef_attach_kind_name(p->def->attach), *p->target ? " " : "", p->target);
 		else
-			fputs("type unknown (section name not recognised)", out);
+			fputs("type unknown (section name not recognised; --type TYPE[:ATTACH] sets one)", out);
 		fprintf(out, ", %u insns", f->count);
 		if (reloc_link(o, i, &lp, &d) == 0) {
 			if (lp.nfuncs > 1) {
@@ -275,6 +280,19 @@ static void print_json(const struct obj *o, const char *path, FILE *out)
 		json_str(out, p->def && p->def->attach_type ? secdef_attach_type_name(p->def->attach_type) : "");
 		fputs(",\"target\":", out);
 		json_str(out, p->target);
+		/* How the section was understood: a current libbpf name, an old prefix, --type, or not. */
+		fprintf(out, ",\"understood\":\"%s\"", p->forced ? "type_option" : p->legacy ? "legacy_prefix"
+							  : p->def ? "libbpf" : "unknown");
+		if (p->def) {
+			fputs(",\"as_section\":", out);
+			json_str(out, p->forced ? p->forced : p->def->sec);
+		}
+		if (p->legacy) {
+			fputs(",\"legacy_prefix\":", out);
+			json_str(out, p->legacy->prefix);
+			fputs(",\"legacy_from\":", out);
+			json_str(out, secdef_legacy_from_name(p->legacy->from));
+		}
 		fprintf(out, ",\"insns\":%u", o->funcs[p->func].count);
 		if (reloc_link(o, i, &lp, &d) == 0) {
 			fprintf(out, ",\"linked_insns\":%u,\"subprograms\":[", lp.count);
@@ -387,8 +405,14 @@ void inspect_narrate(const struct obj *o, const struct narrator *say)
 		narrate(say, "section '%s': %u instructions", o->codes[i].name, o->codes[i].count);
 	for (uint32_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *p = &o->progs[i];
-		narrate(say, "program '%s' in '%s': %s", p->name, p->sec_name,
-			p->def ? secdef_prog_type_name(p->def->prog_type) : "unknown section name");
+		char how[160] = "";
+		if (p->forced)
+			snprintf(how, sizeof(how), " (as --type %s)", p->forced);
+		else if (p->legacy)
+			snprintf(how, sizeof(how), " (legacy prefix '%s' of %s)", p->legacy->prefix,
+				 secdef_legacy_from_name(p->legacy->from));
+		narrate(say, "program '%s' in '%s': %s%s", p->name, p->sec_name,
+			p->def ? secdef_prog_type_name(p->def->prog_type) : "unknown section name", how);
 	}
 	for (uint32_t i = 0; i < o->nmaps; i++) {
 		const struct obj_map *m = &o->maps[i];

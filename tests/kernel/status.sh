@@ -1,15 +1,15 @@
 #!/bin/sh
 # `rawload status` against bpftool, on state the test makes: XDP through a bpf_link (counter.o on
-# the veth) and through netlink (show-ip.o on a second veth pair inside the namespace), two tcx
-# links, two cgroup links on a cgroup of the test's own, a tracepoint perf link and a uprobe perf
-# link, all pinned under the test's directories. `rawload status --json`, run in the namespace,
-# must report every one of our programs, maps and links with the fields `bpftool -j prog/map/link
-# show` report for them (ids, types, names, tags, map ids, sizes, cgroup ids, attach types), the
-# XDP programs `bpftool net show` lists, and the targets by name: the veths, the cgroup's path,
-# the tracepoint, the uprobe's file. Run outside the namespace it must not name the veths. `status
-# DIR` lists each pin's kind, id and name as `bpftool ... show pinned` does. Without
-# CAP_SYS_ADMIN status says so in one line. Other tests load and unload programs meanwhile: only
-# our objects are compared, by id.
+# the veth) and through netlink (show-ip.o on a second veth pair inside the namespace), three tcx
+# links (tcx_count's plain SEC("tc") program goes on ingress too), two cgroup links on a cgroup of
+# the test's own, a tracepoint perf link and a uprobe perf link, all pinned under the test's
+# directories. `rawload status --json`, run in the namespace, must report every one of our programs,
+# maps and links with the fields `bpftool -j prog/map/link show` report for them (ids, types, names,
+# tags, map ids, sizes, cgroup ids, attach types), the XDP programs `bpftool net show` lists, and
+# the targets by name: the veths, the cgroup's path, the tracepoint, the uprobe's file. Run outside
+# the namespace it must not name the veths. `status DIR` lists each pin's kind, id and name as
+# `bpftool ... show pinned` does. Without CAP_SYS_ADMIN status says so in one line. Other tests load
+# and unload programs meanwhile: only our objects are compared, by id.
 . "$(dirname "$0")/lib.sh"
 need jq setpriv
 setup_net
@@ -42,7 +42,7 @@ for lp in "$PIN_BASE"-*/links/*; do
 	[ -n "$lid" ] && [ "$lid" != null ] || fail "bpftool cannot read link pin $lp"
 	LINKS="$LINKS $lid"
 done
-[ "$(echo $LINKS | wc -w)" -eq 7 ] || fail "expected 7 pinned links (xdp, 2 tcx, 2 cgroup, tp, uprobe): $LINKS"
+[ "$(echo $LINKS | wc -w)" -eq 8 ] || fail "expected 8 pinned links (xdp, 3 tcx, 2 cgroup, tp, uprobe): $LINKS"
 PROGS=""
 for pp in "$PIN_BASE"-*/progs/*; do
 	PROGS="$PROGS $(bpftool -j prog show pinned "$pp" | jq -r .id)"

@@ -4,7 +4,7 @@
 # interface and direction (their fdinfo, read from rawload's fds) and `bpftool link show` lists
 # them while rawload runs and not after SIGINT (nor after SIGKILL). Two runs share the interface
 # (tcx keeps a list).
-# The plain "tc" section is reported with how to give it a direction. Without IFACE the default
+# The plain "tc" section goes on ingress, and says so. Without IFACE the default
 # route's interface is used, and said. --pin leaves the links attached after exit, a second --pin
 # run swaps its programs into the same links, and `rawload unpin` detaches them.
 . "$(dirname "$0")/lib.sh"
@@ -54,8 +54,8 @@ for p in ingress egress; do
 	grep -q "^rawload: tcx: BPF_LINK_CREATE prog 'count_$p' ifindex $ifindex ($DEV_RX) attach type tcx_$p -> fd [0-9]*\$" \
 		"$TMP/run.err" || fail "run: -v does not narrate the BPF_LINK_CREATE of count_$p: $(grep tcx: "$TMP/run.err")"
 done
-grep -qF 'rawload: no_direction: not attached: attach kind tc not supported yet (no direction: use SEC("tc/ingress") or tc/egress for a tcx link)' \
-	"$TMP/run.err" || fail "run: no note on the plain tc section: $(grep no_direction "$TMP/run.err")"
+grep -qxF "rawload: no_direction: attached to $DEV_RX ingress, via tcx link (section 'tc' names no direction: ingress; --egress for egress)" \
+	"$TMP/run.err" || fail "run: the plain tc section not on ingress, or not said: $(grep no_direction "$TMP/run.err")"
 in_id=$(rl_prog_id count_ingress)
 out_id=$(rl_prog_id count_egress)
 [ -n "$in_id" ] && [ -n "$out_id" ] || fail "run: rawload holds no count_ingress/count_egress ('$in_id', '$out_id')"

@@ -149,6 +149,27 @@ check_objects() {
 		sections.bpfel.o)
 			check_sections $rc
 			;;
+		nf_count.bpfel.o)
+			# netfilter programs came in 6.4 (struct bpf_nf_ctx in the kernel's BTF with them)
+			if [ "$(strings /sys/kernel/btf/vmlinux | grep -cx bpf_nf_ctx)" -gt 0 ]; then
+				check_loaded "$obj" $rc
+			elif [ $rc -ne 0 ] && grep -q "^rawload: prog 'nf_count': refused: this kernel refuses program type netfilter" "$T/o.err"; then
+				pass "load $n: refused, as a kernel without netfilter programs (before 6.4) must: $(grep -m1 "prog 'nf_count': refused" "$T/o.err")"
+			else
+				fail "load $n: exit $rc, expected nf_count refused for its program type on a kernel without netfilter programs"
+				show "$T/o.err"
+			fi
+			;;
+		xdp_legacy.bpfel.o)
+			# its packet_counter section names no type: refused as it is, loaded with --type xdp
+			if [ $rc -ne 0 ] && grep -q "packet_counter" "$T/o.err"; then
+				timeout -s KILL 120 "$RL" load -v --type xdp "$obj" >"$T/o.out" 2>"$T/o.err"
+				check_loaded "$obj" $?
+			else
+				fail "load $n: exit $rc, expected a refusal naming packet_counter"
+				show "$T/o.err"
+			fi
+			;;
 		externs.bpfel.o)
 			# bpf_task_release (not weak) came in 6.2: without it the load must fail; check 3 judges.
 			cp "$T/o.out" "$T/externs.out"
@@ -537,9 +558,10 @@ check_tcx() {
 	done
 	grep -q '^rawload: tc: clsact qdisc on rl-rx: added$' "$T/tcx.err" || bad="$bad qdisc-added"
 	grep -q '^rawload: tc: removing the clsact qdisc rawload added -> removed$' "$T/tcx.err" || bad="$bad qdisc-removed"
-	grep -qF 'rawload: no_direction: not attached: attach kind tc not supported yet (no direction' "$T/tcx.err" || bad="$bad no_direction"
+	grep -Eq "^rawload: no_direction: attached to rl-rx ingress \(tc filter priority [0-9]+ handle 0x[0-9a-f]+\), via tc netlink \(no direction in the section: ingress" \
+		"$T/tcx.err" || bad="$bad no_direction"
 	if [ "$RL_RC" -eq 0 ] && [ -z "$bad" ] && [ "$got" = 10 ]; then
-		pass "tcx: no tcx links on 6.1 (EINVAL), so a clsact qdisc and two tc filters through netlink; ingress_udp $got of 10; filters and qdisc removed, exit 0"
+		pass "tcx: no tcx links on 6.1 (EINVAL), so a clsact qdisc and three tc filters through netlink (the plain tc section's on ingress); ingress_udp $got of 10; filters and qdisc removed, exit 0"
 	else
 		fail "tcx: ingress_udp '$got' (want 10), exit $RL_RC, wrong or missing:$bad"
 		grep -v ': BPF_PROG\|insn\|linked\|pass:' "$T/tcx.err" | show -
@@ -698,6 +720,48 @@ check_kprobe() {
 	fi
 }
 
+# ---- 9. kprobe.multi (needs fprobe: Debian's 6.1 is built without it, its 6.12 with it) ---------------
+# kprobe_multi.bpf.c counts a process's kill(2) calls and returns through __*_sys_kill: on x86-64
+# __x64_sys_kill and __ia32_sys_kill, two functions behind each link (the two /proc/kallsyms lists).
+# With CONFIG_FPROBE (the kernel's config in /boot): a shell's N `kill -s 0` calls give calls =
+# returns = N under its pid. Without: both programs load and are reported not attached with the
+# kernel's EOPNOTSUPP, rawload running on.
+check_kprobe_multi() {
+	rl_start kmulti "$PROGS/kprobe_multi.bpfel.o" -i 0.2 -v
+	if ! wait_line kmulti 'on_kill_ret: (attached|not attached)'; then
+		fail "kprobe.multi: rawload did not get to the attach notes"
+		show "$T/kmulti.err"
+		rl_stop KILL
+		return
+	fi
+	km_want=$(grep -E ' [Tt] __[a-z0-9]+_sys_kill$' /proc/kallsyms | wc -l)
+	km_pid=$(/bin/sh -c 'i=0; while [ $i -lt 17 ]; do kill -s 0 $$; i=$((i + 1)); done; echo $$')
+	km_fprobe=no
+	grep -q '^CONFIG_FPROBE=y' /boot/config-* 2>/dev/null && km_fprobe=yes
+	[ $km_fprobe = yes ] && retry 300 value_is kills "$km_pid" "$T/kmulti.out" "{calls=17, returns=17}"
+	km_got=$(last_value kills "$km_pid" "$T/kmulti.out")
+	km_links=$(pid_link_types "$RL_PID")
+	rl_stop INT
+	km_bad=""
+	for p in on_kill:kprobe.multi on_kill_ret:kretprobe.multi; do
+		if [ $km_fprobe = yes ]; then
+			km_line="rawload: ${p%%:*}: attached to ${p#*:} __*_sys_kill ($km_want kernel functions), via kprobe_multi link"
+		else
+			km_line="rawload: ${p%%:*}: not attached: BPF_LINK_CREATE kprobe.multi says EOPNOTSUPP (a kernel built without CONFIG_FPROBE, or before 5.18)"
+		fi
+		grep -qxF "$km_line" "$T/kmulti.err" || km_bad="$km_bad ${p%%:*}"
+	done
+	km_match=$(grep -m1 "matches" "$T/kmulti.err" | sed 's/^rawload: //')
+	if [ $km_fprobe = yes ] && [ "$km_got" = "{calls=17, returns=17}" ] && [ "$RL_RC" -eq 0 ] && [ -z "$km_bad" ]; then
+		pass "kprobe.multi: two kprobe_multi links ($km_match; fdinfo: ${km_links% }); 17 kill() calls and returns of pid $km_pid counted: $km_got"
+	elif [ $km_fprobe = no ] && [ -z "$km_got" ] && [ "$RL_RC" -eq 0 ] && [ -z "$km_bad" ]; then
+		pass "kprobe.multi: no CONFIG_FPROBE in this kernel: both programs loaded ($km_match) and reported not attached, EOPNOTSUPP; exit 0"
+	else
+		fail "kprobe.multi: fprobe $km_fprobe, got '$km_got' (want 17 and 17 with fprobe, nothing without), exit $RL_RC, lines not as expected:${km_bad:- (none)}"
+		show "$T/kmulti.err"
+	fi
+}
+
 check_iter() {
 	timeout -s KILL 120 "$RL" "$PROGS/iter_task.bpfel.o" -n 1 -i 0.2 >"$T/iter.out" 2>"$T/iter.err"
 	rc=$?
@@ -780,6 +844,7 @@ check_execsnoop
 check_cgroup
 check_tp_btf
 check_kprobe
+check_kprobe_multi
 check_iter
 check_verifier_hints
 [ -n "$NS_PID" ] && kill "$NS_PID" 2>/dev/null

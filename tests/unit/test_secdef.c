@@ -51,7 +51,7 @@ static const struct sec_case cases[] = {
 	{"sk_reuseport/migrate", "sk_reuseport/migrate", BPF_PROG_TYPE_SK_REUSEPORT,
 	 BPF_SK_REUSEPORT_SELECT_OR_MIGRATE, ATTACH_NONE, ""},
 	{"sk_skb/stream_parser", "sk_skb/stream_parser", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_STREAM_PARSER,
-	 ATTACH_NONE, ""},
+	 ATTACH_SOCKMAP, ""},
 	{"sk_skb", "sk_skb", BPF_PROG_TYPE_SK_SKB, 0, ATTACH_NONE, ""},
 	{"syscall", "syscall", BPF_PROG_TYPE_SYSCALL, 0, ATTACH_NONE, ""},
 	/* "name+": bare name (target "") or name/target */
@@ -59,7 +59,7 @@ static const struct sec_case cases[] = {
 	{"kprobe/do_unlinkat", "kprobe+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_KPROBE, "do_unlinkat"},
 	{"kretprobe/do_unlinkat", "kretprobe+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_KPROBE, "do_unlinkat"},
 	{"kprobe.multi/vfs_*", "kprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI,
-	 ATTACH_KPROBE, "vfs_*"},
+	 ATTACH_KPROBE_MULTI, "vfs_*"},
 	{"uprobe", "uprobe+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_UPROBE, ""},
 	{"uprobe/bin/bash:readline", "uprobe+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_UPROBE, "bin/bash:readline"},
 	{"uretprobe", "uretprobe+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_UPROBE, ""},
@@ -92,13 +92,51 @@ static const struct sec_case cases[] = {
 	/* the target keeps every later '/' */
 	{"kprobe/a/b/c", "kprobe+", BPF_PROG_TYPE_KPROBE, 0, ATTACH_KPROBE, "a/b/c"},
 	{"tracepoint/", "tracepoint+", BPF_PROG_TYPE_TRACEPOINT, 0, ATTACH_TRACEPOINT, ""},
+	/* the kinds added with their attach files */
+	{"sk_skb/stream_verdict", "sk_skb/stream_verdict", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_STREAM_VERDICT,
+	 ATTACH_SOCKMAP, ""},
+	{"sk_msg", "sk_msg", BPF_PROG_TYPE_SK_MSG, BPF_SK_MSG_VERDICT, ATTACH_SOCKMAP, ""},
+	{"flow_dissector", "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR, BPF_FLOW_DISSECTOR,
+	 ATTACH_FLOW_DISSECTOR, ""},
+	{"netfilter", "netfilter", 32, 45, ATTACH_NETFILTER, ""},
+	{"uprobe.multi/build/uprobe_target:rl_*", "uprobe.multi+", BPF_PROG_TYPE_KPROBE, 48,
+	 ATTACH_UPROBE_MULTI, "build/uprobe_target:rl_*"},
+	{"uretprobe.multi/x:f", "uretprobe.multi+", BPF_PROG_TYPE_KPROBE, 48, ATTACH_UPROBE_MULTI, "x:f"},
+	{"kretprobe.multi/vfs_*", "kretprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI,
+	 ATTACH_KPROBE_MULTI, "vfs_*"},
+	/* older loaders' prefixes (libbpf < 1.0, cilium/ebpf): the current name they stand for,
+	 * never a target */
+	{"xdpfoo", "xdp", BPF_PROG_TYPE_XDP, BPF_XDP, ATTACH_XDP, ""},
+	{"xdp_vlan01", "xdp", BPF_PROG_TYPE_XDP, BPF_XDP, ATTACH_XDP, ""},
+	{"xdp_icmp_echo", "xdp", BPF_PROG_TYPE_XDP, BPF_XDP, ATTACH_XDP, ""},
+	{"xdp/foo", "xdp", BPF_PROG_TYPE_XDP, BPF_XDP, ATTACH_XDP, ""},
+	{"xdp.", "xdp", BPF_PROG_TYPE_XDP, BPF_XDP, ATTACH_XDP, ""},
+	{"xdp_devmap/x", "xdp/devmap", BPF_PROG_TYPE_XDP, BPF_XDP_DEVMAP, ATTACH_NONE, ""},
+	{"xdp_cpumap/", "xdp/cpumap", BPF_PROG_TYPE_XDP, BPF_XDP_CPUMAP, ATTACH_NONE, ""},
+	{"xdp.frags_x", "xdp.frags", BPF_PROG_TYPE_XDP, BPF_XDP, ATTACH_XDP, ""},
+	{"tc/foo", "tc", BPF_PROG_TYPE_SCHED_CLS, 0, ATTACH_TC, ""},
+	{"tc/ingress_x", "tc/ingress", BPF_PROG_TYPE_SCHED_CLS, T_TCX_INGRESS, ATTACH_TCX, ""},
+	{"socket1", "socket", BPF_PROG_TYPE_SOCKET_FILTER, 0, ATTACH_SOCKET, ""},
+	{"socket/2", "socket", BPF_PROG_TYPE_SOCKET_FILTER, 0, ATTACH_SOCKET, ""},
+	{"sk_lookup/", "sk_lookup", BPF_PROG_TYPE_SK_LOOKUP, BPF_SK_LOOKUP, ATTACH_SK_LOOKUP, ""},
+	{"classifier_x", "classifier", BPF_PROG_TYPE_SCHED_CLS, 0, ATTACH_TC, ""},
+	{"action/x", "action", BPF_PROG_TYPE_SCHED_ACT, 0, ATTACH_TC, ""},
+	{"perf_event_x", "perf_event", BPF_PROG_TYPE_PERF_EVENT, 0, ATTACH_PERF_EVENT, ""},
+	{"cgroup/skbx", "cgroup/skb", BPF_PROG_TYPE_CGROUP_SKB, 0, ATTACH_CGROUP, ""},
+	{"cgroup/sock_create2", "cgroup/sock_create", BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE,
+	 ATTACH_CGROUP, ""},
+	{"cgroup/sockx", "cgroup/sock", BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE, ATTACH_CGROUP, ""},
+	{"sk_skb/other", "sk_skb", BPF_PROG_TYPE_SK_SKB, 0, ATTACH_NONE, ""},
+	{"sk_skb/stream_parser1", "sk_skb/stream_parser", BPF_PROG_TYPE_SK_SKB, BPF_SK_SKB_STREAM_PARSER,
+	 ATTACH_SOCKMAP, ""},
+	{"sk_msg2", "sk_msg", BPF_PROG_TYPE_SK_MSG, BPF_SK_MSG_VERDICT, ATTACH_SOCKMAP, ""},
+	{"sockops/x", "sockops", BPF_PROG_TYPE_SOCK_OPS, BPF_CGROUP_SOCK_OPS, ATTACH_CGROUP, ""},
+	{"flow_dissector_x", "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR, BPF_FLOW_DISSECTOR,
+	 ATTACH_FLOW_DISSECTOR, ""},
 	/* non-matches */
-	{"xdpfoo", NULL, 0, 0, 0, ""},
-	{"xdp/foo", NULL, 0, 0, 0, ""},
-	{"xdp.", NULL, 0, 0, 0, ""},
 	{"XDP", NULL, 0, 0, 0, ""},
-	{"tc/foo", NULL, 0, 0, 0, ""},
-	{"socket1", NULL, 0, 0, 0, ""},
+	{"xd", NULL, 0, 0, 0, ""},
+	{"sock", NULL, 0, 0, 0, ""},
 	{"kprobex", NULL, 0, 0, 0, ""},
 	{"kprobe.", NULL, 0, 0, 0, ""},
 	{"tpx/a/b", NULL, 0, 0, 0, ""},
@@ -110,8 +148,6 @@ static const struct sec_case cases[] = {
 	{"license", NULL, 0, 0, 0, ""},
 	{"cgroup", NULL, 0, 0, 0, ""},
 	{"cgroup/", NULL, 0, 0, 0, ""},
-	{"cgroup/skbx", NULL, 0, 0, 0, ""},
-	{"sk_skb/other", NULL, 0, 0, 0, ""},
 };
 
 TEST(secdef_table_cases)
@@ -141,6 +177,78 @@ TEST(secdef_table_cases)
 			CHECK(strcmp(target, c->target) == 0, "'%s': target '%s', expected '%s'", c->name, target,
 			      c->target);
 	}
+}
+
+/* Which old rule a name fell under, and from whom; none for current names and non-matches. */
+TEST(secdef_legacy_rules)
+{
+	static const struct {
+		const char *name, *prefix;
+		uint32_t from;
+	} cases[] = {
+		{"xdp_vlan01", "xdp", LEGACY_LIBBPF | LEGACY_CILIUM},
+		{"xdp_devmap/x", "xdp_devmap/", LEGACY_LIBBPF},
+		{"xdp/devmap2", "xdp/devmap", LEGACY_CILIUM},
+		{"tc_count", "tc", LEGACY_CILIUM},
+		{"socket/2", "socket", LEGACY_LIBBPF | LEGACY_CILIUM},
+		{"sk_lookup/", "sk_lookup", LEGACY_LIBBPF | LEGACY_CILIUM},
+		{"netfilter_x", "netfilter", LEGACY_CILIUM},
+		{"cgroup/connect4x", "cgroup/connect4", LEGACY_LIBBPF | LEGACY_CILIUM},
+		{"xdp", NULL, 0},
+		{"socket", NULL, 0},
+		{"kprobe/f", NULL, 0},
+		{"weird/thing", NULL, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct secdef_legacy *l = secdef_find_legacy(cases[i].name);
+		if (!cases[i].prefix) {
+			CHECK(l == NULL, "'%s': legacy rule '%s'", cases[i].name, l ? l->prefix : "");
+			continue;
+		}
+		CHECK(l && strcmp(l->prefix, cases[i].prefix) == 0 && l->from == cases[i].from,
+		      "'%s': rule '%s' from %u, expected '%s' from %u", cases[i].name, l ? l->prefix : "(none)",
+		      l ? l->from : 0, cases[i].prefix, cases[i].from);
+	}
+	CHECK(strcmp(secdef_legacy_from_name(LEGACY_LIBBPF | LEGACY_CILIUM), "libbpf < 1.0, cilium/ebpf") == 0, "both");
+	CHECK(strcmp(secdef_legacy_from_name(LEGACY_LIBBPF), "libbpf < 1.0") == 0, "libbpf");
+	CHECK(strcmp(secdef_legacy_from_name(LEGACY_CILIUM), "cilium/ebpf") == 0, "cilium");
+}
+
+/* --type TYPE[:ATTACH]: TYPE alone or TYPE/ATTACH, the first ':' only becoming '/'. */
+TEST(secdef_from_type_option)
+{
+	static const struct {
+		const char *type, *def, *target;
+	} cases[] = {
+		{"xdp", "xdp", ""},
+		{"socket", "socket", ""},
+		{"tc", "tc", ""},
+		{"tc:egress", "tc/egress", ""},
+		{"tc/ingress", "tc/ingress", ""},
+		{"sk_skb:stream_verdict", "sk_skb/stream_verdict", ""},
+		{"kprobe:do_nanosleep", "kprobe+", "do_nanosleep"},
+		{"uprobe:/bin/bash:readline", "uprobe+", "/bin/bash:readline"},
+		{"perf_event", "perf_event", ""},
+		{"xdp_anything", "xdp", ""},
+		{"nonsense", NULL, ""},
+		{"", NULL, ""},
+		{":x", NULL, ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[64];
+		const char *t = "unset";
+		const struct secdef *d = secdef_from_type(cases[i].type, buf, sizeof(buf), &t);
+		if (!cases[i].def) {
+			CHECK(d == NULL, "'%s': matched '%s'", cases[i].type, d ? d->sec : "");
+			continue;
+		}
+		CHECK(d && strcmp(d->sec, cases[i].def) == 0 && strcmp(t, cases[i].target) == 0,
+		      "'%s': '%s' target '%s', expected '%s' '%s'", cases[i].type, d ? d->sec : "(none)", t,
+		      cases[i].def, cases[i].target);
+	}
+	char small[4];
+	const char *t;
+	CHECK(secdef_from_type("sk_msg", small, sizeof(small), &t) == NULL, "too long for the buffer");
 }
 
 /* The target points into the name (no copy): callers keep it as long as the section name. */
