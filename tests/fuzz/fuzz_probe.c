@@ -1,8 +1,10 @@
 /* tests/fuzz/fuzz_probe.c — libFuzzer target for what a section name says about where a program
- * goes: the SEC() table (secdef_find), uprobe targets (secdef_uprobe_parse: PATH:FUNC[+OFF],
- * PATH:OFF) and kprobe targets (attach_kprobe_parse: FUNC[+OFF]). The input is a section name
- * (cut at its first NUL). Whatever is handed back must point into the name, and every failure must
- * say why. Seeds: the section names of the examples and test programs (tests/fuzz/seeds.sh). */
+ * goes: the SEC() table (secdef_find, the old names, --type), uprobe targets (secdef_uprobe_parse:
+ * PATH:FUNC[+OFF], PATH:OFF), kprobe targets (attach_kprobe_parse: FUNC[+OFF]), --nf specs and
+ * kprobe.multi patterns (attach_kmulti_symbols, over the text after the first NUL). The input is
+ * a section name up to its first NUL. Whatever is handed back must point into the name (or the
+ * text), and every failure must say why. Seeds: the section names of the examples and test
+ * programs, patterns with kallsyms and available_filter_functions text (tests/fuzz/seeds.sh). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char func[64];
 	uint64_t off;
 	attach_kprobe_parse(name, func, sizeof(func), &off);
+
+	/* The old names, --type TYPE[:ATTACH], --nf [FAMILY:]HOOK:PRIORITY, on the same text. */
+	const struct secdef_legacy *old = secdef_find_legacy(name);
+	if (old && !secdef_legacy_from_name(old->from))
+		abort();
+	char buf[256];
+	const char *t2 = NULL;
+	const struct secdef *ty = secdef_from_type(name, buf, sizeof(buf), &t2);
+	if (ty && (!t2 || (*t2 && (t2 < buf || t2 >= buf + sizeof(buf)))))
+		abort();
+	struct attach_nf nf;
+	struct diag nd = {{0}};
+	if (attach_parse_nf(name, &nf, &nd) != 0 && !nd.msg[0])
+		abort();
+
+	/* kprobe.multi: the name as a pattern over the rest of the input, read as the text of
+	 * available_filter_functions and of /proc/kallsyms. */
+	if (len < size) {
+		size_t tlen = size - len - 1;
+		for (int kallsyms = 0; kallsyms < 2; kallsyms++) {
+			char *text = malloc(tlen + 1);
+			if (!text)
+				break;
+			memcpy(text, data + len + 1, tlen);
+			text[tlen] = '\0';
+			const char **names = NULL;
+			uint32_t n = 0;
+			if (attach_kmulti_symbols(text, tlen, kallsyms, name, &names, &n) == 0) {
+				for (uint32_t i = 0; i < n; i++)
+					if (names[i] < text || names[i] > text + tlen || !memchr(names[i], '\0', (size_t)(text + tlen + 1 - names[i])))
+						abort();
+				for (uint32_t i = 1; i < n; i++)
+					if (strcmp(names[i - 1], names[i]) >= 0)
+						abort(); /* sorted, each once */
+			}
+			free(names);
+			free(text);
+		}
+	}
 	free(name);
 	return 0;
 }

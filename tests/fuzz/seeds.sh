@@ -85,6 +85,18 @@ for sec in "uprobe/build/uprobe_target:rl_target_func" "uprobe//usr/bin/bash:rea
 	i=$((i + 1))
 	printf '%s' "$sec" >"$S/probe/made-$i"
 done
+# kprobe.multi patterns with the text they are matched against (after a NUL).
+[ -r /proc/kallsyms ] && { printf 'tcp_v4_*\0'; head -c 8000 /proc/kallsyms; } >"$S/probe/kmulti-kallsyms"
+for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+	if [ -r "$d/available_filter_functions" ] && head -c 1 "$d/available_filter_functions" >/dev/null 2>&1; then
+		{ printf 'vfs_*\0'; head -c 8000 "$d/available_filter_functions"; } >"$S/probe/kmulti-filter-functions"
+		break
+	fi
+done
+for spec in input:0 ipv6:prerouting:-100 inet:forward:2147483646 ip:OUTPUT:7; do
+	i=$((i + 1))
+	printf '%s' "$spec" >"$S/probe/nf-$i"
+done
 n=0
 while IFS= read -r line; do
 	n=$((n + 1))
