@@ -17,7 +17,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
-.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz bench test-old-kernel docs
+.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz bench test-old-kernel docs vmlinux-h
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -248,6 +248,23 @@ rawload-static: $(CORE_SRCS) $(HDRS) $(MUSL_INC)/.stamp
 		-o $@ $(CORE_SRCS)
 	@ls -l $@ | awk '{print "rawload-static: " $$5 " bytes"}'
 
+# `make size`: where the static binary's bytes go, by folder, file and libc member (bench/size.sh).
+# The attribution build is rawload-static's sources and flags without LTO, linked with a map: LTO
+# inlines across files and would leave the map one anonymous object. (No -Werror here: compiled
+# one file at a time, gcc guesses differently about truncation; `make static` is the warning gate.)
+# README, "The static binary".
+SIZE_DIR    := $(BUILD)/size
+SIZE_CFLAGS := $(filter-out -flto=auto -s,$(STATIC_CFLAGS))
+SIZE_OBJS   := $(CORE_SRCS:%.c=$(SIZE_DIR)/%.o)
+.PHONY: size
+$(SIZE_DIR)/%.o: %.c $(HDRS) $(MUSL_INC)/.stamp
+	@mkdir -p $(dir $@)
+	musl-gcc -std=c17 -D_GNU_SOURCE -I. -isystem $(MUSL_INC) $(SIZE_CFLAGS) -c -o $@ $<
+$(SIZE_DIR)/rawload-static: $(SIZE_OBJS)
+	musl-gcc $(SIZE_CFLAGS) -s -Wl,-Map=$@.map -o $@ $(SIZE_OBJS)
+size: rawload-static $(SIZE_DIR)/rawload-static
+	@sh bench/size.sh rawload-static $(SIZE_DIR)/rawload-static $(SIZE_DIR)/rawload-static.map | tee $(SIZE_DIR)/size.txt
+
 # ---- benchmarks: not tests; `make bench` measures and writes ratios, `make test` never runs it ----
 # bench/run.sh drives it (as root): a namespace and veth of its own, every loader's cycle measured
 # by bench/runner, results in build/bench/results.txt. See README, "Benchmarks".
@@ -281,11 +298,65 @@ $(BENCH)/libbpf-load: bench/libbpf_load.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o $@ $< -lbpf -lelf -lz
 
-bench: deps all static $(BENCH_BINS)
+bench: deps all static $(BENCH_BINS) bench-scale-bins
 	@sh bench/deps.sh
 	@$(MAKE) --no-print-directory $(BENCH)/libbpf-load >$(BENCH)/libbpf-load.log 2>&1 || \
 		echo "bench: the libbpf loader did not build (see $(BENCH)/libbpf-load.log)"
 	@sh bench/run.sh
+	@$(MAKE) --no-print-directory bench-libbpf-scale
+	@sh bench/scale.sh
+
+# The scaling benchmarks (bench/scale.sh; README, "Benchmarks"): CO-RE-heavy objects made at bench
+# time from the kernel's own types (coregen), the kernel's BTF (kbtf, built like rawload-static),
+# a million-entry pinned map (bigmap) and a storm of ring/perf buffer records (storm). The libbpf
+# sides are optional, as above. `make bench-scale` runs them alone.
+SCALE_BPF  := $(BENCH)/storm-rb.o $(BENCH)/storm-rb-libbpf.o $(BENCH)/storm-pb.o $(BENCH)/storm-pb-libbpf.o \
+	      $(BENCH)/bigmap.o
+SCALE_BINS := $(BENCH)/coregen $(BENCH)/kbtf $(BENCH)/storm $(BENCH)/bigmap $(SCALE_BPF)
+.PHONY: bench-scale bench-scale-bins bench-libbpf-scale
+bench-scale-bins: $(SCALE_BINS) $(BENCH)/runner vmlinux-h
+vmlinux-h:
+	@if command -v bpftool >/dev/null 2>&1 && [ -r /sys/kernel/btf/vmlinux ]; then \
+		$(MAKE) --no-print-directory $(VMLINUX_H); fi
+bench-libbpf-scale:
+	@$(MAKE) --no-print-directory $(BENCH)/libbpf-core $(BENCH)/libbpf-stream >$(BENCH)/libbpf-scale.log 2>&1 || \
+		echo "bench: the libbpf scaling tools did not build (see $(BENCH)/libbpf-scale.log)"
+bench-scale: deps all static bench-scale-bins
+	@sh bench/deps.sh
+	@$(MAKE) --no-print-directory bench-libbpf-scale
+	@sh bench/scale.sh
+
+$(BENCH)/coregen: bench/coregen.c $(LIB_OBJS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ bench/coregen.c $(LIB_OBJS)
+$(BENCH)/kbtf: bench/kbtf.c $(LIB_SRCS) $(HDRS) $(MUSL_INC)/.stamp
+	@mkdir -p $(dir $@)
+	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -isystem $(MUSL_INC) $(STATIC_CFLAGS) \
+		-o $@ bench/kbtf.c $(LIB_SRCS)
+$(BENCH)/storm: bench/storm.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+$(BENCH)/bigmap: bench/bigmap.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+$(BENCH)/storm-rb.o: bench/storm.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -target bpf -c -o $@ $<
+$(BENCH)/storm-rb-libbpf.o: bench/storm.bpf.c $(BPF_HDRS)
+	$(CLANG) $(BPF_CFLAGS) -DSTORM_LIBBPF -target bpf -c -o $@ $<
+$(BENCH)/storm-pb.o: bench/storm.bpf.c $(BPF_HDRS)
+	$(CLANG) $(BPF_CFLAGS) -DSTORM_PERF -target bpf -c -o $@ $<
+$(BENCH)/storm-pb-libbpf.o: bench/storm.bpf.c $(BPF_HDRS)
+	$(CLANG) $(BPF_CFLAGS) -DSTORM_PERF -DSTORM_LIBBPF -target bpf -c -o $@ $<
+$(BENCH)/bigmap.o: bench/bigmap.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -target bpf -c -o $@ $<
+$(BENCH)/libbpf-core: bench/libbpf_core.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o $@ $< -lbpf -lelf -lz
+$(BENCH)/libbpf-stream: bench/libbpf_stream.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o $@ $< -lbpf -lelf -lz
 
 # ---- the kernel tests' old-kernel counterpart: not part of `make test` --------------------------------
 # Debian 12's 6.1 kernel under qemu-system-x86_64 (TCG), an initramfs of busybox-static,

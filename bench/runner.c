@@ -2,10 +2,11 @@
  * (fork + exec, no shell between): CPU from wait4(), wall time around each child, peak RSS. Prints
  * one line of per-cycle figures. The namespace, the checks and the table are bench/run.sh's.
  *
- * usage: runner [-n CYCLES] [-w WARMUP] [-r RSSCYCLES] [-e ERRFILE] -- STEP [::: STEP ...]
+ * usage: runner [-n CYCLES] [-w WARMUP] [-r RSSCYCLES] [-e ERRFILE] [-o OUTFILE] -- STEP [::: STEP ...]
  * A STEP is an absolute program path and its arguments, run as a child and measured; or
  * "@unlink PATH", done by the runner itself between processes (removing a pin, the bookkeeping
- * `rm` would do) and not measured. Each child's stdout goes to /dev/null, its stderr to ERRFILE. */
+ * `rm` would do) and not measured. Each child's stdout goes to /dev/null, or to OUTFILE (emptied
+ * before each child), its stderr to ERRFILE. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -35,6 +36,18 @@ struct totals {
 };
 
 static int devnull = -1, errfd = -1;
+static const char *outfile; /* -o: children's stdout, emptied before each */
+
+/* The stdout a child gets: /dev/null, or OUTFILE emptied. -1 when OUTFILE cannot be opened. */
+static int child_stdout(void)
+{
+	if (!outfile)
+		return devnull;
+	int fd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fprintf(stderr, "runner: %s: %s\n", outfile, strerror(errno));
+	return fd;
+}
 
 static int64_t now_ns(void)
 {
@@ -51,6 +64,9 @@ static int64_t tv_us(struct timeval tv)
 /* Run one child to its end. 0, or -1 with a line on stderr when it could not run or failed. */
 static int run_child(char **argv, struct totals *t)
 {
+	int out = child_stdout();
+	if (out < 0)
+		return -1;
 	int64_t start = now_ns();
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -58,7 +74,7 @@ static int run_child(char **argv, struct totals *t)
 		return -1;
 	}
 	if (pid == 0) {
-		dup2(devnull, 1);
+		dup2(out, 1);
 		dup2(errfd, 2);
 		execv(argv[0], argv);
 		dprintf(2, "runner: exec %s: %s\n", argv[0], strerror(errno));
@@ -72,6 +88,8 @@ static int run_child(char **argv, struct totals *t)
 			return -1;
 		}
 	int64_t wall = now_ns() - start;
+	if (out != devnull)
+		close(out);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "runner: %s: %s %d\n", argv[0], WIFEXITED(status) ? "exit status" : "killed by signal",
 			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
@@ -112,13 +130,16 @@ static long vmhwm_kb(pid_t pid)
  * cycles are kept out of the CPU and wall figures. */
 static int run_child_traced(char **argv, struct totals *t)
 {
+	int out = child_stdout();
+	if (out < 0)
+		return -1;
 	pid_t pid = fork();
 	if (pid < 0) {
 		perror("runner: fork");
 		return -1;
 	}
 	if (pid == 0) {
-		dup2(devnull, 1);
+		dup2(out, 1);
 		dup2(errfd, 2);
 		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
 			_exit(126);
@@ -127,6 +148,8 @@ static int run_child_traced(char **argv, struct totals *t)
 		dprintf(2, "runner: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	if (out != devnull)
+		close(out); /* the child has its copy */
 	int status;
 	long hwm = -1;
 	bool options_set = false;
@@ -194,7 +217,7 @@ static int cmp_i64(const void *a, const void *b)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: runner [-n CYCLES] [-w WARMUP] [-r RSSCYCLES] [-e ERRFILE] -- STEP [::: STEP ...]\n");
+	fprintf(stderr, "usage: runner [-n CYCLES] [-w WARMUP] [-r RSSCYCLES] [-e ERRFILE] [-o OUTFILE] -- STEP [::: STEP ...]\n");
 	return 2;
 }
 
@@ -213,6 +236,8 @@ int main(int argc, char **argv)
 			rss_cycles = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-e"))
 			errfile = argv[++i];
+		else if (!strcmp(argv[i], "-o"))
+			outfile = argv[++i];
 		else
 			return usage();
 	}

@@ -23,37 +23,45 @@ const char *btf_kind_name(uint32_t kind)
 	return kind < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[kind] : "?";
 }
 
+/* Bytes following struct btf_type for this kind: fixed + vlen * per; a table rather than a switch,
+ * since parsing the kernel's BTF asks it 250,000 times. fixed UINT8_MAX: a kind this reader does
+ * not know. */
+static const struct {
+	uint8_t fixed, per;
+} extra_of[] = {
+	[BTF_KIND_UNKN] = {UINT8_MAX, 0},
+	[BTF_KIND_INT] = {4, 0},
+	[BTF_KIND_PTR] = {0, 0},
+	[BTF_KIND_ARRAY] = {sizeof(struct btf_array), 0},
+	[BTF_KIND_STRUCT] = {0, sizeof(struct btf_member)},
+	[BTF_KIND_UNION] = {0, sizeof(struct btf_member)},
+	[BTF_KIND_ENUM] = {0, sizeof(struct btf_enum)},
+	[BTF_KIND_FWD] = {0, 0},
+	[BTF_KIND_TYPEDEF] = {0, 0},
+	[BTF_KIND_VOLATILE] = {0, 0},
+	[BTF_KIND_CONST] = {0, 0},
+	[BTF_KIND_RESTRICT] = {0, 0},
+	[BTF_KIND_FUNC] = {0, 0},
+	[BTF_KIND_FUNC_PROTO] = {0, sizeof(struct btf_param)},
+	[BTF_KIND_VAR] = {sizeof(struct btf_var), 0},
+	[BTF_KIND_DATASEC] = {0, sizeof(struct btf_var_secinfo)},
+	[BTF_KIND_FLOAT] = {0, 0},
+	[BTF_KIND_DECL_TAG] = {sizeof(struct btf_decl_tag), 0},
+	[BTF_KIND_TYPE_TAG] = {0, 0},
+	[BTF_KIND_ENUM64] = {0, sizeof(struct btf_enum64)},
+};
+
 /* Bytes following struct btf_type for this kind, or UINT32_MAX for an unknown kind. */
-static uint32_t extra_size(uint32_t kind, uint32_t vlen)
+static inline uint32_t extra_size(uint32_t kind, uint32_t vlen)
 {
-	switch (kind) {
-	case BTF_KIND_INT: return 4;
-	case BTF_KIND_PTR: case BTF_KIND_FWD: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC: case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		return 0;
-	case BTF_KIND_ARRAY: return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION: return vlen * sizeof(struct btf_member);
-	case BTF_KIND_ENUM: return vlen * sizeof(struct btf_enum);
-	case BTF_KIND_FUNC_PROTO: return vlen * sizeof(struct btf_param);
-	case BTF_KIND_VAR: return sizeof(struct btf_var);
-	case BTF_KIND_DATASEC: return vlen * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_DECL_TAG: return sizeof(struct btf_decl_tag);
-	case BTF_KIND_ENUM64: return vlen * sizeof(struct btf_enum64);
-	default: return UINT32_MAX;
-	}
+	if (kind >= sizeof(extra_of) / sizeof(extra_of[0]) || extra_of[kind].fixed == UINT8_MAX)
+		return UINT32_MAX;
+	return extra_of[kind].fixed + vlen * extra_of[kind].per;
 }
 
 uint32_t btf_record_size(const struct btf_type *t)
 {
 	return (uint32_t)sizeof(*t) + extra_size(btf_kind(t), btf_vlen(t));
-}
-
-const struct btf_type *btf_type(const struct btf_spec *b, uint32_t id)
-{
-	if (id == 0 || id > b->nr_types)
-		return NULL;
-	return (const struct btf_type *)(b->types + b->offs[id]);
 }
 
 const char *btf_str(const struct btf_spec *b, uint32_t off)
@@ -74,10 +82,9 @@ static bool refers_to_type(uint32_t kind)
 	}
 }
 
-/* Check the names and type references of record id (its extent was checked by the caller). */
-static int check_record(const struct btf_spec *b, uint32_t id, struct diag *d)
+/* Check the names and type references of record id at t (its extent was checked by the caller). */
+static int check_record(const struct btf_spec *b, uint32_t id, const struct btf_type *t, struct diag *d)
 {
-	const struct btf_type *t = btf_type(b, id);
 	uint32_t kind = btf_kind(t), vlen = btf_vlen(t), n = b->nr_types;
 
 #define NAME_OK(off) ((off) < b->strs_len || (off) == 0)
@@ -211,16 +218,17 @@ int btf_parse(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, 
 	}
 	b->nr_types = count;
 	b->offs[0] = 0;
+	/* Second pass: each record's offset, and its names and references checked (the count, which
+	 * references are checked against, is known now). */
 	for (uint32_t id = 1, off = 0; id <= count; id++) {
+		const struct btf_type *t = (const struct btf_type *)(types + off);
 		b->offs[id] = off;
-		off += btf_record_size((const struct btf_type *)(types + off));
-	}
-	for (uint32_t id = 1; id <= count; id++) {
-		int err = check_record(b, id, d);
+		int err = check_record(b, id, t, d);
 		if (err) {
 			btf_close(b);
 			return err;
 		}
+		off += btf_record_size(t);
 	}
 	return 0;
 
@@ -233,6 +241,7 @@ fail:
 
 void btf_close(struct btf_spec *b)
 {
+	btf_names_free(b);
 	free(b->offs);
 	free(b->owned);
 	b->offs = NULL;
@@ -298,6 +307,13 @@ int btf_size(const struct btf_spec *b, uint32_t id, uint32_t *size)
 
 uint32_t btf_find(const struct btf_spec *b, uint32_t kind, const char *name)
 {
+	if (name[0] && kind != BTF_KIND_FUNC) {
+		uint32_t pos = 0, id;
+		while ((id = btf_names_next(b, name, btf_essential_len(name), &pos)))
+			if (btf_kind(btf_type(b, id)) == kind && strcmp(btf_type_name(b, btf_type(b, id)), name) == 0)
+				return id;
+		return 0;
+	}
 	for (uint32_t id = 1; id <= b->nr_types; id++) {
 		const struct btf_type *t = btf_type(b, id);
 		if (btf_kind(t) == kind && strcmp(btf_type_name(b, t), name) == 0)

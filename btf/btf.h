@@ -26,6 +26,7 @@ struct btf_spec {
 	uint32_t nr_types;       /* ids run 1..nr_types; 0 is void */
 	uint32_t *offs;          /* offs[id]: byte offset of type id in types (offs[0] unused), owned */
 	uint8_t *owned;          /* byte-swapped copy of the type section, or NULL */
+	struct btf_names *names; /* name index (btf_index_names), owned, or NULL */
 };
 
 /* Parse raw[0..size) (swap: file order differs from host). Validates the header, that every
@@ -35,8 +36,13 @@ struct btf_spec {
 int btf_parse(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, struct diag *d);
 void btf_close(struct btf_spec *b);
 
-/* Type id (1..nr_types) or NULL. */
-const struct btf_type *btf_type(const struct btf_spec *b, uint32_t id);
+/* Type id (1..nr_types) or NULL. Inline: every walk over types asks it at each step. */
+static inline const struct btf_type *btf_type(const struct btf_spec *b, uint32_t id)
+{
+	if (id == 0 || id > b->nr_types)
+		return NULL;
+	return (const struct btf_type *)(b->types + b->offs[id]);
+}
 /* Name at a string offset ("" for offset 0 or out of range; parse checked those in types). */
 const char *btf_str(const struct btf_spec *b, uint32_t off);
 static inline const char *btf_type_name(const struct btf_spec *b, const struct btf_type *t)
@@ -89,8 +95,23 @@ int btf_skip_qualifiers(const struct btf_spec *b, uint32_t id);
 /* Byte size of a type (pointers are 8 bytes on BPF). Returns 0 on success; -EINVAL for kinds
  * without a size (void, func, fwd), -ELOOP for cycles, -E2BIG for sizes over 4 GiB. */
 int btf_size(const struct btf_spec *b, uint32_t id, uint32_t *size);
-/* First type of the given kind and name, or 0. */
+/* First type of the given kind and name, or 0. A scan of every type, unless btf_index_names ran
+ * (functions are always found by a scan). */
 uint32_t btf_find(const struct btf_spec *b, uint32_t kind, const char *name);
+
+/* Length of a name without its "___flavour" suffix (CO-RE's essential name): "task_struct___v2"
+ * -> 11. The suffix starts at the last run of exactly three underscores with a character on each
+ * side. (btf/names.c) */
+size_t btf_essential_len(const char *s);
+/* Index b's named types but functions by essential name, for a BTF searched often (the kernel's):
+ * lookups by name then cost a hash probe instead of a scan. One u32 per 2/3 of an indexed type. 0
+ * or -ENOMEM (lookups then keep scanning); a second call does nothing. btf_close frees it. */
+int btf_index_names(struct btf_spec *b);
+void btf_names_free(struct btf_spec *b);
+/* The types whose essential name is name[0..len), lowest id first; *pos is the cursor (0 to begin).
+ * Returns the next id, or 0 when there are no more. Anonymous types and functions are never
+ * returned (CO-RE's candidates are types). */
+uint32_t btf_names_next(const struct btf_spec *b, const char *name, size_t len, uint32_t *pos);
 
 /* Write a C-like name of a type into buf ("struct ip_info", "__u32", "char[16]", "void *"),
  * never more than n bytes (truncated). Returns buf. */

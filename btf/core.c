@@ -405,15 +405,21 @@ static int calc(uint32_t kind, const struct core_spec *s, bool big_endian, struc
 	return calc_type(kind, s, out, d);
 }
 
-/* Target types of the local root's kind and essential name, cached by local id. */
+/* Target types of the local root's kind and essential name, cached by local id. The kernel's BTF is
+ * searched through its name index when it has one (btf_index_names), else scanned. */
 static int candidates(const struct btf_spec *local, const struct btf_spec *target, uint32_t local_id,
 		      struct core_cache *cache, const struct core_cands **out, struct core_cands *tmp, struct diag *d)
 {
-	for (uint32_t i = 0; cache && i < cache->n; i++)
-		if (cache->e[i].local_id == local_id) {
-			*out = &cache->e[i];
-			return 0;
-		}
+	if (cache && !cache->entry_of) {
+		cache->entry_of = calloc((size_t)local->nr_types + 1, sizeof(*cache->entry_of));
+		if (!cache->entry_of)
+			return diag_set(d, -ENOMEM, "core: out of memory");
+		cache->nlocal = local->nr_types + 1;
+	}
+	if (cache && local_id < cache->nlocal && cache->entry_of[local_id]) {
+		*out = &cache->e[cache->entry_of[local_id] - 1];
+		return 0;
+	}
 	const struct btf_type *lt = btf_type(local, local_id);
 	const char *name = btf_type_name(local, lt);
 	size_t len = core_essential_len(name);
@@ -421,13 +427,9 @@ static int candidates(const struct btf_spec *local, const struct btf_spec *targe
 		return diag_set(d, -EINVAL, "core: [%u] %s has no name to look for in the kernel", local_id,
 				btf_kind_name(btf_kind(lt)));
 	struct core_cands c = {local_id, NULL, 0};
-	uint32_t cap = 0;
-	for (uint32_t id = 1; id <= target->nr_types; id++) {
-		const struct btf_type *t = btf_type(target, id);
-		if (!core_kinds_compat(lt, t))
-			continue;
-		const char *tn = btf_type_name(target, t);
-		if (tn[0] != name[0] || strncmp(tn, name, len) || core_essential_len(tn) != len)
+	uint32_t cap = 0, pos = 0, id;
+	while ((id = btf_names_next(target, name, len, &pos))) {
+		if (!core_kinds_compat(lt, btf_type(target, id)))
 			continue;
 		if (c.n == cap) {
 			cap = cap ? cap * 2 : 4;
@@ -440,7 +442,7 @@ static int candidates(const struct btf_spec *local, const struct btf_spec *targe
 		}
 		c.ids[c.n++] = id;
 	}
-	if (cache) {
+	if (cache && local_id < cache->nlocal) {
 		if (cache->n == cache->cap) {
 			uint32_t ncap = cache->cap ? cache->cap * 2 : 8;
 			struct core_cands *e = realloc(cache->e, ncap * sizeof(*e));
@@ -452,6 +454,7 @@ static int candidates(const struct btf_spec *local, const struct btf_spec *targe
 			cache->cap = ncap;
 		}
 		cache->e[cache->n] = c;
+		cache->entry_of[local_id] = cache->n + 1;
 		*out = &cache->e[cache->n++];
 	} else {
 		*tmp = c;
@@ -562,6 +565,7 @@ void core_cache_free(struct core_cache *c)
 	for (uint32_t i = 0; i < c->n; i++)
 		free(c->e[i].ids);
 	free(c->e);
+	free(c->entry_of);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -51,8 +51,8 @@ struct core_result {
 	uint32_t nmatch;               /* candidates that matched (they must all agree) */
 };
 
-/* Candidates found so far, by local root type, so a program with hundreds of records scans the
- * kernel's BTF once per distinct type rather than once per record. */
+/* Candidates found so far, by local root type, so a program with hundreds of records looks in
+ * the kernel's BTF once per distinct type rather than once per record. */
 struct core_cache {
 	struct core_cands {
 		uint32_t local_id;
@@ -60,6 +60,8 @@ struct core_cache {
 		uint32_t n;
 	} *e;                          /* owned */
 	uint32_t n, cap;
+	uint32_t *entry_of;            /* owned: per local type id, 1 + its index in e, or 0 */
+	uint32_t nlocal;               /* entries in entry_of (the local BTF's types + 1) */
 };
 
 /* Resolve record r of local against target. big_endian: byte order of the programs (bit-field

@@ -34,15 +34,9 @@ bool core_kinds_compat(const struct btf_type *a, const struct btf_type *b)
 	return btf_kind(a) == btf_kind(b) || (core_is_any_enum(a) && core_is_any_enum(b));
 }
 
-/* Length of a name without its flavour suffix: "task_struct___v2" -> 11. The suffix starts at the
- * last run of exactly three underscores that has a character on each side. */
 size_t core_essential_len(const char *s)
 {
-	size_t n = strlen(s);
-	for (size_t i = n >= 5 ? n - 5 + 1 : 0; i-- > 0;)
-		if (s[i] != '_' && s[i + 1] == '_' && s[i + 2] == '_' && s[i + 3] == '_' && s[i + 4] != '_')
-			return i + 1;
-	return n;
+	return btf_essential_len(s);
 }
 
 bool core_names_match(const char *local, const char *target)

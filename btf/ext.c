@@ -55,6 +55,15 @@ static int parse_info(struct btf_ext_info *info, const char *what, uint32_t min_
 		info->sec[g].sec_name = btf_str(btf, hdr[0]);
 		info->sec[g].count = hdr[1];
 		info->sec[g].recs = p;
+		/* Every record starts with its insn_off; clang and linkers write them in order. */
+		uint32_t prev = 0;
+		info->sec[g].sorted = true;
+		for (uint32_t i = 0; i < hdr[1] && info->sec[g].sorted; i++) {
+			uint32_t off;
+			memcpy(&off, p + (size_t)i * rec_size, 4);
+			info->sec[g].sorted = off >= prev;
+			prev = off;
+		}
 		p += (size_t)hdr[1] * rec_size;
 	}
 	return 0;
@@ -130,4 +139,20 @@ const struct btf_ext_sec *btf_ext_find(const struct btf_ext_info *info, const ch
 		if (strcmp(info->sec[i].sec_name, sec_name) == 0)
 			return &info->sec[i];
 	return NULL;
+}
+
+uint32_t btf_ext_lower_bound(const struct btf_ext_info *info, const struct btf_ext_sec *s, uint32_t insn_off)
+{
+	if (!s->sorted)
+		return 0;
+	uint32_t lo = 0, hi = s->count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2, off;
+		memcpy(&off, btf_ext_rec(info, s, mid), 4);
+		if (off < insn_off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }

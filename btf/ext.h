@@ -16,6 +16,7 @@ struct btf_ext_sec {
 	const char *sec_name;   /* ELF section these records describe (in .BTF strings) */
 	uint32_t count;
 	const uint8_t *recs;    /* count records of rec_size bytes, host order, 4-byte aligned */
+	bool sorted;            /* insn_off never decreases from one record to the next */
 };
 
 struct btf_ext_info {
@@ -37,6 +38,9 @@ int btf_ext_parse(struct btf_ext_spec *e, const uint8_t *raw, uint32_t size, boo
 void btf_ext_close(struct btf_ext_spec *e);
 /* The records describing ELF section sec_name, or NULL. */
 const struct btf_ext_sec *btf_ext_find(const struct btf_ext_info *info, const char *sec_name);
+/* The first record of s at or after byte offset insn_off: found by bisection when s is sorted, else
+ * 0 (every record must then be looked at). */
+uint32_t btf_ext_lower_bound(const struct btf_ext_info *info, const struct btf_ext_sec *s, uint32_t insn_off);
 /* Record i of s (i < s->count). */
 static inline const void *btf_ext_rec(const struct btf_ext_info *info, const struct btf_ext_sec *s,
 				      uint32_t i)

@@ -21,7 +21,17 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 
 void render_ipv4(const uint8_t a[4], char *buf)
 {
-	snprintf(buf, 16, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	/* Without snprintf: a flow table renders one of these per entry. */
+	char *p = buf;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
 }
 
 void render_ipv6(const uint8_t a[16], char *buf)
@@ -92,26 +102,42 @@ const char *render_ip_proto(unsigned p)
 	}
 }
 
-/* Is this field name one of an address? (saddr, daddr, *_ip, ip, *addr*, *ipv4*, *ipv6*) */
+/* Is this field name one of an address? (saddr, daddr, *_ip, ip, *addr*, *ipv4*, *ipv6*; case
+ * ignored, first 63 characters.) Asked of every 4- and 16-byte field of every record: one pass, no
+ * copy. */
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static bool ci_prefix(const char *s, const char *low)
+{
+	for (; *low; s++, low++)
+		if (lower((unsigned char)*s) != *low)
+			return false;
+	return true;
+}
+
 static bool addr_name(const char *name)
 {
-	char low[64];
 	size_t n = 0;
-	for (; name[n] && n < sizeof(low) - 1; n++)
-		low[n] = (char)tolower((unsigned char)name[n]);
-	low[n] = '\0';
-	if (n == 0)
-		return false;
-	if (strstr(low, "addr") || strstr(low, "ipv4") || strstr(low, "ipv6") || !strcmp(low, "ip") ||
-	    !strncmp(low, "ip_", 3))
-		return true;
-	return n > 3 && !strcmp(low + n - 3, "_ip");
+	for (; name[n] && n < 63; n++) {
+		int c = lower((unsigned char)name[n]);
+		if ((c == 'a' && n + 4 <= 63 && ci_prefix(name + n, "addr")) ||
+		    (c == 'i' && n + 4 <= 63 && (ci_prefix(name + n, "ipv4") || ci_prefix(name + n, "ipv6"))))
+			return true;
+	}
+	if (n < 2 || !ci_prefix(name, "ip"))
+		return n > 3 && ci_prefix(name + n - 3, "_ip");
+	return n == 2 || name[2] == '_' || (n > 3 && ci_prefix(name + n - 3, "_ip"));
 }
 
 static bool proto_name(const char *name)
 {
 	static const char *const names[] = {"protocol", "proto", "ip_proto", "l4_proto", "l4proto",
 					    "ipproto", "nexthdr", "next_header"};
+	if (name[0] != 'p' && name[0] != 'i' && name[0] != 'l' && name[0] != 'n')
+		return false; /* no name above starts otherwise */
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))
 			return true;
@@ -173,7 +199,7 @@ static void hex_bytes(const struct ctx *c, const uint8_t *p, uint32_t n)
 		sb_putc(c->out, '"');
 	sb_puts(c->out, "0x");
 	for (uint32_t i = 0; i < n; i++)
-		sb_printf(c->out, "%02x", p[i]);
+		sb_hex(c->out, p[i], 2);
 	if (c->fmt == RENDER_JSON)
 		sb_putc(c->out, '"');
 }
@@ -193,16 +219,16 @@ static void render_int(const struct ctx *c, const struct btf_type *t, const uint
 		sb_puts(c->out, v ? "true" : "false");
 		return;
 	}
-	if (proto_name(name) && render_ip_proto((unsigned)v)) {
+	if (render_ip_proto((unsigned)v) && proto_name(name)) { /* the switch first: it rejects most values */
 		word(c, render_ip_proto((unsigned)v));
 		return;
 	}
 	if ((enc & BTF_INT_SIGNED) && bits && bits < 64 && (v >> (bits - 1)) & 1)
 		v |= ~0ull << bits; /* sign-extend */
 	if (enc & BTF_INT_SIGNED)
-		sb_printf(c->out, "%lld", (long long)v);
+		sb_i64(c->out, (int64_t)v);
 	else
-		sb_printf(c->out, "%llu", (unsigned long long)v);
+		sb_u64(c->out, v);
 }
 
 static void render_enum(const struct ctx *c, const struct btf_type *t, const uint8_t *p)
@@ -219,7 +245,7 @@ static void render_enum(const struct ctx *c, const struct btf_type *t, const uin
 			return;
 		}
 	}
-	sb_printf(c->out, "%llu", (unsigned long long)v);
+	sb_u64(c->out, v);
 }
 
 /* An array of 1-byte ints: a string when the bytes before the first NUL (or all of them) are
@@ -245,12 +271,13 @@ static void render_struct(const struct ctx *c, const struct btf_type *t, const u
 		const char *fname = btf_str(c->b, m[i].name_off);
 		uint32_t bit = btf_member_bit_offset(t, &m[i]), bits = btf_member_bitfield_size(t, &m[i]);
 		if (i)
-			sb_puts(c->out, c->fmt == RENDER_JSON ? "," : ", ");
+			sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
 		if (c->fmt == RENDER_JSON) {
 			sb_json_str(c->out, *fname ? fname : "(anon)");
 			sb_putc(c->out, ':');
 		} else if (*fname) {
-			sb_printf(c->out, "%s=", fname);
+			sb_puts(c->out, fname);
+			sb_putc(c->out, '=');
 		}
 		if (bits) { /* a bit-field: counted from the low end on little-endian, the high end on big */
 			uint32_t first = bit / 8, nbytes = (bit % 8 + bits + 7) / 8;
@@ -265,7 +292,7 @@ static void render_struct(const struct ctx *c, const struct btf_type *t, const u
 			if (host_is_big_endian())
 				shift = nbytes * 8 - bit % 8 - bits;
 			v = (v >> shift) & (bits >= 64 ? ~0ull : (1ull << bits) - 1);
-			sb_printf(c->out, "%llu", (unsigned long long)v);
+			sb_u64(c->out, v);
 			continue;
 		}
 		if (bit / 8 > avail) {
@@ -284,7 +311,12 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 	int rid = btf_skip_mods(c->b, id);
 	const struct btf_type *t = rid > 0 ? btf_type(c->b, (uint32_t)rid) : NULL;
 
-	if (!t || depth > MAX_DEPTH || btf_size(c->b, (uint32_t)rid, &size) != 0) {
+	/* Kinds that carry their size need no walk to find it. */
+	bool sized = t && (btf_kind(t) == BTF_KIND_INT || btf_kind(t) == BTF_KIND_STRUCT ||
+			   btf_kind(t) == BTF_KIND_UNION || btf_kind(t) == BTF_KIND_ENUM);
+	if (sized)
+		size = t->size;
+	if (!t || depth > MAX_DEPTH || (!sized && btf_size(c->b, (uint32_t)rid, &size) != 0)) {
 		word(c, "?");
 		return;
 	}
@@ -338,7 +370,7 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 			const struct btf_type *var = btf_type(c->b, v[i].type);
 			const char *vname = var ? btf_type_name(c->b, var) : "?";
 			if (i)
-				sb_puts(c->out, c->fmt == RENDER_JSON ? "," : ", ");
+				sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
 			if (c->fmt == RENDER_JSON) {
 				sb_json_str(c->out, vname);
 				sb_putc(c->out, ':');
@@ -368,7 +400,7 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 		uint32_t n = a->nelems < MAX_ELEMS ? a->nelems : MAX_ELEMS;
 		for (uint32_t i = 0; i < n; i++) {
 			if (i)
-				sb_puts(c->out, c->fmt == RENDER_JSON ? "," : ", ");
+				sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
 			render(c, a->type, p + (size_t)i * esize, esize, "", depth + 1);
 		}
 		if (n < a->nelems)
@@ -393,7 +425,7 @@ void render_raw(struct strbuf *out, const void *data, uint32_t size, enum render
 {
 	const struct ctx c = {out, NULL, fmt};
 	if (size == 1 || size == 2 || size == 4 || size == 8)
-		sb_printf(out, "%llu", (unsigned long long)read_uint(data, size));
+		sb_u64(out, read_uint(data, size));
 	else
 		hex_bytes(&c, data, size);
 }

@@ -44,6 +44,7 @@ static const char usage[] =
 	"  -d, --duration SEC   stop after SEC seconds\n"
 	"      --json           one JSON object per line\n"
 	"      --all-maps       show internal maps (.data, .rodata, .bss) too\n"
+	"      --max-entries N  entries shown per map in each snapshot (default 256; 0: all)\n"
 	"      --trace          follow trace_pipe (bpf_printk output)\n"
 	"      --per-cpu        per-CPU integer maps: each CPU's value beside the sum\n"
 	"      --plain          no sparklines, even on a terminal (they need a UTF-8 terminal)\n"
@@ -617,6 +618,12 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			if (*end || n <= 0 || n > 1000000000)
 				return a->bad = o, -1;
 			a->show.count = (int)n;
+		} else if (!strcmp(o, "--max-entries")) {
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end || n < 0 || n > 1000000000)
+				return a->bad = o, -1;
+			a->show.max_entries = n ? (uint32_t)n : UINT32_MAX;
 		} else if (!strcmp(o, "--mode")) {
 			a->xdp_mode = !strcmp(v, "skb") ? XDP_FLAGS_SKB_MODE : !strcmp(v, "native") ? XDP_FLAGS_DRV_MODE
 				      : !strcmp(v, "hw") ? XDP_FLAGS_HW_MODE : 0;
@@ -836,7 +843,7 @@ static int cmd_show(int argc, char **argv)
 	if (parse_run(argc, argv, &a) || a.ifname || a.pin_dir || a.cgroup || a.types.n || a.types.all || a.xdp_mode ||
 	    a.force_netlink || a.replace || a.prog_attach || a.show.all_maps || a.egress || a.freq || a.map || a.nf) {
 		const char *extra = a.bad ? a.bad : a.ifname; /* a second operand is taken as an interface */
-		fprintf(stderr, "rawload: show PATH takes -i, -n, -d, --json, --trace, --per-cpu, --plain and -v%s%s\n",
+		fprintf(stderr, "rawload: show PATH takes -i, -n, -d, --json, --trace, --per-cpu, --plain, --max-entries and -v%s%s\n",
 			!a.path ? "; no PATH given" : extra ? "; not " : "", a.path && extra ? extra : "");
 		return 2;
 	}

@@ -193,8 +193,14 @@ int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag
 		l->kbtf_err = err;
 		l->kbtf_why = strdup(d->msg);
 		narrate(opts->say, "kernel BTF: %s", d->msg);
+		return err;
 	}
-	return err;
+	/* Names are what the kernel's BTF is searched by (CO-RE roots, kfuncs, attach targets): one
+	 * hash table instead of a scan per lookup. Without the memory for it, lookups scan. */
+	bool indexed = btf_index_names(l->vmlinux) == 0;
+	narrate(opts->say, "kernel BTF: %u types%s", l->vmlinux->nr_types,
+		indexed ? ", indexed by name" : ", no memory for a name index: lookups scan");
+	return 0;
 }
 
 /* Pass "CO-RE": resolve each record of the linked program against the kernel's BTF and rewrite its

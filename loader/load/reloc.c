@@ -50,11 +50,16 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 	lp->funcs[lp->nfuncs] = fn;
 	lp->bases[lp->nfuncs] = base;
 
+	/* Records of a section whose offsets rise (as clang writes them) are found by bisection and
+	 * read up to the function's end: a section of a thousand programs is not read a thousand times. */
+	uint64_t from = (uint64_t)f->first * 8, to = ((uint64_t)f->first + f->count) * 8;
 	if (o->has_ext) {
 		const struct btf_ext_sec *s = btf_ext_find(&o->ext.func, c->name);
-		for (uint32_t i = 0; s && i < s->count; i++) {
+		for (uint32_t i = s ? btf_ext_lower_bound(&o->ext.func, s, (uint32_t)from) : 0; s && i < s->count; i++) {
 			const struct bpf_func_info *r = btf_ext_rec(&o->ext.func, s, i);
 			uint32_t at = r->insn_off / 8;
+			if (s->sorted && r->insn_off >= to)
+				break;
 			if (r->insn_off % 8 || at < f->first || at >= f->first + f->count)
 				continue;
 			if (grow((void **)&lp->func_info, &b->cap_fi, lp->nfunc_info + 1, sizeof(*lp->func_info)))
@@ -62,9 +67,11 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 			lp->func_info[lp->nfunc_info++] = (struct bpf_func_info){base + at - f->first, r->type_id};
 		}
 		s = btf_ext_find(&o->ext.core, c->name);
-		for (uint32_t i = 0; s && i < s->count; i++) {
+		for (uint32_t i = s ? btf_ext_lower_bound(&o->ext.core, s, (uint32_t)from) : 0; s && i < s->count; i++) {
 			const struct bpf_core_relo *r = btf_ext_rec(&o->ext.core, s, i);
 			uint32_t at = r->insn_off / 8;
+			if (s->sorted && r->insn_off >= to)
+				break;
 			if (at < f->first || at >= f->first + f->count)
 				continue;
 			if (r->insn_off % 8)
@@ -75,9 +82,11 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 			lp->core[lp->ncore++] = (struct core_site){base + at - f->first, r};
 		}
 		s = btf_ext_find(&o->ext.line, c->name);
-		for (uint32_t i = 0; s && i < s->count; i++) {
+		for (uint32_t i = s ? btf_ext_lower_bound(&o->ext.line, s, (uint32_t)from) : 0; s && i < s->count; i++) {
 			const struct bpf_line_info *r = btf_ext_rec(&o->ext.line, s, i);
 			uint32_t at = r->insn_off / 8;
+			if (s->sorted && r->insn_off >= to)
+				break;
 			if (r->insn_off % 8 || at < f->first || at >= f->first + f->count)
 				continue;
 			if (grow((void **)&lp->line_info, &b->cap_li, lp->nline_info + 1, sizeof(*lp->line_info)))

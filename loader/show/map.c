@@ -19,12 +19,16 @@
 #include "loader/show/rates.h"
 #include "loader/show/show.h"
 
-enum { BATCH = 64, MAX_ENTRIES_SHOWN = 256 };
+/* A batch holds up to BATCH_BYTES of values (at least 64 entries, and no more than the map can
+ * hold): few syscalls for a big map, little memory for a small one. Rendered text is handed on
+ * once SPILL_AT bytes have piled up (when the caller gave somewhere to hand it). */
+enum { BATCH_MIN = 64, BATCH_BYTES = 256 << 10, SPILL_AT = 64 << 10 };
 
 struct show_map_state {
 	uint32_t key_size, value_size; /* as the kernel has them */
 	uint32_t ncpus, stride;        /* per-CPU maps: one stride (value rounded to 8) per CPU */
-	uint8_t *keys, *values;        /* BATCH entries each */
+	uint32_t batch;                /* entries per batch */
+	uint8_t *keys, *values;        /* `batch` entries each */
 	uint8_t batch_token[16];
 	bool no_batch;                 /* the kernel refused batch lookups for this map */
 	bool cut;                      /* this snapshot did not read the whole map */
@@ -97,7 +101,7 @@ void show_map_view_obj(const struct obj *o, const struct loaded *l, uint32_t i, 
 	const struct obj_map *m = &o->maps[i];
 	*v = (struct show_map_view){
 		.name = m->name, .fd = l->map_fds[i], .type = m->type, .key_size = m->key_size,
-		.value_size = m->value_size, .btf = o->has_btf ? &o->btf : NULL,
+		.value_size = m->value_size, .max_entries = m->max_entries, .btf = o->has_btf ? &o->btf : NULL,
 		.btf_key = o->has_btf ? m->btf_key : 0, .btf_value = o->has_btf ? m->btf_value : 0,
 	};
 }
@@ -111,8 +115,12 @@ static struct show_map_state *state_new(const struct show_map_view *m, const str
 	s->value_size = m->value_size;
 	s->ncpus = is_percpu(m->type) ? (uint32_t)perf_possible_cpus() : 1;
 	s->stride = is_percpu(m->type) ? (m->value_size + 7) / 8 * 8 : m->value_size;
-	size_t kb = (size_t)BATCH * (s->key_size ? s->key_size : 1);
-	size_t vb = (size_t)BATCH * s->stride * s->ncpus;
+	size_t per = (size_t)s->stride * s->ncpus + s->key_size;
+	s->batch = per && BATCH_BYTES / per > BATCH_MIN ? (uint32_t)(BATCH_BYTES / per) : BATCH_MIN;
+	if (m->max_entries && m->max_entries < s->batch)
+		s->batch = m->max_entries < 2 ? 2 : m->max_entries; /* read_keys needs two keys' room */
+	size_t kb = (size_t)s->batch * (s->key_size ? s->key_size : 1);
+	size_t vb = (size_t)s->batch * s->stride * s->ncpus;
 	s->keys = malloc(kb);
 	s->values = malloc(vb ? vb : 1);
 	if (!s->keys || !s->values) {
@@ -283,12 +291,12 @@ static int zero_slot(const struct show_map_view *m, const struct show_map_state 
 /* Visit entries in batches. Returns entries read, or a negative errno (-EINVAL/-ENOTSUPP/
  * -EOPNOTSUPP: no batch support for this map). */
 static int read_batches(int fd, const struct show_map_view *m, struct show_map_state *s,
-			const struct show_opts *opts, struct strbuf *out, int *shown)
+			const struct show_opts *opts, uint32_t limit, struct strbuf *out, uint32_t *shown)
 {
 	bool first_call = true;
 	int total = 0;
 	for (;;) {
-		uint32_t count = BATCH;
+		uint32_t count = s->batch;
 		int err = sys_map_lookup_batch(fd, first_call ? NULL : s->batch_token, s->batch_token, s->keys,
 					       s->values, &count, 0);
 		if (err && err != -ENOENT) {
@@ -296,7 +304,7 @@ static int read_batches(int fd, const struct show_map_view *m, struct show_map_s
 			return first_call ? err : total;
 		}
 		first_call = false;
-		for (uint32_t k = 0; k < count && *shown < MAX_ENTRIES_SHOWN; k++) {
+		for (uint32_t k = 0; k < count && *shown < limit; k++) {
 			const uint8_t *key = s->keys + (size_t)k * s->key_size;
 			const uint8_t *val = s->values + (size_t)k * s->stride * s->ncpus;
 			int flags = zero_slot(m, s, key, val);
@@ -306,18 +314,21 @@ static int read_batches(int fd, const struct show_map_view *m, struct show_map_s
 			(*shown)++;
 		}
 		total += (int)count;
-		if (err == -ENOENT || *shown >= MAX_ENTRIES_SHOWN)
+		sb_spill(out, SPILL_AT);
+		if (err == -ENOENT || *shown >= limit || total >= INT32_MAX - (int)s->batch)
 			return total;
 	}
 }
 
 /* Key by key: BPF_MAP_GET_NEXT_KEY, then a lookup. */
 static int read_keys(int fd, const struct show_map_view *m, struct show_map_state *s,
-		     const struct show_opts *opts, struct strbuf *out, int *shown)
+		     const struct show_opts *opts, uint32_t limit, struct strbuf *out, uint32_t *shown)
 {
 	uint8_t *key = s->keys, *next = s->keys + s->key_size, *val = s->values;
 	int total = 0, err = sys_map_next_key(fd, NULL, next);
-	while (err == 0 && *shown < MAX_ENTRIES_SHOWN && total < 1 << 20) {
+	while (err == 0 && *shown < limit && total < 1 << 24) {
+		if (total % 1024 == 0)
+			sb_spill(out, SPILL_AT);
 		memcpy(key, next, s->key_size);
 		total++;
 		int flags = 0;
@@ -411,22 +422,23 @@ int show_map_snapshot(const struct show_map_view *m, const struct show_opts *opt
 	if (!*state && !(*state = state_new(m, opts)))
 		return -ENOMEM;
 	struct show_map_state *s = *state;
-	int shown = 0, r = -EOPNOTSUPP;
+	uint32_t shown = 0, limit = opts->max_entries ? opts->max_entries : SHOW_MAX_ENTRIES;
+	int r = -EOPNOTSUPP;
 	s->cut = false;
 	if (s->rates)
 		show_rates_begin(s->rates, now_ns()); /* the interval is measured, not taken from -i */
 	if (!s->no_batch && !id_kind(m->type)) {
-		r = read_batches(fd, m, s, opts, out, &shown);
+		r = read_batches(fd, m, s, opts, limit, out, &shown);
 		if (r == -EINVAL || r == -EOPNOTSUPP || r == -524 /* ENOTSUPP */)
 			s->no_batch = true;
 	}
 	if (s->no_batch || id_kind(m->type))
-		r = read_keys(fd, m, s, opts, out, &shown);
+		r = read_keys(fd, m, s, opts, limit, out, &shown);
 	if (s->rates)
-		end_rates(m, s, opts, r >= 0 && !s->cut && shown < MAX_ENTRIES_SHOWN, out);
+		end_rates(m, s, opts, r >= 0 && !s->cut && shown < limit, out);
 	if (json)
 		sb_putc(out, ']');
-	else if (shown >= MAX_ENTRIES_SHOWN)
-		sb_printf(out, "%s: first %d entries shown\n", m->name, MAX_ENTRIES_SHOWN);
-	return r < 0 ? r : shown;
+	else if (shown >= limit)
+		sb_printf(out, "%s: first %u entries shown\n", m->name, limit);
+	return r < 0 ? r : shown > INT32_MAX ? INT32_MAX : (int)shown;
 }

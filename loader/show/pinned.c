@@ -142,7 +142,7 @@ static int add_map(struct pinned *p, bool named_by_user)
 	p->names[p->n] = owned;
 	v = &p->views[p->n++];
 	*v = (struct show_map_view){.name = owned, .fd = fd, .type = info.type, .key_size = info.key_size,
-				    .value_size = info.value_size};
+				    .value_size = info.value_size, .max_entries = info.max_entries};
 	if (info.btf_id) {
 		v->btf = kernel_btf(p, info.btf_id, owned);
 		if (v->btf) {

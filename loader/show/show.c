@@ -17,8 +17,11 @@
 #include "bpf/ringbuf.h"
 #include "btf/render.h"
 
-/* An iterator walking something huge is cut at ITER_MAX bytes per snapshot. */
-enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20 };
+/* An iterator walking something huge is cut at ITER_MAX bytes per snapshot. Records are written
+ * out FLUSH_MS after the first of them was rendered, or as soon as FLUSH_AT bytes have piled up:
+ * one write per burst rather than one per record (a perf buffer wakes the reader for every
+ * sample), and no record waits longer than a person would notice. */
+enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20, FLUSH_AT = 64 << 10, FLUSH_MS = 10 };
 
 enum source_kind { SRC_RINGBUF, SRC_PERF, SRC_TRACE };
 
@@ -56,10 +59,15 @@ static void flush(struct show *s)
 
 static void timestamp(struct strbuf *out, bool json)
 {
+	/* Every JSON record carries one: the local time is worked out once a second, not per record. */
+	static time_t last = -1;
+	static struct tm tm;
 	struct timespec ts;
-	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
+	if (ts.tv_sec != last) {
+		localtime_r(&ts.tv_sec, &tm);
+		last = ts.tv_sec;
+	}
 	if (json)
 		sb_printf(out, "\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ld\"", tm.tm_year + 1900, tm.tm_mon + 1,
 			  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
@@ -79,7 +87,8 @@ static void record(struct show *s, uint32_t map, const void *data, uint32_t len)
 		sb_json_str(&s->out, m->name);
 		sb_puts(&s->out, ",\"record\":");
 	} else {
-		sb_printf(&s->out, "%s: ", m->name);
+		sb_puts(&s->out, m->name);
+		sb_puts(&s->out, ": ");
 	}
 	if (m->btf && m->btf_value)
 		render_value(&s->out, m->btf, m->btf_value, data, len, "", json ? RENDER_JSON : RENDER_TEXT);
@@ -229,9 +238,13 @@ static void snapshot(struct show *s)
 			sb_putc(&s->out, ':');
 		}
 		any = true;
-		size_t before = s->out.len;
+		size_t before = s->out.len, spilled = s->out.spilled;
 		int r = show_map_snapshot(v, s->opts, &s->states[i], &s->out);
-		if (r < 0) {
+		if (r < 0 && s->out.spilled != spilled) {
+			/* Part of the map is out already: say it was cut short after it. */
+			if (!json)
+				sb_printf(&s->out, "%s: cannot read further: %s\n", v->name, sys_errno_name(r));
+		} else if (r < 0) {
 			s->out.len = before;
 			if (json)
 				sb_puts(&s->out, "null");
@@ -366,6 +379,8 @@ int show_views(const struct show_map_view *views, uint32_t nviews, const struct 
 			 .trace_fd = -1};
 	int err = 0;
 
+	s.out.spill = opts->emit; /* a big map's snapshot goes out as it is read */
+	s.out.spill_ctx = opts->emit_ctx;
 	s.states = calloc(nviews + 1, sizeof(*s.states));
 	s.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (!s.states || s.epoll_fd < 0) {
@@ -376,12 +391,20 @@ int show_views(const struct show_map_view *views, uint32_t nviews, const struct 
 	if (err)
 		goto out;
 
-	int64_t start = now_ms(), next = start + opts->interval_ms;
+	int64_t start = now_ms(), next = start + opts->interval_ms, pending_since = 0;
 	int snapshots = 0;
 	while (!*stop) {
 		int64_t now = now_ms();
 		if (opts->duration_ms && now - start >= opts->duration_ms)
 			break;
+		if (!s.out.len)
+			pending_since = 0;
+		else if (!pending_since)
+			pending_since = now;
+		else if (now - pending_since >= FLUSH_MS) {
+			flush(&s);
+			continue;
+		}
 		if (now >= next) {
 			snapshot(&s);
 			next += opts->interval_ms;
@@ -394,6 +417,8 @@ int show_views(const struct show_map_view *views, uint32_t nviews, const struct 
 		int64_t wait = next - now;
 		if (opts->duration_ms && start + opts->duration_ms - now < wait)
 			wait = start + opts->duration_ms - now;
+		if (pending_since && pending_since + FLUSH_MS - now < wait)
+			wait = pending_since + FLUSH_MS - now; /* output waiting: wake up to write it */
 		struct epoll_event ev[8];
 		int n = epoll_pwait(s.epoll_fd, ev, 8, (int)wait, opts->wait_mask);
 		if (n < 0 && errno != EINTR) {
@@ -402,7 +427,8 @@ int show_views(const struct show_map_view *views, uint32_t nviews, const struct 
 		}
 		for (int k = 0; k < n; k++)
 			drain(&s, ev[k].data.u32);
-		flush(&s);
+		if (s.out.len >= FLUSH_AT)
+			flush(&s);
 	}
 	/* Records that arrived before the stop are still shown. */
 	for (uint32_t i = 0; i < s.nsrc; i++)

@@ -24,6 +24,8 @@ struct show_opts {
 	bool json;
 	bool all_maps;             /* internal maps (.data, .rodata, .bss, ...) too */
 	bool trace;                /* follow <tracefs>/trace_pipe (bpf_printk) */
+	uint32_t max_entries;      /* entries shown per map per snapshot; 0: the default
+	                            * (SHOW_MAX_ENTRIES), UINT32_MAX: all of them */
 	bool sparklines;           /* text: a sparkline after each change (the CLI decides: a terminal) */
 	bool per_cpu;              /* per-CPU integer maps: each CPU's value beside the sum */
 	const struct narrator *note; /* what is said once whatever -v says (a cap reached); may be NULL */
@@ -41,6 +43,7 @@ struct show_map_view {
 	const char *name;              /* printed before each entry ("pkt_count[0] = ..."), borrowed */
 	int fd;                        /* borrowed; -1: the map was not created (snapshots say so) */
 	uint32_t type, key_size, value_size; /* as the kernel has them; per-CPU follows from type */
+	uint32_t max_entries;          /* 0: not known (batches are then sized by bytes alone) */
 	const struct btf_spec *btf;    /* borrowed; NULL: keys and values shown without types */
 	uint32_t btf_key, btf_value;   /* type ids in btf; 0: none */
 };
@@ -49,12 +52,17 @@ void show_map_view_obj(const struct obj *o, const struct loaded *l, uint32_t i, 
 /* Ring buffers and perf event arrays: followed record by record, not snapshotted. */
 bool show_map_is_stream(uint32_t type);
 
-/* One snapshot of a map: text lines ("ips[0] = {...}") or, for opts->json, one array of
- * {"key":..,"value":..}. Zero array slots are skipped. From the second snapshot on, numeric values
- * carry their change since the previous one (loader/show/rates.h, ratefmt.h): text "  (+56,
- * 56.0/s)", JSON "delta" and "rate"; a key gone from a hash is a text line "NAME[KEY] (gone)", in
- * JSON kept for show_map_take_gone. Returns the number of entries rendered or a negative errno.
- * state remembers buffers and values between calls; free with show_map_free. */
+/* Entries shown per map per snapshot unless show_opts.max_entries says otherwise. */
+enum { SHOW_MAX_ENTRIES = 256 };
+
+/* One snapshot of a map, at most opts->max_entries entries: text lines ("ips[0] = {...}") or, for
+ * opts->json, one array of {"key":..,"value":..}. Zero array slots are skipped. The map is read in
+ * batches of a bounded size, and when out has a spill target the text goes there batch by batch: a
+ * map of a million entries is never held whole. From the second snapshot on, numeric values carry
+ * their change since the previous one (loader/show/rates.h, ratefmt.h): text "  (+56, 56.0/s)",
+ * JSON "delta" and "rate"; a key gone from a hash is a text line "NAME[KEY] (gone)", in JSON kept
+ * for show_map_take_gone. Returns the number of entries rendered or a negative errno. state
+ * remembers buffers and values between calls; free with show_map_free. */
 struct show_map_state;
 int show_map_snapshot(const struct show_map_view *map, const struct show_opts *opts, struct show_map_state **state,
 		      struct strbuf *out);
