@@ -7,7 +7,7 @@
 CC      ?= cc
 CLANG   ?= clang
 CFLAGS  ?= -O2 -g
-override CFLAGS += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -I.
+override CFLAGS += -std=c17 -Wall -Wextra -Werror -Wvla -D_GNU_SOURCE -I.
 BUILD   := build
 
 # Kernel UAPI headers come from the system. BPF programs need the multiarch directory for <asm/...>.
@@ -19,7 +19,7 @@ LIB_SRCS  := $(filter-out loader/main.c,$(CORE_SRCS))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 HDRS      := $(wildcard common/*.h elf/*.h btf/*.h bpf/*.h loader/*.h loader/*/*.h)
 
-.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz bench test-old-kernel docs vmlinux-h
+.PHONY: all clean test static demo examples test-progs vmlinux-progs verifier-progs deps asan fuzz fuzz-build fuzz-seeds fuzz-long soak bench bench-parse test-old-kernel docs vmlinux-h
 all: rawload examples
 
 rawload: $(LIB_OBJS) $(BUILD)/loader/main.o
@@ -114,8 +114,8 @@ $(BUILD)/target-btf/layouts.btf: $(BUILD)/target-btf/layouts.bpfel.o
 # ---- tests ---------------------------------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 TEST_HDRS := $(wildcard tests/unit/*.h tests/kernel/*.h)
-$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS)
-	$(CC) $(CFLAGS) -o $@ $(UNIT_SRCS) $(LIB_OBJS)
+$(BUILD)/unit-tests: $(UNIT_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS) tests/tools/genobj.c tests/tools/genobj.h
+	$(CC) $(CFLAGS) -o $@ $(UNIT_SRCS) tests/tools/genobj.c $(LIB_OBJS)
 
 KTEST_SRCS := $(wildcard tests/kernel/*.c)
 $(BUILD)/kernel-tests: $(KTEST_SRCS) $(LIB_OBJS) $(HDRS) $(TEST_HDRS) tests/unit/check.c
@@ -136,11 +136,26 @@ $(BUILD)/ptyrun: tests/tools/ptyrun.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $<
 
+# Load/attach/detach cycles in one process (tests/soak/soak.c), driven by tests/kernel/soak.sh: a short
+# version in `make test`, the full one with `make soak` (2,000 cycles a path, 200 kills).
+$(BUILD)/soak: tests/soak/soak.c $(LIB_OBJS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS)
+soak: all test-progs $(TOOLS)
+	@SOAK_CYCLES=2000 SOAK_KILLS=200 SOAK_NETLINK_KILLS=50 sh tests/kernel/soak.sh
+
+# Objects of any size, written directly as ELF (tests/tools/genobj.h): large-object tests, the
+# parse-scaling benchmark.
+$(BUILD)/genobj: tests/tools/genobj.c tests/tools/genobj.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DGENOBJ_MAIN -o $@ $<
+
 # The uprobe target, three ways: a PIE (ET_DYN), a fixed-address executable (ET_EXEC, addresses !=
 # file offsets) and a PIE with only .dynsym (stripped, symbols exported). Built with clang and fixed
 # flags whatever CC/CFLAGS say: the ELF unit tests hold offsets transcribed from readelf for them.
 UPROBE_TARGETS := $(BUILD)/uprobe_target $(BUILD)/uprobe_target_nopie $(BUILD)/uprobe_target_dynsym
-TOOLS := $(BUILD)/udpsend $(BUILD)/ptyrun $(BUILD)/tcpmsg $(BUILD)/udploop $(UPROBE_TARGETS)
+TOOLS := $(BUILD)/udpsend $(BUILD)/ptyrun $(BUILD)/tcpmsg $(BUILD)/udploop $(UPROBE_TARGETS) $(BUILD)/genobj \
+	$(BUILD)/soak
 TOOL_FLAGS := -std=c17 -O2 -Wall -Wextra -Werror
 $(BUILD)/uprobe_target: tests/tools/uprobe_target.c
 	@mkdir -p $(dir $@)
@@ -169,7 +184,7 @@ $(BUILD)/tcp_cc: tests/tools/tcp_cc.c
 	$(CC) $(TOOL_FLAGS) -D_GNU_SOURCE -o $@ $<
 
 test: deps all test-progs vmlinux-progs verifier-progs $(BUILD)/unit-tests $(BUILD)/unit-tests-asan $(BUILD)/kernel-tests $(TOOLS) \
-	$(BTF_FIXTURES) rawload-static
+	$(BTF_FIXTURES) rawload-static fuzz-build fuzz-seeds
 	@sh tests/run
 
 deps:
@@ -177,38 +192,54 @@ deps:
 
 # The unit tests (robustness passes included, scaled down by tests/run) under AddressSanitizer and
 # UBSan: `make test` runs them as one more test case; `make asan` alone runs them in full.
-$(BUILD)/unit-tests-asan: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS)
+$(BUILD)/unit-tests-asan: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS) tests/tools/genobj.c tests/tools/genobj.h
 	$(CC) -std=c17 -D_GNU_SOURCE -I. -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $(UNIT_SRCS) $(LIB_SRCS)
+		-o $@ $(UNIT_SRCS) tests/tools/genobj.c $(LIB_SRCS)
 asan: examples test-progs $(UPROBE_TARGETS) $(BUILD)/unit-tests-asan
 	RAWLOAD_ROOT=$(CURDIR) $(BUILD)/unit-tests-asan
 
-# ---- fuzzing (libFuzzer, clang's libclang-rt): not part of `make test`; FUZZ_SECONDS per target ----
+# ---- fuzzing (libFuzzer, clang's libclang-rt) ---------------------------------------------------
+# One target per parser (tests/fuzz/fuzz_*.c); the library is compiled once with the sanitizers.
+# `make fuzz`: FUZZ_SECONDS per target. `make fuzz-long`: the long run, one target after another at
+# nice 19 (tests/fuzz/long.sh). `make test` replays every target's seeds and regression inputs
+# (tests/fuzz/replay.sh). Seeds come from real sources at build time (tests/fuzz/seeds.sh):
+# build/fuzz/seeds/T; the working corpus build/corpus/T starts from them.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin vhint usdt
-FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-$(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HDRS)
+FUZZ_TARGETS := obj btf netlink kfacts mountinfo elfbin vhint usdt ringbuf perfbuf vlog probe cli trace render core2
+FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -I. -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
+.SECONDARY: $(FUZZ_OBJS)
+$(BUILD)/fuzzobj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(HDRS)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS)
+$(BUILD)/fuzz-cli: loader/main.c
+# Seed makers: binary seeds (rings, perf rings, render and CO-RE inputs) and netlink replies
+# captured from real exchanges.
+$(BUILD)/fuzz/seedgen: tests/fuzz/seedgen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+$(BUILD)/fuzz/nlcapture: tests/fuzz/nlcapture.c $(LIB_OBJS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS)
 
-fuzz: examples test-progs $(UPROBE_TARGETS) $(USDT_TOOLS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-%)
-	@mkdir -p $(BUILD)/corpus/obj $(BUILD)/corpus/btf $(BUILD)/corpus/netlink $(BUILD)/corpus/kfacts \
-		$(BUILD)/corpus/mountinfo $(BUILD)/corpus/elfbin $(BUILD)/corpus/vhint $(BUILD)/corpus/usdt
-	@cp $(USDT_TOOLS) $(BUILD)/corpus/usdt/
-	@head -n 200 /proc/self/mountinfo | split -l 1 - $(BUILD)/corpus/mountinfo/self-
-	@cp examples/*.o $(BUILD)/progs/*.o $(BUILD)/corpus/obj/
-	@cp $(UPROBE_TARGETS) $(BUILD)/corpus/elfbin/
-	@for f in tests/unit/fixtures/verifier/*/*.log; do printf 'x' | cat - "$$f" >$(BUILD)/corpus/vhint/$$(echo $$f | tr / _); done
-	@for f in examples/*.o $(BUILD)/progs/core_reloc.bpfel.o; do llvm-objcopy --dump-section .BTF=$(BUILD)/corpus/btf/$$(basename $$f).btf $$f; done
-	@printf 'CONFIG_HZ=250\nCONFIG_BPF=y\n# CONFIG_X is not set\nCONFIG_DEFAULT_HOSTNAME="(none)"\n' | gzip -n >$(BUILD)/corpus/kfacts/config.gz
-	@printf 'ffffffff81000000 T _stext\nffffffff81000010 t A\t[m]\n' >$(BUILD)/corpus/kfacts/kallsyms
+fuzz-build: $(FUZZ_BINS)
+fuzz-seeds: all test-progs vmlinux-progs $(UPROBE_TARGETS) $(USDT_TOOLS) $(BUILD)/genobj $(BUILD)/fuzz/seedgen \
+		$(BUILD)/fuzz/nlcapture
+	@sh tests/fuzz/seeds.sh
+fuzz: fuzz-build fuzz-seeds
 	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/corpus/$$t; cp -n $(BUILD)/fuzz/seeds/$$t/* $(BUILD)/corpus/$$t/ 2>/dev/null; \
 		echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
-		$(BUILD)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz-$$t- \
-			$(BUILD)/corpus/$$t >$(BUILD)/fuzz-$$t.log 2>&1; rc=$$?; \
-		grep -E '^stat::(number_of_executed_units|new_units_added)' $(BUILD)/fuzz-$$t.log; \
+		$(BUILD)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz-$$t- $(BUILD)/corpus/$$t tests/fuzz/regress/$$t >$(BUILD)/fuzz-$$t.log 2>&1; \
+		rc=$$?; grep -E '^stat::(number_of_executed_units|new_units_added)' $(BUILD)/fuzz-$$t.log; \
 		[ $$rc -eq 0 ] || { tail -n 40 $(BUILD)/fuzz-$$t.log; exit 1; }; \
 	done
+fuzz-long: fuzz-build fuzz-seeds
+	@sh tests/fuzz/long.sh
 
 # ---- install: the binary, the manual page, the headers BPF programs build against ----------------
 # `make install PREFIX=/usr/local DESTDIR=` installs ./rawload (glibc, dynamic), or with STATIC=1 the
@@ -374,7 +405,7 @@ $(BENCH)/libbpf-load: bench/libbpf_load.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o $@ $< -lbpf -lelf -lz
 
-bench: deps all static $(BENCH_BINS) bench-scale-bins
+bench: deps all static $(BENCH_BINS) bench-scale-bins $(BENCH)/parse_scaling
 	@sh bench/deps.sh
 	@$(MAKE) --no-print-directory $(BENCH)/libbpf-load >$(BENCH)/libbpf-load.log 2>&1 || \
 		echo "bench: the libbpf loader did not build (see $(BENCH)/libbpf-load.log)"
@@ -433,6 +464,15 @@ $(BENCH)/libbpf-core: bench/libbpf_core.c
 $(BENCH)/libbpf-stream: bench/libbpf_stream.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -s -o $@ $< -lbpf -lelf -lz
+	@sh bench/scaling.sh
+
+# Parse scaling (bench/scaling.sh): generated objects of 1k, 10k and 100k programs and maps through
+# the pure path; any user, a few seconds. Apart from the XDP cycle measurement above.
+$(BENCH)/parse_scaling: bench/parse_scaling.c tests/tools/genobj.c tests/tools/genobj.h $(LIB_OBJS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ bench/parse_scaling.c tests/tools/genobj.c $(LIB_OBJS)
+bench-parse: $(BENCH)/parse_scaling
+	@sh bench/scaling.sh
 
 # ---- the kernel tests on other kernels and machines: not part of `make test` ----------------------------
 # `make test-vm KERNEL=6.1|5.10|arm64|s390x`: a Debian kernel (tests/qemu/fetch.sh unpacks its .deb

@@ -437,6 +437,8 @@ static int ring_read(struct perf_buf *pb, struct perf_ring *r, perf_sample_fn sa
 	uint64_t head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
 	uint64_t tail = meta->data_tail;
 	int count = 0;
+	if (tail < head && head - tail > size)
+		tail = head; /* more than the ring holds: garbage (the kernel counts overruns as lost) */
 
 	while (tail < head && !*stop) {
 		size_t off = (size_t)(tail & (size - 1));

@@ -91,6 +91,10 @@ int rb_consume(struct rb *rb, rb_record_fn cb, void *ctx)
 	 * committed now keeps the call bounded even when the producer never stops. */
 	uint64_t cons = *cons_pos;
 	uint64_t prod = __atomic_load_n(prod_pos, __ATOMIC_ACQUIRE);
+	/* The kernel never runs more than the data area ahead of us: a producer position further on
+	 * is not one to walk to (2^60 empty records would be a hang). */
+	if (cons < prod && prod - cons > rb->data_size)
+		return -EBADMSG;
 	while (cons < prod) {
 		const uint32_t *hdr = (const uint32_t *)(data + (cons & mask));
 		/* The length word is written last by the producer (commit): acquire it too. */
@@ -101,6 +105,8 @@ int rb_consume(struct rb *rb, rb_record_fn cb, void *ctx)
 		if (len > rb->data_size - BPF_RINGBUF_HDR_SZ)
 			return -EBADMSG;
 		uint64_t next = cons + ((len + BPF_RINGBUF_HDR_SZ + 7) & ~(uint64_t)7);
+		if (next > prod || next < cons)
+			return -EBADMSG; /* a committed record ends before the producer position */
 		int stop = 0;
 		if (!(word & BPF_RINGBUF_DISCARD_BIT)) {
 			count++;

@@ -29,7 +29,8 @@ typedef int (*rb_record_fn)(void *ctx, const void *data, uint32_t len);
 
 /* Hands every record committed so far to cb, without waiting. Discarded records are skipped and
  * not counted; reading stops at a record still being written. Returns the number of records given
- * to cb, or -EBADMSG when a record length is impossible (the ring is then not advanced past it). */
+ * to cb, or -EBADMSG when a record length is impossible or runs past the producer position, or the
+ * producer is further ahead than the ring holds (the ring is then not advanced past it). */
 int rb_consume(struct rb *rb, rb_record_fn cb, void *ctx);
 
 /* Waits up to timeout_ms (-1: forever) for data, then rb_consume. Returns as rb_consume, 0 on

@@ -361,6 +361,28 @@ int sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type)
 	return sys_bpf(BPF_PROG_DETACH, &a, ATTR_SIZE(replace_bpf_fd));
 }
 
+int sys_prog_bind_map(int prog_fd, int map_fd)
+{
+	union bpf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.prog_bind_map.prog_fd = (uint32_t)prog_fd;
+	a.prog_bind_map.map_fd = (uint32_t)map_fd;
+	return sys_bpf(BPF_PROG_BIND_MAP, &a, ATTR_SIZE(prog_bind_map));
+}
+
+int sys_prog_map_ids(int prog_fd, uint32_t *ids, uint32_t *n)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = *n;
+	info.map_ids = (uint64_t)(uintptr_t)ids;
+	int err = sys_obj_info(prog_fd, &info, &len);
+	if (!err)
+		*n = info.nr_map_ids;
+	return err;
+}
+
 /* The *_GET_FD_BY_ID commands share one layout: an id, then open_flags. */
 static int fd_by_id(int cmd, uint32_t id)
 {

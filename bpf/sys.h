@@ -105,6 +105,11 @@ int sys_prog_detach(int prog_fd, int target_fd, uint32_t attach_type);
 /* The id of the program behind fd / pinned at path; 0 when it cannot be read. */
 uint32_t sys_prog_id(int prog_fd);
 uint32_t sys_pinned_prog_id(const char *path);
+/* BPF_PROG_BIND_MAP (5.10): the program holds the map as if it used it (libbpf binds its metadata
+ * map the same way). 0 or a negative errno (-EINVAL before 5.10). */
+int sys_prog_bind_map(int prog_fd, int map_fd);
+/* The ids of the maps the program holds: up to *n into ids, *n set to how many there are. */
+int sys_prog_map_ids(int prog_fd, uint32_t *ids, uint32_t *n);
 /* BPF_PROG_GET_FD_BY_ID / BPF_MAP_GET_FD_BY_ID / BPF_LINK_GET_FD_BY_ID */
 int sys_prog_fd_by_id(uint32_t id);
 int sys_map_fd_by_id(uint32_t id);

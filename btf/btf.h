@@ -113,6 +113,21 @@ void btf_names_free(struct btf_spec *b);
  * returned (CO-RE's candidates are types). */
 uint32_t btf_names_next(const struct btf_spec *b, const char *name, size_t len, uint32_t *pos);
 
+/* First type of the given kind and name, or 0. A scan: for many lookups, an index (below). */
+uint32_t btf_find(const struct btf_spec *b, uint32_t kind, const char *name);
+
+/* Every type sorted by (kind, name, id), built once (btf/index.c): lookups in O(log n). The index
+ * points into b's strings and must not outlive b. */
+struct btf_index {
+	struct btf_name_key *keys; /* owned */
+	uint32_t n;
+};
+/* 0 or -ENOMEM. */
+int btf_index_build(const struct btf_spec *b, struct btf_index *ix);
+void btf_index_free(struct btf_index *ix);
+/* As btf_find (the lowest id of that kind and name, or 0); ix NULL or empty: btf_find itself. */
+uint32_t btf_index_find(const struct btf_spec *b, const struct btf_index *ix, uint32_t kind, const char *name);
+
 /* Write a C-like name of a type into buf ("struct ip_info", "__u32", "char[16]", "void *"),
  * never more than n bytes (truncated). Returns buf. */
 char *btf_type_str(const struct btf_spec *b, uint32_t id, char *buf, size_t n);

@@ -9,6 +9,98 @@
 
 #include "common/endian.h"
 
+struct name_key {
+	const char *name;
+	uint32_t g;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct name_key *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->g < y->g ? -1 : x->g > y->g);
+}
+
+struct off_key {
+	uint32_t off, i;
+};
+
+static int cmp_off(const void *a, const void *b)
+{
+	const struct off_key *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static uint32_t insn_off(const struct btf_ext_info *info, const struct btf_ext_sec *s, uint32_t i)
+{
+	uint32_t off;
+	memcpy(&off, btf_ext_rec(info, s, i), 4);
+	return off;
+}
+
+/* Groups by name, and each group's records in insn_off order where the file did not keep it. */
+static int index_info(struct btf_ext_info *info, const char *what, struct diag *d)
+{
+	struct name_key *names = calloc(info->nsec ? info->nsec : 1, sizeof(*names));
+	info->by_name = calloc(info->nsec ? info->nsec : 1, sizeof(*info->by_name));
+	if (!names || !info->by_name) {
+		free(names);
+		return diag_set(d, -ENOMEM, "btf.ext: %s: out of memory", what);
+	}
+	for (uint32_t g = 0; g < info->nsec; g++)
+		names[g] = (struct name_key){info->sec[g].sec_name, g};
+	qsort(names, info->nsec, sizeof(*names), cmp_name);
+	for (uint32_t g = 0; g < info->nsec; g++)
+		info->by_name[g] = names[g].g;
+	free(names);
+	for (uint32_t g = 0; g < info->nsec; g++) {
+		struct btf_ext_sec *s = &info->sec[g];
+		bool sorted = true;
+		for (uint32_t i = 1; i < s->count && sorted; i++)
+			sorted = insn_off(info, s, i - 1) <= insn_off(info, s, i);
+		if (sorted)
+			continue;
+		struct off_key *keys = calloc(s->count, sizeof(*keys));
+		s->order = calloc(s->count, sizeof(*s->order));
+		if (!keys || !s->order) {
+			free(keys);
+			return diag_set(d, -ENOMEM, "btf.ext: %s: out of memory", what);
+		}
+		for (uint32_t i = 0; i < s->count; i++)
+			keys[i] = (struct off_key){insn_off(info, s, i), i};
+		qsort(keys, s->count, sizeof(*keys), cmp_off);
+		for (uint32_t i = 0; i < s->count; i++)
+			s->order[i] = keys[i].i;
+		free(keys);
+	}
+	return 0;
+}
+
+uint32_t btf_ext_lower_bound(const struct btf_ext_info *info, const struct btf_ext_sec *s, uint32_t off)
+{
+	uint32_t lo = 0, hi = s->count;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2, v;
+		memcpy(&v, btf_ext_rec_sorted(info, s, mid), 4);
+		if (v < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void free_info(struct btf_ext_info *info)
+{
+	for (uint32_t g = 0; info->sec && g < info->nsec; g++)
+		free(info->sec[g].order);
+	free(info->sec);
+	free(info->by_name);
+	memset(info, 0, sizeof(*info));
+}
+
 static int parse_info(struct btf_ext_info *info, const char *what, uint32_t min_rec,
 		      const uint8_t *base, uint32_t off, uint32_t len, const struct btf_spec *btf,
 		      struct diag *d)
@@ -55,18 +147,9 @@ static int parse_info(struct btf_ext_info *info, const char *what, uint32_t min_
 		info->sec[g].sec_name = btf_str(btf, hdr[0]);
 		info->sec[g].count = hdr[1];
 		info->sec[g].recs = p;
-		/* Every record starts with its insn_off; clang and linkers write them in order. */
-		uint32_t prev = 0;
-		info->sec[g].sorted = true;
-		for (uint32_t i = 0; i < hdr[1] && info->sec[g].sorted; i++) {
-			uint32_t off;
-			memcpy(&off, p + (size_t)i * rec_size, 4);
-			info->sec[g].sorted = off >= prev;
-			prev = off;
-		}
 		p += (size_t)hdr[1] * rec_size;
 	}
-	return 0;
+	return index_info(info, what, d);
 }
 
 int btf_ext_parse(struct btf_ext_spec *e, const uint8_t *raw, uint32_t size, bool swap,
@@ -126,33 +209,30 @@ int btf_ext_parse(struct btf_ext_spec *e, const uint8_t *raw, uint32_t size, boo
 
 void btf_ext_close(struct btf_ext_spec *e)
 {
-	free(e->func.sec);
-	free(e->line.sec);
-	free(e->core.sec);
+	free_info(&e->func);
+	free_info(&e->line);
+	free_info(&e->core);
 	free(e->owned);
 	memset(e, 0, sizeof(*e));
 }
 
 const struct btf_ext_sec *btf_ext_find(const struct btf_ext_info *info, const char *sec_name)
 {
-	for (uint32_t i = 0; i < info->nsec; i++)
-		if (strcmp(info->sec[i].sec_name, sec_name) == 0)
-			return &info->sec[i];
-	return NULL;
-}
-
-uint32_t btf_ext_lower_bound(const struct btf_ext_info *info, const struct btf_ext_sec *s, uint32_t insn_off)
-{
-	if (!s->sorted)
-		return 0;
-	uint32_t lo = 0, hi = s->count;
+	if (!info->by_name) { /* hand-made (tests): scan */
+		for (uint32_t i = 0; i < info->nsec; i++)
+			if (strcmp(info->sec[i].sec_name, sec_name) == 0)
+				return &info->sec[i];
+		return NULL;
+	}
+	uint32_t lo = 0, hi = info->nsec;
 	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2, off;
-		memcpy(&off, btf_ext_rec(info, s, mid), 4);
-		if (off < insn_off)
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (strcmp(info->sec[info->by_name[mid]].sec_name, sec_name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo;
+	if (lo < info->nsec && strcmp(info->sec[info->by_name[lo]].sec_name, sec_name) == 0)
+		return &info->sec[info->by_name[lo]];
+	return NULL;
 }

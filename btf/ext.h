@@ -16,13 +16,15 @@ struct btf_ext_sec {
 	const char *sec_name;   /* ELF section these records describe (in .BTF strings) */
 	uint32_t count;
 	const uint8_t *recs;    /* count records of rec_size bytes, host order, 4-byte aligned */
-	bool sorted;            /* insn_off never decreases from one record to the next */
+	uint32_t *order;        /* NULL when the records come in insn_off order (as compilers write
+	                         * them); else their indices in (insn_off, index) order, owned */
 };
 
 struct btf_ext_info {
 	uint32_t rec_size;      /* as the file says; at least the UAPI struct's size */
 	uint32_t nsec;
 	struct btf_ext_sec *sec; /* owned */
+	uint32_t *by_name;      /* group indices sorted by (section name, index), owned */
 };
 
 struct btf_ext_spec {
@@ -36,16 +38,22 @@ struct btf_ext_spec {
 int btf_ext_parse(struct btf_ext_spec *e, const uint8_t *raw, uint32_t size, bool swap,
 		  const struct btf_spec *btf, struct diag *d);
 void btf_ext_close(struct btf_ext_spec *e);
-/* The records describing ELF section sec_name, or NULL. */
+/* The records describing ELF section sec_name (the first group of that name), or NULL. O(log n). */
 const struct btf_ext_sec *btf_ext_find(const struct btf_ext_info *info, const char *sec_name);
-/* The first record of s at or after byte offset insn_off: found by bisection when s is sorted, else
- * 0 (every record must then be looked at). */
-uint32_t btf_ext_lower_bound(const struct btf_ext_info *info, const struct btf_ext_sec *s, uint32_t insn_off);
-/* Record i of s (i < s->count). */
+/* Record i of s (i < s->count), in file order. */
 static inline const void *btf_ext_rec(const struct btf_ext_info *info, const struct btf_ext_sec *s,
 				      uint32_t i)
 {
 	return s->recs + (uint64_t)i * info->rec_size;
 }
+/* The same records in insn_off order: the record at position p (p < s->count), and the first
+ * position whose insn_off (every kind of record starts with it) is at least insn_off, or
+ * s->count. So the records of one function are found without walking the whole section. */
+static inline const void *btf_ext_rec_sorted(const struct btf_ext_info *info, const struct btf_ext_sec *s,
+					     uint32_t p)
+{
+	return btf_ext_rec(info, s, s->order ? s->order[p] : p);
+}
+uint32_t btf_ext_lower_bound(const struct btf_ext_info *info, const struct btf_ext_sec *s, uint32_t insn_off);
 
 #endif

@@ -1,6 +1,7 @@
 /* btf/render.c — rendering values with BTF (see render.h). Text looks like C initialisers
  * ({source_ip=10.1.0.2, ttl=64}), JSON like JSON. Recursion follows the type graph, so depth is
- * capped; every read is checked against the bytes available. */
+ * capped; every read is checked against the bytes available; every member, element and enum value
+ * visited is a step of the budget, and the text appended is counted against it too. */
 #include "btf/render.h"
 
 #include <ctype.h>
@@ -8,13 +9,46 @@
 
 #include "common/endian.h"
 
-enum { MAX_DEPTH = 12, MAX_ELEMS = 256 };
+enum { MAX_ELEMS = 256 };
 
 struct ctx {
 	struct strbuf *out;
 	const struct btf_spec *b;
 	enum render_fmt fmt;
+	struct render_budget *bg;
+	size_t limit;             /* out->len may reach this much */
 };
+
+/* Spend n steps. false when the budget is spent (state RENDER_CUT) or a stop was asked
+ * (RENDER_STOPPED): the caller marks the cut and stops. */
+static bool step(const struct ctx *c, uint64_t n)
+{
+	struct render_budget *bg = c->bg;
+	if (bg->state != RENDER_DONE)
+		return false;
+	if (bg->stop) {
+		bg->tick += (uint32_t)(n < 256 ? n : 256);
+		if (bg->tick >= 256) {
+			bg->tick = 0;
+			if (*bg->stop) {
+				bg->state = RENDER_STOPPED;
+				return false;
+			}
+		}
+	}
+	if (bg->steps < n || c->out->len >= c->limit || c->out->oom) {
+		bg->state = RENDER_CUT;
+		return false;
+	}
+	bg->steps -= n;
+	return true;
+}
+
+/* Output bytes left before the limit. */
+static size_t room(const struct ctx *c)
+{
+	return c->out->len < c->limit ? c->limit - c->out->len : 0;
+}
 
 static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t avail, const char *name,
 		   int depth);
@@ -193,13 +227,28 @@ static void word(const struct ctx *c, const char *s)
 		sb_puts(c->out, s);
 }
 
+/* Where the budget ran out. */
+static void cut_mark(const struct ctx *c)
+{
+	word(c, "...");
+}
+
 static void hex_bytes(const struct ctx *c, const uint8_t *p, uint32_t n)
 {
+	/* Two characters a byte: as many as the room allows, then "..." inside the quotes. */
+	size_t fit = room(c) / 2 > 8 ? room(c) / 2 - 8 : 0;
+	bool cut = c->bg && n > fit;
+	if (cut) {
+		n = (uint32_t)fit;
+		c->bg->state = RENDER_CUT;
+	}
 	if (c->fmt == RENDER_JSON)
 		sb_putc(c->out, '"');
 	sb_puts(c->out, "0x");
 	for (uint32_t i = 0; i < n; i++)
 		sb_hex(c->out, p[i], 2);
+	if (cut)
+		sb_puts(c->out, "...");
 	if (c->fmt == RENDER_JSON)
 		sb_putc(c->out, '"');
 }
@@ -236,7 +285,13 @@ static void render_enum(const struct ctx *c, const struct btf_type *t, const uin
 	uint32_t size = t->size <= 8 ? t->size : 8;
 	uint64_t v = read_uint(p, size);
 	bool is64 = btf_kind(t) == BTF_KIND_ENUM64;
-	for (uint32_t i = 0; i < btf_vlen(t); i++) {
+	/* Each value compared is a step; without the steps for all of them, the number alone. */
+	uint32_t n = btf_vlen(t);
+	if (c->bg->steps < n)
+		n = 0;
+	else
+		c->bg->steps -= n;
+	for (uint32_t i = 0; i < n; i++) {
 		uint64_t ev = is64 ? ((uint64_t)btf_enums64(t)[i].val_hi32 << 32 | btf_enums64(t)[i].val_lo32)
 				   : (uint32_t)btf_enums(t)[i].val;
 		uint64_t mask = size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
@@ -249,16 +304,33 @@ static void render_enum(const struct ctx *c, const struct btf_type *t, const uin
 }
 
 /* An array of 1-byte ints: a string when the bytes before the first NUL (or all of them) are
- * printable; what follows the NUL is ignored, as C would. */
+ * printable; what follows the NUL is ignored, as C would. A string longer than the room left is
+ * cut, with "..." inside the quotes in JSON (after them in text). */
 static bool render_chars(const struct ctx *c, const uint8_t *p, uint32_t n)
 {
 	uint32_t len = 0;
 	while (len < n && p[len])
 		len++;
+	if (!step(c, len / 64 + 1)) {
+		cut_mark(c);
+		return true;
+	}
 	for (uint32_t i = 0; i < len; i++)
 		if (!isprint(p[i]) && p[i] != '\t')
 			return false;
+	size_t fit = room(c) / 4 > 8 ? room(c) / 4 - 8 : 0; /* an escaped byte takes up to 4 (\xNN) */
+	bool cut = len > fit;
+	if (cut) {
+		len = (uint32_t)fit;
+		c->bg->state = RENDER_CUT;
+	}
 	quoted(c, (const char *)p, len);
+	if (cut && c->fmt == RENDER_JSON) {
+		c->out->len--; /* the closing quote */
+		sb_puts(c->out, "...\"");
+	} else if (cut) {
+		sb_puts(c->out, "...");
+	}
 	return true;
 }
 
@@ -267,7 +339,7 @@ static void render_struct(const struct ctx *c, const struct btf_type *t, const u
 {
 	const struct btf_member *m = btf_members(t);
 	sb_putc(c->out, '{');
-	for (uint32_t i = 0; i < btf_vlen(t); i++) {
+	for (uint32_t i = 0; i < btf_vlen(t) && c->bg->state == RENDER_DONE; i++) {
 		const char *fname = btf_str(c->b, m[i].name_off);
 		uint32_t bit = btf_member_bit_offset(t, &m[i]), bits = btf_member_bitfield_size(t, &m[i]);
 		if (i)
@@ -281,6 +353,10 @@ static void render_struct(const struct ctx *c, const struct btf_type *t, const u
 		}
 		if (bits) { /* a bit-field: counted from the low end on little-endian, the high end on big */
 			uint32_t first = bit / 8, nbytes = (bit % 8 + bits + 7) / 8;
+			if (!step(c, 1)) {
+				cut_mark(c);
+				break;
+			}
 			if (first >= avail || nbytes > avail - first || nbytes > 8) {
 				word(c, "<truncated>");
 				continue;
@@ -308,6 +384,12 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 		   int depth)
 {
 	uint32_t size = 0;
+	if (c->bg->state != RENDER_DONE)
+		return; /* what encloses this stops too */
+	if (!step(c, 1)) {
+		cut_mark(c);
+		return;
+	}
 	int rid = btf_skip_mods(c->b, id);
 	const struct btf_type *t = rid > 0 ? btf_type(c->b, (uint32_t)rid) : NULL;
 
@@ -316,7 +398,7 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 			   btf_kind(t) == BTF_KIND_UNION || btf_kind(t) == BTF_KIND_ENUM);
 	if (sized)
 		size = t->size;
-	if (!t || depth > MAX_DEPTH || (!sized && btf_size(c->b, (uint32_t)rid, &size) != 0)) {
+	if (!t || depth > (int)c->bg->depth || (!sized && btf_size(c->b, (uint32_t)rid, &size) != 0)) {
 		word(c, "?");
 		return;
 	}
@@ -366,7 +448,7 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 	case BTF_KIND_DATASEC: {
 		const struct btf_var_secinfo *v = btf_secinfos(t);
 		sb_putc(c->out, '{');
-		for (uint32_t i = 0; i < btf_vlen(t); i++) {
+		for (uint32_t i = 0; i < btf_vlen(t) && c->bg->state == RENDER_DONE; i++) {
 			const struct btf_type *var = btf_type(c->b, v[i].type);
 			const char *vname = var ? btf_type_name(c->b, var) : "?";
 			if (i)
@@ -398,12 +480,12 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 			return;
 		sb_putc(c->out, '[');
 		uint32_t n = a->nelems < MAX_ELEMS ? a->nelems : MAX_ELEMS;
-		for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t i = 0; i < n && c->bg->state == RENDER_DONE; i++) {
 			if (i)
 				sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
 			render(c, a->type, p + (size_t)i * esize, esize, "", depth + 1);
 		}
-		if (n < a->nelems)
+		if (n < a->nelems && c->bg->state == RENDER_DONE)
 			sb_puts(c->out, c->fmt == RENDER_JSON ? ",\"...\"" : ", ...");
 		sb_putc(c->out, ']');
 		return;
@@ -414,16 +496,33 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 	}
 }
 
-void render_value(struct strbuf *out, const struct btf_spec *b, uint32_t id, const void *data,
-		  uint32_t size, const char *name, enum render_fmt fmt)
+int render_value_budget(struct strbuf *out, const struct btf_spec *b, uint32_t id, const void *data,
+			uint32_t size, const char *name, enum render_fmt fmt, struct render_budget *budget)
 {
-	const struct ctx c = {out, b, fmt};
+	size_t limit = out->len + budget->bytes < out->len ? SIZE_MAX : out->len + budget->bytes;
+	const struct ctx c = {out, b, fmt, budget, limit};
+	if (budget->state != RENDER_DONE) {
+		cut_mark(&c);
+		return budget->state;
+	}
+	size_t before = out->len;
 	render(&c, id, data, size, name ? name : "", 0);
+	size_t used = out->len - before;
+	budget->bytes = used < budget->bytes ? budget->bytes - used : 0;
+	return budget->state;
+}
+
+int render_value(struct strbuf *out, const struct btf_spec *b, uint32_t id, const void *data,
+		 uint32_t size, const char *name, enum render_fmt fmt)
+{
+	struct render_budget bg = render_budget_default(NULL);
+	return render_value_budget(out, b, id, data, size, name, fmt, &bg);
 }
 
 void render_raw(struct strbuf *out, const void *data, uint32_t size, enum render_fmt fmt)
 {
-	const struct ctx c = {out, NULL, fmt};
+	/* Without a budget: as many bytes as there are (a value of known size). */
+	const struct ctx c = {out, NULL, fmt, NULL, SIZE_MAX};
 	if (size == 1 || size == 2 || size == 4 || size == 8)
 		sb_u64(out, read_uint(data, size));
 	else

@@ -213,6 +213,8 @@ int elf_parse(struct elf_file *f, const uint8_t *data, size_t size, struct diag 
 	err = parse_section_table(f, d);
 	if (!err)
 		err = parse_symbols(f, d);
+	if (!err)
+		err = elf_index_build(f, d);
 	if (err)
 		elf_close(f);
 	return err;
@@ -278,6 +280,8 @@ int elf_parse_binary(struct elf_file *f, const uint8_t *data, size_t size, struc
 	err = parse_section_table(f, d);
 	if (!err)
 		err = parse_segments(f, d);
+	if (!err)
+		err = elf_index_build(f, d);
 	if (err)
 		elf_close(f);
 	return err;
@@ -295,6 +299,7 @@ int elf_parse_sections(struct elf_file *f, const uint8_t *data, size_t size, str
 
 void elf_close(struct elf_file *f)
 {
+	elf_index_free(f);
 	free(f->sec);
 	free(f->sym);
 	free(f->seg);
@@ -302,14 +307,6 @@ void elf_close(struct elf_file *f)
 	f->sym = NULL;
 	f->seg = NULL;
 	f->nsec = f->nsym = f->nseg = 0;
-}
-
-const struct elf_section *elf_find_section(const struct elf_file *f, const char *name)
-{
-	for (uint32_t i = 1; i < f->nsec; i++)
-		if (strcmp(f->sec[i].name, name) == 0)
-			return &f->sec[i];
-	return NULL;
 }
 
 const struct elf_section *elf_find_section_type(const struct elf_file *f, uint32_t type)

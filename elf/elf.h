@@ -77,6 +77,9 @@ struct elf_file {
 	struct elf_sym *sym;    /* nsym entries, owned (names point into the file); elf_parse only */
 	uint32_t nseg;
 	struct elf_segment *seg; /* nseg program headers, owned; elf_parse_binary only */
+	/* Name indexes (elf/index.c), built by elf_parse and elf_parse_binary; owned. */
+	struct elf_name_key *sec_keys, *sym_keys;
+	uint32_t nsec_keys, nsym_keys;
 };
 
 /* Parse the header, section headers and symbol table of data[0..size). The bytes must outlive
@@ -103,8 +106,15 @@ int elf_symtab_count(const struct elf_file *f, uint32_t idx, uint32_t *count, st
  * index in range). Returns 0 or -EINVAL with d filled ("elf: symbol 5: ..."). */
 int elf_sym_read(const struct elf_file *f, uint32_t idx, uint32_t i, struct elf_sym *out, struct diag *d);
 
-/* The section called name, or NULL. */
+/* The section called name (the first, when several are), or NULL. O(log n) once indexed. */
 const struct elf_section *elf_find_section(const struct elf_file *f, const char *name);
+/* The first symbol (lowest index) defined in section shndx with this name and type (type -1:
+ * any type but STT_SECTION), or NULL. O(log n) once indexed. */
+const struct elf_sym *elf_find_symbol(const struct elf_file *f, uint32_t shndx, const char *name, int type);
+/* Build (or rebuild) the name indexes of sections and symbols: elf_parse and elf_parse_binary do it.
+ * Without them the lookups above scan. Returns 0 or -ENOMEM with d set. */
+int elf_index_build(struct elf_file *f, struct diag *d);
+void elf_index_free(struct elf_file *f);
 /* Index of a section (pointer into f->sec). */
 static inline uint32_t elf_section_index(const struct elf_file *f, const struct elf_section *s)
 {

@@ -26,11 +26,12 @@
 
 static const char usage[] =
 	"usage: rawload OBJECT [IFACE] [options]   load, attach every program, show what they collect\n"
-	"                                          until Ctrl-C (SIGINT/SIGTERM/SIGHUP), then detach\n"
+	"                                          until Ctrl-C (or any signal that would end it), then detach\n"
 	"       rawload inspect OBJECT [--json] [--type ...]  print what the object holds (no kernel, any user)\n"
 	"       rawload load OBJECT [--pin DIR] [--btf FILE] [--type ...]\n"
 	"                                          load maps and programs, report, and close (or pin)\n"
-	"       rawload detach IFACE                remove an XDP program a netlink attach left behind\n"
+	"       rawload detach IFACE [--force]      remove an XDP program a netlink attach of rawload's left\n"
+	"                                          behind (--force: whoever's it is)\n"
 	"       rawload unpin DIR                   detach and remove what --pin DIR left\n"
 	"       rawload status [DIR] [--json]       list the kernel's programs, maps, links (with their\n"
 	"                                          targets) and XDP programs; with DIR, the pins under DIR\n"
@@ -54,7 +55,7 @@ static const char usage[] =
 	"                       before any --prog: of every program whose section names no type\n"
 	"      --mode MODE      XDP mode: skb, native or hw (default: the kernel chooses)\n"
 	"      --netlink        attach XDP and tc programs through rtnetlink instead of links\n"
-	"      --replace        replace an XDP program already on the interface\n"
+	"      --replace        take the place of the XDP program on the interface; put it back at exit\n"
 	"      --cgroup PATH    the cgroup v2 directory cgroup programs attach to (default: the root of\n"
 	"                       the cgroup2 mount, found in /proc/self/mountinfo)\n"
 	"      --prog-attach    attach cgroup, sockmap (sk_skb, sk_msg) and flow dissector programs\n"
@@ -331,6 +332,134 @@ static const char *one_operand(int argc, char **argv, bool *json)
 	return operand;
 }
 
+/* ---- signals ----------------------------------------------------------------------------------- */
+
+/* Every signal whose default action ends the process and that a handler can catch: the ones a user
+ * sends (INT, TERM, HUP, QUIT, USR1, USR2, ALRM, the real-time ones), the ones the kernel sends
+ * for a reason (PIPE, XCPU, XFSZ, VTALRM, PROF, IO, PWR, STKFLT), and the fault signals when
+ * someone sends them with kill. Each one stops rawload the same way: the display ends, everything
+ * is detached and closed, then rawload exits. They are blocked from before anything is loaded and
+ * let in only where rawload can act on them (see show.c); in between they wait, pending. A real
+ * fault (the kernel's SIGSEGV, SIGBUS, ...) keeps its default action: there is nothing sane left to
+ * clean up with. SIGKILL and SIGSTOP cannot be caught: a netlink attachment outlives SIGKILL
+ * (`rawload detach IFACE` removes it). */
+static const int stop_signal_list[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGUSR1, SIGSEGV, SIGUSR2, SIGPIPE,
+	SIGALRM, SIGTERM,
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+	SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGIO,
+#ifdef SIGPWR
+	SIGPWR,
+#endif
+	SIGSYS,
+};
+
+/* The signal that stopped rawload (0: none yet); STOP_OUTPUT when stdout went away. */
+enum { STOP_OUTPUT = -1 };
+static volatile sig_atomic_t stop;
+
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(stop_signal_list) / sizeof(stop_signal_list[0]); i++)
+		sigaddset(set, stop_signal_list[i]);
+	for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+		sigaddset(set, s);
+}
+
+static bool fault_signal(int sig)
+{
+	return sig == SIGILL || sig == SIGTRAP || sig == SIGBUS || sig == SIGFPE || sig == SIGSEGV || sig == SIGSYS;
+}
+
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (fault_signal(sig) && si && si->si_code > 0) {
+		/* Raised by the kernel for this thread's fault (si_code > 0; kill and sigqueue give
+		 * SI_USER, SI_QUEUE, SI_TKILL <= 0): the default action follows when it repeats. */
+		signal(sig, SIG_DFL);
+		return;
+	}
+	if (!stop)
+		stop = sig;
+}
+
+/* Block the stop signals and catch them; the mask before in *old. */
+static void take_signals(sigset_t *old)
+{
+	sigset_t set;
+	stop_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, old);
+	struct sigaction sa = {.sa_sigaction = on_signal, .sa_flags = SA_SIGINFO};
+	sigfillset(&sa.sa_mask);
+	for (int s = 1; s <= SIGRTMAX; s++)
+		if (sigismember(&set, s))
+			sigaction(s, &sa, NULL);
+}
+
+/* A stop signal that arrived (pending, while they are blocked), or 0. For the load and attach
+ * passes, which ask between kernel objects. */
+static int pending_stop(void)
+{
+	sigset_t set, pending;
+	if (stop > 0)
+		return stop;
+	stop_signals(&set);
+	if (sigpending(&pending) != 0)
+		return 0;
+	for (int s = 1; s <= SIGRTMAX; s++)
+		if (sigismember(&set, s) && sigismember(&pending, s))
+			return s;
+	return 0;
+}
+
+static bool interrupted(void)
+{
+	return pending_stop() != 0;
+}
+
+/* SIGHUP -> "SIGHUP"; real-time ones as "SIGRTMIN+N". */
+static const char *signal_name(int sig, char *buf, size_t n)
+{
+	static const struct { int sig; const char *name; } names[] = {
+		{SIGHUP, "HUP"}, {SIGINT, "INT"}, {SIGQUIT, "QUIT"}, {SIGILL, "ILL"}, {SIGTRAP, "TRAP"},
+		{SIGABRT, "ABRT"}, {SIGBUS, "BUS"}, {SIGFPE, "FPE"}, {SIGUSR1, "USR1"}, {SIGSEGV, "SEGV"},
+		{SIGUSR2, "USR2"}, {SIGPIPE, "PIPE"}, {SIGALRM, "ALRM"}, {SIGTERM, "TERM"}, {SIGXCPU, "XCPU"},
+		{SIGXFSZ, "XFSZ"}, {SIGVTALRM, "VTALRM"}, {SIGPROF, "PROF"}, {SIGIO, "IO"}, {SIGSYS, "SYS"},
+#ifdef SIGSTKFLT
+		{SIGSTKFLT, "STKFLT"},
+#endif
+#ifdef SIGPWR
+		{SIGPWR, "PWR"},
+#endif
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].sig == sig) {
+			snprintf(buf, n, "SIG%s", names[i].name);
+			return buf;
+		}
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, n, "SIGRTMIN+%d", sig - SIGRTMIN);
+	else
+		snprintf(buf, n, "signal %d", sig);
+	return buf;
+}
+
+/* After a clean stop by signal sig: INT, TERM and HUP (the ways to end the display) and PIPE (its
+ * reader went away) exit 0; any other signal is said on stderr and exits 128 + its number, as a
+ * shell reports a process it ended. */
+static int stopped_status(int sig, const char *done)
+{
+	if (sig <= 0 || sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGPIPE)
+		return 0;
+	char name[32];
+	fprintf(stderr, "rawload: %s: %s\n", signal_name(sig, name, sizeof(name)), done);
+	return 128 + sig;
+}
+
 /* ---- rawload load ------------------------------------------------------------------------------ */
 
 static int cmd_load(int argc, char **argv)
@@ -359,15 +488,21 @@ static int cmd_load(int argc, char **argv)
 		return fputs(usage, stderr), 2;
 	if (verbose)
 		opts.say = &say;
+	/* A signal stops the load between kernel objects (everything closed, no pins of its own left);
+	 * once pinning began it waits until the pins are complete. */
+	sigset_t old;
+	take_signals(&old);
+	opts.interrupted = interrupted;
 	struct file_map fm = {0};
 	struct obj o;
 	struct loaded l;
 	if (open_object(path, &fm, &o, &types))
 		return 1;
-	if (load_or_report(&o, &opts, &l)) {
+	int err = load_or_report(&o, &opts, &l);
+	if (err) {
 		obj_close(&o);
 		unmap_file(&fm);
-		return EXIT_FAIL;
+		return err == -EINTR ? stopped_status(pending_stop(), "stopped while loading; nothing stays loaded") : EXIT_FAIL;
 	}
 	char tbuf[24];
 	for (uint32_t i = 0; i < o.nprogs; i++) {
@@ -421,16 +556,17 @@ static int cmd_inspect(int argc, char **argv)
 {
 	bool json = false;
 	struct type_opts types = {0};
-	char *rest[argc + 1];
 	int nrest = 0;
-	for (int i = 0; i < argc; i++) { /* --prog/--type pairs out, the rest to one_operand */
+	/* --prog/--type pairs out, the rest to one_operand: moved to the front of argv itself (no
+	 * array sized by the command line on the stack; what is written was read already). */
+	for (int i = 0; i < argc; i++) {
 		int r = take_type_opt(argc, argv, &i, &types);
 		if (r < 0)
 			return fputs(usage, stderr), 2;
 		if (!r)
-			rest[nrest++] = argv[i];
+			argv[nrest++] = argv[i];
 	}
-	const char *path = one_operand(nrest, rest, &json);
+	const char *path = one_operand(nrest, argv, &json);
 	if (!path)
 		return 2;
 	struct file_map fm = {0};
@@ -447,20 +583,30 @@ static int cmd_inspect(int argc, char **argv)
 
 static int cmd_detach(int argc, char **argv)
 {
-	const char *ifname = one_operand(argc, argv, NULL);
+	bool force = false;
+	int n = 0;
+	for (int i = 0; i < argc; i++) /* --force may come anywhere */
+		if (strcmp(argv[i], "--force") == 0)
+			force = true;
+		else
+			argv[n++] = argv[i];
+	const char *ifname = one_operand(n, argv, NULL);
 	if (!ifname)
 		return 2;
+	sigset_t old; /* a signal waits until the detach is done */
+	take_signals(&old);
 	int ifindex = (int)if_nametoindex(ifname);
 	if (!ifindex) {
 		fprintf(stderr, "rawload: %s: no such interface\n", ifname);
 		return 1;
 	}
 	struct diag d = {{0}};
-	if (attach_detach_iface(ifindex, ifname, verbose ? &say : NULL, &d)) {
+	char what[512];
+	if (attach_detach_iface(ifindex, ifname, force, what, sizeof(what), verbose ? &say : NULL, &d)) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
 		return 1;
 	}
-	printf("detached the XDP program from %s\n", ifname);
+	printf("detached the XDP program from %s: %s\n", ifname, what);
 	return 0;
 }
 
@@ -469,6 +615,8 @@ static int cmd_unpin(int argc, char **argv)
 	const char *dir = one_operand(argc, argv, NULL);
 	if (!dir)
 		return 2;
+	sigset_t old; /* a signal waits until every pin is gone */
+	take_signals(&old);
 	struct diag d = {{0}};
 	if (attach_unpin(dir, verbose ? &say : NULL, &d)) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
@@ -515,19 +663,11 @@ static int cmd_status(int argc, char **argv)
 
 /* ---- rawload OBJECT [IFACE]: load, attach, show, detach -------------------------------------------- */
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 static void emit_stdout(void *ctx, const char *text, size_t len)
 {
 	(void)ctx;
-	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
-		stop = 1; /* the reader went away (a closed pipe): finish cleanly */
+	if ((fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) && !stop)
+		stop = STOP_OUTPUT; /* the reader went away (a closed pipe): finish cleanly */
 }
 
 /* Seconds with up to three decimals ("2", "0.5", "1.25") -> milliseconds; -1 when not a positive
@@ -715,32 +855,31 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	/* Signals wait until the display loop, which lets them in atomically; before that they stay
-	 * pending, so a Ctrl-C during loading still ends in a clean detach. */
-	sigset_t block, old;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	 * pending, and the load and attach passes look for them between kernel objects, so a signal
+	 * during loading still ends in a clean detach. */
+	sigset_t old;
+	take_signals(&old);
 
 	struct file_map fm = {0};
 	struct obj o;
 	if (open_object(a.path, &fm, &o, &a.types))
 		return 1;
 
-	bool only[o.nprogs + 1], wants_iface = false, wants_cgroup = false;
+	/* Which programs to attach: one flag each, on the heap (an object may hold millions). */
+	bool *only = calloc(o.nprogs + 1, sizeof(*only)), wants_iface = false, wants_cgroup = false;
+	if (!only) {
+		fprintf(stderr, "rawload: out of memory\n");
+		obj_close(&o);
+		unmap_file(&fm);
+		return 1;
+	}
 	for (uint32_t i = 0; i < o.nprogs; i++)
 		only[i] = a.types.n == 0;
 	for (int k = 0; k < a.types.n; k++) {
 		int p = obj_find_prog(&o, a.types.prog[k]);
 		if (p < 0) {
 			fprintf(stderr, "rawload: %s has no program '%s'\n", a.path, a.types.prog[k]);
+			free(only);
 			obj_close(&o);
 			unmap_file(&fm);
 			return 1;
@@ -759,6 +898,7 @@ static int cmd_run(int argc, char **argv)
 	int ifindex = 0, rc = 1;
 	if ((wants_iface && pick_interface(&a, ifbuf, &ifindex)) ||
 	    (wants_cgroup && pick_cgroup(&a, cgbuf, sizeof(cgbuf)))) {
+		free(only);
 		obj_close(&o);
 		unmap_file(&fm);
 		return 1;
@@ -769,16 +909,21 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "rawload: note: %s has no cgroup program to attach to %s\n", a.path, a.cgroup);
 
 	struct load_opts lo = {.say = verbose ? &say : NULL, .pin_dir = a.pin_dir, .defer_pin = true,
-			       .btf_path = a.btf_path};
+			       .btf_path = a.btf_path, .interrupted = interrupted};
 	struct attach_opts ao = {.say = lo.say, .ifindex = ifindex, .ifname = a.ifname, .xdp_mode = a.xdp_mode,
 				 .force_netlink = a.force_netlink, .replace = a.replace, .pin_dir = a.pin_dir,
 				 .cgroup = a.cgroup, .cgroup_prog_attach = a.prog_attach, .only = only,
-				 .freq = a.freq, .map = a.map, .nf = a.nf, .tc_egress = a.egress};
+				 .freq = a.freq, .map = a.map, .nf = a.nf, .tc_egress = a.egress,
+				 .interrupted = interrupted};
 	struct loaded l;
 	struct attach_set set = {0};
 	struct diag d = {{0}};
-	if (load_or_report(&o, &lo, &l))
+	int err = load_or_report(&o, &lo, &l);
+	if (err) {
+		if (err == -EINTR)
+			rc = stopped_status(pending_stop(), "stopped while loading; nothing stays loaded");
 		goto out_obj;
+	}
 	int load_rc = report_refusals(&o, &l, true);
 	bool chosen_loaded = false; /* any program that is to be attached */
 	for (uint32_t i = 0; i < o.nprogs; i++)
@@ -788,8 +933,11 @@ static int cmd_run(int argc, char **argv)
 			fprintf(stderr, "rawload: none of the programs asked for loaded\n");
 		goto out_load;
 	}
-	if (attach_all(&o, &l, &ao, &set, &d)) {
+	err = attach_all(&o, &l, &ao, &set, &d);
+	if (err) {
 		fprintf(stderr, "rawload: %s\n", d.msg);
+		if (err == -EINTR)
+			rc = stopped_status(pending_stop(), "stopped while attaching; nothing stays attached");
 		goto out_load;
 	}
 	for (uint32_t i = 0; i < set.n; i++)
@@ -825,11 +973,16 @@ static int cmd_run(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "rawload: %s\n", d.msg);
 	attach_close(&o, &l, &set, lo.say);
+	if (set.closing[0])
+		fprintf(stderr, "rawload: %s\n", set.closing);
 	if (verbose)
 		fprintf(stderr, "rawload: detached; exiting\n");
+	if (!rc)
+		rc = stopped_status(stop, "detached and closed everything; exiting");
 out_load:
 	load_close(&l);
 out_obj:
+	free(only);
 	obj_close(&o);
 	unmap_file(&fm);
 	return rc;
@@ -848,18 +1001,8 @@ static int cmd_show(int argc, char **argv)
 		return 2;
 	}
 	/* As for the main command: signals wait for the display loop, which lets them in. */
-	sigset_t block, old;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	sigset_t old;
+	take_signals(&old);
 
 	a.show.say = verbose ? &say : NULL;
 	a.show.note = &say;
@@ -871,11 +1014,27 @@ static int cmd_show(int argc, char **argv)
 		fprintf(stderr, "rawload: %s\n", d.msg);
 		return 1;
 	}
-	return 0;
+	return stopped_status(stop, "stopped showing; exiting");
+}
+
+/* Installed set-user-ID or set-group-ID (root), rawload would load and detach programs for any
+ * user and open files with rights the caller lacks. It refuses before doing anything else; the
+ * way to give a user BPF rights is capabilities (CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON) or sudo. */
+static int refuse_setid(void)
+{
+	uid_t ruid = getuid(), euid = geteuid();
+	gid_t rgid = getgid(), egid = getegid();
+	if (ruid == euid && rgid == egid)
+		return 0;
+	fprintf(stderr, "rawload: refusing to run set-user-ID or set-group-ID (real uid %u gid %u, effective uid %u gid %u): run it as root or give the user capabilities instead\n",
+		(unsigned)ruid, (unsigned)rgid, (unsigned)euid, (unsigned)egid);
+	return 1;
 }
 
 int main(int argc, char **argv)
 {
+	if (refuse_setid())
+		return 1;
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

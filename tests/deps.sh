@@ -24,6 +24,15 @@ for pair in $need; do
 	esac
 	case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 done
+# libFuzzer, clang's runtime (Debian: libclang-rt-N-dev, which clang only recommends): the fuzz
+# targets make test replays are linked with it.
+if command -v clang >/dev/null 2>&1; then
+	rt=$(clang -print-file-name="libclang_rt.fuzzer-$(uname -m).a" 2>/dev/null)
+	if [ ! -e "$rt" ]; then
+		v=$(clang --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1)
+		missing="$missing libclang-rt-${v:-14}-dev"
+	fi
+fi
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

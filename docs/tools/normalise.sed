@@ -3,7 +3,9 @@
 # ids (programs, maps, links, tracepoints, kernel BTF types), ifindexes, pids, the test's own
 # names (they carry a pid), the size of the kernel's BTF, addresses, and the values CO-RE computes
 # from the running kernel's BTF (another kernel build has other offsets); the display's change
-# since the previous snapshot, "  (+25, 49.9/s)" and a sparkline after it (timing).
+# since the previous snapshot, "  (+25, 49.9/s)" and a sparkline after it (timing); the number of
+# online CPUs (perf_event: one event and link each), the work tree's directory (uprobe.multi names
+# build/uprobe_target by its absolute path) and function offsets in the system's libc.so.6.
 s/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]/HH:MM:SS/g
 s/(^|[^A-Za-z_])(fd|id|ifindex|BPF_PSEUDO_MAP_FD|BPF_PSEUDO_MAP_VALUE|PMU type) -?[0-9]+/\1\2 N/g
 s/(^|[^A-Za-z_])([a-z_]*fd|[a-z_]*ifindex|ifi_index|IFLA_XDP_FD|IFLA_XDP_EXPECTED_FD|TCA_BPF_FD|pid|ppid|id|config|attach_btf_id|btf_vmlinux_value_type_id|load_time)=-?[0-9]+/\1\2=N/g
@@ -23,3 +25,7 @@ s/0x[0-9a-f]{10,}/0x.../g
 s/nlmsg_seq=[0-9]{5,}/nlmsg_seq=N/g
 s/rl_c[cl]_[0-9]{9}/rl_cX_PID/g
 s/  \([^()]*\)( [^ ()]*)?$//
+s/[0-9]+ online CPUs?,/N online CPUs,/
+s/closing [0-9]+ links\/events/closing N links\/events/
+s#/[^ :'"]+/build/#/TREE/build/#g
+/u(ret)?probe\.multi: /s/ at 0x[0-9a-f]+/ at 0xN/g

@@ -13,7 +13,12 @@
 #   under strace, one snapshot each (-n 1), then rawload detaches by itself:
 #   xdp-link, xdp-netlink, tcx-link, tc-netlink, cgroup-link, cgroup-attach, tracepoint, raw-tp,
 #   tp-btf, uprobe, iter, sk-lookup, usdt, struct-ops, perf-buffer (the display of a perf event
-#   array); load-show-ip (rawload load: global data), pin and unpin
+#   array); tc-bare (SEC("tc") and "classifier" with --egress), socket-filter, sockmap-link,
+#   sockmap-attach (with --prog-attach; their sockops program on the run's own cgroup),
+#   perf-event (the cpu-clock of every online CPU), flow-dissector-link, flow-dissector-attach,
+#   netfilter (--nf inet:input:-100, in NS_RX), uprobe-multi, kprobe-multi (refused by a kernel
+#   without fprobe: the run shows the refusal); load-show-ip (rawload load: global data), pin and
+#   unpin. No traffic is sent during these: what they show is the calls, not counts.
 . "$(dirname "$0")/../../tests/kernel/lib.sh"
 OUT=${1:?usage: docs/tools/runs.sh OUTDIR}
 mkdir -p "$OUT" || fail "mkdir $OUT"
@@ -21,6 +26,9 @@ need strace
 for f in build/progs/tcx_count.bpfel.o build/progs/cgroup_count.bpfel.o build/progs/raw_tp.bpfel.o \
 	build/progs/tp_btf_count.bpfel.o build/progs/uprobe_count.bpfel.o build/progs/iter_task.bpfel.o \
 	build/progs/sk_lookup_count.bpfel.o build/progs/perf_events.bpfel.o build/progs/usdt_count.bpfel.o \
+	build/progs/tc_bare.bpfel.o build/progs/sockfilter_count.bpfel.o build/progs/sockmap_count.bpfel.o \
+	build/progs/perf_sample.bpfel.o build/progs/flow_count.bpfel.o build/progs/nf_count.bpfel.o \
+	build/progs/uprobe_multi.bpfel.o build/progs/kprobe_multi.bpfel.o \
 	build/uprobe_target build/usdt_target build/vmlinux/rl_cc.o; do
 	[ -f "$f" ] || fail "$f is missing (make docs builds it)"
 done
@@ -73,7 +81,7 @@ st_run() {
 	sr_name=$1
 	shift
 	timeout -s KILL 60 nsenter --net="/run/netns/$NS_RX" strace -o "$TMP/$sr_name.log" -qq -v -s 1024 \
-		-e trace=bpf,perf_event_open,ioctl,socket,sendto,openat,read,mmap,close \
+		-e trace=bpf,perf_event_open,ioctl,socket,setsockopt,bind,fcntl,sendto,openat,read,mmap,close \
 		"$RAWLOAD" "$@" >"$OUT/$sr_name.out" 2>"$OUT/$sr_name.err"
 	sr_rc=$?
 	[ $sr_rc -eq 0 ] || fail "$sr_name: rawload $* exited $sr_rc: $(cat "$OUT/$sr_name.err")"
@@ -103,6 +111,17 @@ for pair in "rl_cc_000000000:$(printf 'rl_cc_%09d' $$)" "rl_cl_000000000:$(print
 done
 st_run struct-ops "$TMP/rl_cc.o" $ONE
 st_run perf-buffer build/progs/perf_events.bpfel.o "$DEV_RX" $ONE
+st_run tc-bare build/progs/tc_bare.bpfel.o "$DEV_RX" --egress $ONE
+st_run socket-filter build/progs/sockfilter_count.bpfel.o "$DEV_RX" $ONE
+st_run sockmap-link build/progs/sockmap_count.bpfel.o --cgroup "$CG" $ONE
+st_run sockmap-attach build/progs/sockmap_count.bpfel.o --cgroup "$CG" --prog-attach $ONE
+st_run perf-event build/progs/perf_sample.bpfel.o $ONE
+# flow dissector and netfilter: on NS_RX, the namespace st_run runs rawload in
+st_run flow-dissector-link build/progs/flow_count.bpfel.o $ONE
+st_run flow-dissector-attach build/progs/flow_count.bpfel.o --prog-attach $ONE
+st_run netfilter build/progs/nf_count.bpfel.o --nf inet:input:-100 $ONE
+st_run uprobe-multi build/progs/uprobe_multi.bpfel.o $ONE
+st_run kprobe-multi build/progs/kprobe_multi.bpfel.o $ONE
 st_run load-show-ip load -v examples/show-ip.o
 st_run pin examples/counter.o "$DEV_RX" --pin "$PIN_BASE-pin" -v
 st_run unpin unpin "$PIN_BASE-pin" -v

@@ -1,13 +1,16 @@
 # docs/tools/strace.awk — turns an `strace -v` log of one rawload run into the lines docs/kernel.md
 # and docs/walkthrough.md quote: the calls that make, use or drop kernel objects, shortened so a
 # person can read them. POSIX awk (mawk: no regex intervals). What it does to strace's lines:
-#  - keeps bpf(), perf_event_open(), socket(AF_NETLINK), and the sendto(), ioctl(), read(), mmap()
-#    and close() of the fds those made (and of the tracefs/sysfs files, cgroup directories and
-#    network namespaces opened to find a target);
+#  - keeps bpf(), perf_event_open(), socket(AF_NETLINK) and socket(AF_PACKET), and the sendto(),
+#    ioctl(), read(), mmap(), fcntl(F_DUPFD...) and close() of the fds those made (and of the
+#    tracefs/sysfs files, cgroup directories and network namespaces opened to find a target); the
+#    setsockopt() and bind() of a packet socket;
 #  - drops fields that are zero or NULL (what rawload left unset), strace's /* comments */, and the
 #    bytes of a BTF blob (btf_size says how many); pointers into rawload's memory become 0x...;
 #  - prints a program's instructions after its BPF_PROG_LOAD line, one per line ("    insn 4: {...}");
-#  - names what strace 6.1 leaves as numbers: BPF_TCX_INGRESS/EGRESS, BPF_STRUCT_OPS, BPF_F_LINK;
+#  - names what strace 6.1 leaves as numbers: BPF_TCX_INGRESS/EGRESS, BPF_STRUCT_OPS, BPF_F_LINK,
+#    BPF_PROG_TYPE_NETFILTER, BPF_NETFILTER, BPF_TRACE_UPROBE_MULTI; decodes the link_create fields
+#    it prints as bytes (extra_data) for netfilter and uprobe_multi links;
 #  - decodes the rtnetlink requests strace 6.1 leaves as bytes (RTM_SETLINK with IFLA_XDP,
 #    RTM_NEWQDISC/RTM_NEWTFILTER with TCA_KIND/TCA_OPTIONS).
 BEGIN {
@@ -22,6 +25,9 @@ BEGIN {
 	rtm[44] = "RTM_NEWTFILTER"; rtm[45] = "RTM_DELTFILTER"
 	xdpa[1] = "IFLA_XDP_FD"; xdpa[3] = "IFLA_XDP_FLAGS"; xdpa[8] = "IFLA_XDP_EXPECTED_FD"
 	bpfa[6] = "TCA_BPF_FD"; bpfa[7] = "TCA_BPF_NAME"; bpfa[8] = "TCA_BPF_FLAGS"
+	nfpf[2] = "NFPROTO_IPV4"; nfpf[10] = "NFPROTO_IPV6"
+	nfhook[0] = "NF_INET_PRE_ROUTING"; nfhook[1] = "NF_INET_LOCAL_IN"; nfhook[2] = "NF_INET_FORWARD"
+	nfhook[3] = "NF_INET_LOCAL_OUT"; nfhook[4] = "NF_INET_POST_ROUTING"
 }
 
 # The result of a call: what follows the last " = ", as a number (-1 on failure).
@@ -45,6 +51,9 @@ function shorten(s,   old) {
 	sub(/attach_type=0x2e/, "attach_type=BPF_TCX_INGRESS", s)
 	sub(/attach_type=0x2f/, "attach_type=BPF_TCX_EGRESS", s)
 	sub(/attach_type=0x2c/, "attach_type=BPF_STRUCT_OPS", s)
+	sub(/attach_type=0x2d/, "attach_type=BPF_NETFILTER", s)
+	sub(/attach_type=0x30/, "attach_type=BPF_TRACE_UPROBE_MULTI", s)
+	sub(/prog_type=0x20,/, "prog_type=BPF_PROG_TYPE_NETFILTER,", s)
 	sub(/map_flags=0x2000,/, "map_flags=BPF_F_LINK,", s)
 	if (s !~ /prog_type=BPF_PROG_TYPE_CGROUP_SKB/)
 		sub(/, expected_attach_type=BPF_CGROUP_INET_INGRESS/, "", s)
@@ -180,6 +189,44 @@ function netlink(line,   fd, type, flags, seq, str, n, body, out, v, k) {
 	return "sendto(" fd ", [" out ", " body "], ...) = " result(line)
 }
 
+# A pointer of the link_create bytes at b[o..o+7]: "0x..." (an address of rawload's), "" when NULL.
+function ptr64(o,   k) {
+	for (k = 0; k < 8; k++)
+		if (b[o + k] != 0)
+			return "0x..."
+	return ""
+}
+function field(name, v) { return v == "" || v == 0 ? "" : ", " name "=" v }
+
+# A BPF_LINK_CREATE line whose attach-type specific part strace 6.1 prints as bytes
+# (`}, extra_data="..."}`, from offset 16 of union bpf_attr): that part decoded in its place, as
+# strace prints the link_create members it knows (kprobe_multi={...}).
+function link_extra(s,   str, n, v, pre, post) {
+	if (!match(s, /\}, extra_data="([^"\\]|\\.)*"\}/))
+		return s
+	pre = substr(s, 1, RSTART - 1)
+	post = substr(s, RSTART + RLENGTH)
+	str = substr(s, RSTART + 15, RLENGTH - 17)
+	n = unescape(str)
+	if (pre ~ /attach_type=BPF_NETFILTER/ && n >= 16) {
+		# link_create.netfilter: pf, hooknum, priority (signed), flags
+		v = "pf=" ((u32(1) in nfpf) ? nfpf[u32(1)] : u32(1))
+		v = v ", hooknum=" ((u32(5) in nfhook) ? nfhook[u32(5)] : u32(5))
+		v = v ", priority=" s32(9)
+		v = v (u32(13) == 1 ? ", flags=BPF_F_NETFILTER_IP_DEFRAG" : field("flags", u32(13)))
+		return pre ", netfilter={" v "}}}" post
+	}
+	if (pre ~ /attach_type=BPF_TRACE_UPROBE_MULTI/ && n >= 44) {
+		# link_create.uprobe_multi: path, offsets, ref_ctr_offsets, cookies (pointers), cnt,
+		# flags, pid
+		v = field("path", ptr64(1)) field("offsets", ptr64(9)) field("ref_ctr_offsets", ptr64(17))
+		v = v field("cookies", ptr64(25)) field("cnt", u32(33))
+		v = v (u32(37) == 1 ? ", flags=BPF_F_UPROBE_MULTI_RETURN" : field("flags", u32(37))) field("pid", u32(41))
+		return pre ", uprobe_multi={" substr(v, 3) "}}}" post
+	}
+	return s
+}
+
 # A BPF_PROG_LOAD line: the instructions out of it, onto their own lines after it.
 function prog_load(line,   i, depth, c, arr, rest, n, k, insn) {
 	i = index(line, "insns=[")
@@ -231,7 +278,7 @@ END { flush_reads() }
 		s = prog_load($0)
 		if (s != "") print s
 	} else {
-		print shorten($0)
+		print link_extra(shorten($0))
 	}
 	next
 }
@@ -245,6 +292,34 @@ END { flush_reads() }
 	r = result($0)
 	if (r > 0) { tracked[r] = 1; nlsock[r] = 1 }
 	print
+	next
+}
+/^socket\(AF_PACKET/ {
+	r = result($0)
+	if (r > 0) { tracked[r] = 1; pktsock[r] = 1 }
+	print shorten($0)
+	next
+}
+# A packet socket's options and its bind: the interface it takes frames from (sll_hatype and
+# sll_pkttype are 0, which strace names ARPHRD_NETROM and PACKET_HOST).
+/^(setsockopt|bind)\(/ {
+	f = fd_arg($0) + 0
+	if (f in pktsock) {
+		line = shorten($0)
+		sub(/, sll_hatype=ARPHRD_NETROM/, "", line)
+		sub(/, sll_pkttype=PACKET_HOST/, "", line)
+		print line
+	}
+	next
+}
+# A copy of an fd kept (a map's, for BPF_PROG_DETACH at the end).
+/^fcntl\([0-9]+, F_DUPFD/ {
+	f = fd_arg($0) + 0
+	if (f in tracked) {
+		r = result($0)
+		if (r > 0) tracked[r] = 1
+		print shorten($0)
+	}
 	next
 }
 /^openat\(/ {
@@ -291,6 +366,7 @@ END { flush_reads() }
 		print line
 		delete tracked[f]
 		delete nlsock[f]
+		delete pktsock[f]
 	}
 	next
 }

@@ -16,22 +16,35 @@
 #include "bpf/netlink.h"
 #include "bpf/sys.h"
 
-/* A program another program reaches through a prog array is not an entry point. */
-static const char *tail_call_array(const struct obj *o, uint32_t prog)
+/* A program another program reaches through a prog array is not an entry point: per program,
+ * the first prog array (in initialiser order) that holds it, or -1; one pass over the
+ * initialisers rather than one per program. NULL when out of memory. */
+static int32_t *tail_call_arrays(const struct obj *o)
 {
-	for (uint32_t i = 0; i < o->ninits; i++)
-		if (o->inits[i].is_prog && o->inits[i].index == prog)
-			return o->maps[o->inits[i].map].name;
-	return NULL;
+	int32_t *via = malloc((o->nprogs + 1) * sizeof(*via));
+	if (!via)
+		return NULL;
+	for (uint32_t i = 0; i < o->nprogs; i++)
+		via[i] = -1;
+	for (uint32_t i = o->ninits; i-- > 0;)
+		if (o->inits[i].is_prog && o->inits[i].index < o->nprogs)
+			via[o->inits[i].index] = (int32_t)o->inits[i].map;
+	return via;
 }
 
 int attach_all(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 	       struct attach_set *out, struct diag *d)
 {
 	out->n = 0;
+	out->closing[0] = '\0';
 	out->a = calloc(o->nprogs ? o->nprogs : 1, sizeof(*out->a));
-	if (!out->a)
+	int32_t *via_array = tail_call_arrays(o);
+	if (!out->a || !via_array) {
+		free(out->a);
+		free(via_array);
+		out->a = NULL;
 		return diag_set(d, -ENOMEM, "attach: out of memory");
+	}
 	int xdp_owner = -1; /* one XDP program per interface */
 	uint32_t usdt_spec = 0; /* the next free id in the object's USDT spec map */
 
@@ -43,13 +56,19 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		/* Not loaded: refused (the CLI names those), or a struct_ops program no map uses (said below). */
 		if ((l->prog_fds[i] < 0 && (!st_ops || l->prog_refused[i].why)) || (opts->only && !opts->only[i]))
 			continue;
+		if (opts->interrupted && opts->interrupted()) {
+			free(via_array);
+			attach_close(o, l, out, opts->say);
+			return diag_set(d, -EINTR, "attach: interrupted by a signal; what was attached is detached");
+		}
 		struct attachment *a = &out->a[out->n++];
 		const char *via;
 		int err = 0;
 		*a = (struct attachment){.prog = i, .link_fd = -1, .perf_fd = -1, .target_fd = -1, .sock_fd = -1,
-					 .state = ATT_ATTACHED};
+					 .xdp_old_fd = -1, .state = ATT_ATTACHED};
 
-		if ((via = tail_call_array(o, i))) {
+		if (via_array[i] >= 0) {
+			via = o->maps[via_array[i]].name;
 			a->state = ATT_SKIPPED;
 			snprintf(a->note, sizeof(a->note), "not attached: reached by tail call through '%s'", via);
 			continue;
@@ -172,10 +191,12 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		}
 		if (err) {
 			out->n--; /* nothing of this one to undo */
+			free(via_array);
 			attach_close(o, l, out, opts->say);
 			return err;
 		}
 	}
+	free(via_array);
 	int err = attach_struct_ops(o, l, opts, out, d);
 	if (err)
 		attach_close(o, l, out, opts->say);
@@ -308,7 +329,7 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 			continue;
 		if (o->progs[a->prog].def->attach == ATTACH_XDP) {
 			if (!a->pinned || a->link_fd >= 0)
-				detach_xdp(l, a, say);
+				detach_xdp(l, a, set->closing, sizeof(set->closing), say);
 			continue;
 		}
 		if (o->progs[a->prog].def->attach == ATTACH_CGROUP) {

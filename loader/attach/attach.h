@@ -34,9 +34,12 @@ struct attach_opts {
 				    even where links work (--prog-attach) */
 	uint32_t xdp_mode;      /* 0 (kernel chooses), XDP_FLAGS_SKB_MODE, _DRV_MODE or _HW_MODE */
 	bool force_netlink;     /* XDP and tc through rtnetlink even where links work */
-	bool replace;           /* allow replacing an XDP program someone else attached (netlink) */
+	bool replace;           /* take the place of an XDP program already on the interface, and put
+	                         * it back at the end (on either path; see xdp.c) */
 	const char *pin_dir;    /* --pin DIR: links live in DIR/links; reuse them on a second run */
 	const bool *only;       /* per obj.progs: attach only these (NULL: all) */
+	bool (*interrupted)(void); /* asked before each program: true detaches what was attached and
+	                            * returns -EINTR; NULL: never */
 	uint32_t freq;          /* perf_event programs: samples a second on each CPU (--freq; 0: 49) */
 	const char *map;        /* sk_skb/sk_msg programs: the sockmap/sockhash (--map; NULL: the only one) */
 	const char *nf;         /* netfilter programs: [FAMILY:]HOOK:PRIORITY (--nf); NULL: not attached */
@@ -72,6 +75,8 @@ struct attachment {
 	bool tc_ingress;
 	bool tc_qdisc_made;     /* this attachment made the clsact qdisc: it takes it down at the end */
 	uint32_t xdp_flags;     /* XDP netlink: the mode flags used, needed to detach */
+	int xdp_old_fd;         /* XDP --replace: the program it took the place of (to put back), or -1 */
+	uint32_t xdp_old_id, xdp_old_flags; /* its id and mode flag */
 	bool pinned;            /* the link is pinned (this run or an earlier one): closing keeps it */
 	/* Attachments of several kernel objects (perf_event: a sampling event and its perf link on each
 	 * online CPU; netfilter on both families: two links): all of them here, owned, closed at detach
@@ -99,6 +104,8 @@ struct attach_set {
 	uint32_t n;
 	struct attach_st_ops *st; /* struct_ops registrations, owned */
 	uint32_t nst;
+	char closing[256];      /* what closing did that the user should hear of (a program --replace
+	                         * put back, or could not), "" when nothing */
 };
 
 /* Attach every loaded program its section says how to attach. Programs whose kind is not
@@ -126,7 +133,8 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
  * is returned: reported like the kinds rawload does not support yet, not a failure. */
 int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 	       struct attachment *a, struct diag *d);
-void detach_xdp(const struct loaded *l, struct attachment *a, const struct narrator *say);
+void detach_xdp(const struct loaded *l, struct attachment *a, char *closing, size_t n,
+		const struct narrator *say);
 int attach_tcx(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 	       struct attachment *a, struct diag *d);
 int attach_cgroup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
@@ -188,6 +196,9 @@ int attach_sk_lookup(const struct obj *o, const struct loaded *l, const struct a
 		     struct attachment *a, struct diag *d);
 int attach_kprobe(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
+/* A kprobe section's target, "FUNC" or "FUNC+OFFSET" (decimal or 0x hex), as libbpf writes them:
+ * FUNC into func[cap]. 0, or -EINVAL (empty, too long, a bad offset). Pure (fuzzed). */
+int attach_kprobe_parse(const char *target, char *func, size_t cap, uint64_t *offset);
 int attach_tracing(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		   struct attachment *a, struct diag *d);
 int attach_iter(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
@@ -225,8 +236,14 @@ int attach_socket_filter(const struct obj *o, const struct loaded *l, const stru
 int attach_perf_sampling(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 			 struct attachment *a, struct diag *d);
 
-/* `rawload detach IFACE`: remove an XDP program left by a netlink attach. */
-int attach_detach_iface(int ifindex, const char *ifname, const struct narrator *say, struct diag *d);
+
+/* `rawload detach IFACE [--force]`: remove an XDP program a netlink attach of rawload's left (a
+ * killed rawload): only one that carries rawload's mark for this interface and network namespace
+ * (xdp_mark.h), unless force. What was removed is said in what[n] ("program id 12 'count_packets',
+ * attached by rawload pid 345"). Returns 0, -ENOENT (nothing attached), -EPERM when the program is
+ * not rawload's (d says what it is and how to remove it anyway), or another negative errno. */
+int attach_detach_iface(int ifindex, const char *ifname, bool force, char *what, size_t n,
+			const struct narrator *say, struct diag *d);
 /* `rawload unpin DIR`: detach pinned links, remove netlink XDP attachments of pinned programs,
  * remove the pins and the directories. */
 int attach_unpin(const char *dir, const struct narrator *say, struct diag *d);

@@ -21,8 +21,7 @@ static const char *syscall_prefix(void)
 	return uname(&u) ? NULL : kfacts_syscall_prefix(u.machine);
 }
 
-/* "FUNC" or "FUNC+OFFSET" (decimal or 0x hex), as libbpf writes kprobe targets. */
-static int parse_target(const char *target, char *func, size_t cap, uint64_t *offset)
+int attach_kprobe_parse(const char *target, char *func, size_t cap, uint64_t *offset)
 {
 	const char *plus = strchr(target, '+');
 	size_t n = plus ? (size_t)(plus - target) : strlen(target);
@@ -58,7 +57,7 @@ int attach_kprobe(const struct obj *o, const struct loaded *l, const struct atta
 		snprintf(a->note, sizeof(a->note), "not attached: no target in the section name");
 		return 0;
 	}
-	if (parse_target(p->target, func, sizeof(func), &offset) || (sys && offset))
+	if (attach_kprobe_parse(p->target, func, sizeof(func), &offset) || (sys && offset))
 		return diag_set(d, -EINVAL, "prog '%s': %s target '%s' is not FUNC[+OFFSET]", p->name, sec,
 				p->target);
 

@@ -64,11 +64,7 @@ static void fix_datasec(const struct obj *o, struct btf_type *t, const char *nam
 	for (uint32_t i = 0; i < n; i++) {
 		const struct btf_type *var = btf_type(&o->btf, v[i].type);
 		const char *vname = var ? btf_type_name(&o->btf, var) : "";
-		const struct elf_sym *sym = NULL;
-		for (uint32_t k = 0; k < f->nsym && !sym; k++)
-			if (f->sym[k].shndx == sec && f->sym[k].type == ELF_STT_OBJECT &&
-			    strcmp(f->sym[k].name, vname) == 0)
-				sym = &f->sym[k];
+		const struct elf_sym *sym = elf_find_symbol(f, sec, vname, ELF_STT_OBJECT); /* indexed */
 		if (!sym || sym->value > s->size || v[i].size > s->size - sym->value)
 			continue;
 		v[kept] = v[i];

@@ -64,7 +64,11 @@ struct ext_state {
 	char *config, *kallsyms;
 	size_t config_len, kallsyms_len;
 	int config_err;
+	/* Past a few lookups, the texts are indexed once (kfacts.h) rather than read once per extern. */
+	struct kfacts_index config_ix, kallsyms_ix;
+	uint32_t config_lookups, kallsyms_lookups;
 };
+enum { TEXT_SCANS = 16 };
 
 /* libbpf's LINUX_HAS_* values, read off the kernel's BTF rather than probed:
  *  - LINUX_HAS_SYSCALL_WRAPPER: system calls enter through __<arch>_sys_<name>(struct pt_regs *)
@@ -82,10 +86,10 @@ static int kernel_feature(struct loaded *l, const struct load_opts *opts, struct
 		char name[64];
 		if (prefix) {
 			snprintf(name, sizeof(name), "%sclose", prefix);
-			v = btf_find(l->vmlinux, BTF_KIND_FUNC, name) != 0;
+			v = load_kernel_find(l, BTF_KIND_FUNC, name) != 0;
 		}
 	} else {
-		uint32_t id = btf_find(l->vmlinux, BTF_KIND_ENUM, "bpf_func_id");
+		uint32_t id = load_kernel_find(l, BTF_KIND_ENUM, "bpf_func_id");
 		const struct btf_type *t = id ? btf_type(l->vmlinux, id) : NULL;
 		for (uint32_t i = 0; t && i < btf_vlen(t) && !v; i++)
 			v = strcmp(btf_str(l->vmlinux, btf_enums(t)[i].name_off), "BPF_FUNC_get_attach_cookie") == 0;
@@ -123,7 +127,10 @@ static int resolve_kconfig(struct loaded *l, const struct load_opts *opts, struc
 		}
 	}
 	size_t vlen;
-	const char *v = st->config ? kfacts_config_find(st->config, st->config_len, e->name, &vlen) : NULL;
+	if (st->config && !st->config_ix.keys && ++st->config_lookups > TEXT_SCANS)
+		kfacts_index_config(st->config, st->config_len, &st->config_ix); /* out of memory: scans */
+	const char *v = st->config ? kfacts_config_find_ix(st->config, st->config_len, &st->config_ix, e->name, &vlen)
+				   : NULL;
 	if (!v) {
 		if (e->weak) {
 			narrate(opts->say, "externs: %s is not set: 0 (weak)", e->name);
@@ -144,7 +151,7 @@ static int resolve_btf(struct loaded *l, const struct load_opts *opts, const str
 	if (err)
 		return diag_wrap(d, err, "extern '%s': ", e->name);
 	uint32_t kind = e->kind == EXT_KFUNC ? BTF_KIND_FUNC : BTF_KIND_VAR;
-	uint32_t id = btf_find(l->vmlinux, kind, e->name);
+	uint32_t id = load_kernel_find(l, kind, e->name);
 	if (!id) {
 		if (e->weak) {
 			narrate(opts->say, "externs: %s '%s' is not in the kernel: 0 (weak)", obj_extern_kind_name(e->kind),
@@ -173,7 +180,9 @@ static int resolve_address(const struct load_opts *opts, struct ext_state *st, c
 			return diag_set(d, -errno, "extern '%s': /proc/kallsyms: %s", e->name, strerror(errno));
 	}
 	uint64_t addr;
-	if (!kfacts_kallsyms_find(st->kallsyms, st->kallsyms_len, e->name, &addr)) {
+	if (!st->kallsyms_ix.keys && ++st->kallsyms_lookups > TEXT_SCANS)
+		kfacts_index_kallsyms(st->kallsyms, st->kallsyms_len, &st->kallsyms_ix); /* out of memory: scans */
+	if (!kfacts_kallsyms_find_ix(st->kallsyms, st->kallsyms_len, &st->kallsyms_ix, e->name, &addr)) {
 		if (e->weak) {
 			narrate(opts->say, "externs: '%s' is not in kallsyms: 0 (weak)", e->name);
 			return 0;
@@ -233,6 +242,8 @@ int load_resolve_externs(struct loaded *l, const struct load_opts *opts, struct 
 		if (err == -ENOMEM)
 			diag_set(d, err, "%s", ed.msg[0] ? ed.msg : "externs: out of memory");
 	}
+	kfacts_index_free(&st.config_ix);
+	kfacts_index_free(&st.kallsyms_ix);
 	free(st.config);
 	free(st.kallsyms);
 	return err == -ENOMEM ? err : 0;

@@ -252,3 +252,11 @@ int load_apply_core(struct loaded *l, const struct load_opts *opts, const struct
 	return 0;
 }
 
+
+uint32_t load_kernel_find(struct loaded *l, uint32_t kind, const char *name)
+{
+	enum { SCANS = 16 }; /* a scan of the kernel's BTF is ~1 ms; building the index ~20 scans */
+	if (!l->vmlinux_ix.keys && ++l->vmlinux_lookups > SCANS)
+		btf_index_build(l->vmlinux, &l->vmlinux_ix); /* out of memory: keep scanning */
+	return btf_index_find(l->vmlinux, &l->vmlinux_ix, kind, name);
+}

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The line starting at text[i], without its newline: [i, *end). */
@@ -194,4 +195,136 @@ const char *kfacts_syscall_prefix(const char *machine)
 		if (strcmp(machine, arch[i].machine) == 0)
 			return arch[i].prefix;
 	return NULL;
+}
+
+/* ---- indexes for many lookups ------------------------------------------------------------------ */
+
+struct kfacts_key {
+	const char *key;
+	size_t klen, line; /* the line's start in the text */
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct kfacts_key *x = a, *y = b;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = memcmp(x->key, y->key, n);
+	if (c)
+		return c;
+	if (x->klen != y->klen)
+		return x->klen < y->klen ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* key_of(text, start, end, &key, &klen): whether the line [start, end) has a key. */
+static int build(const char *text, size_t len, struct kfacts_index *ix,
+		 bool (*key_of)(const char *, size_t, size_t, const char **, size_t *))
+{
+	size_t lines = 0;
+	for (size_t i = 0; i < len; i = line_end(text, len, i) + 1)
+		lines++;
+	ix->n = 0;
+	ix->keys = calloc(lines ? lines : 1, sizeof(*ix->keys));
+	if (!ix->keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < len;) {
+		size_t end = line_end(text, len, i);
+		const char *k;
+		size_t kl;
+		if (key_of(text, i, end, &k, &kl))
+			ix->keys[ix->n++] = (struct kfacts_key){k, kl, i};
+		i = end + 1;
+	}
+	qsort(ix->keys, ix->n, sizeof(*ix->keys), cmp_key);
+	return 0;
+}
+
+static bool config_key(const char *text, size_t i, size_t end, const char **k, size_t *kl)
+{
+	const char *eq = memchr(text + i, '=', end - i);
+	if (!eq)
+		return false;
+	*k = text + i;
+	*kl = (size_t)(eq - (text + i));
+	return true;
+}
+
+static bool kallsyms_key(const char *text, size_t i, size_t end, const char **k, size_t *kl)
+{
+	const char *sp1 = memchr(text + i, ' ', end - i);
+	if (!sp1 || (size_t)(end - (size_t)(sp1 - text)) <= 3 || sp1[2] != ' ')
+		return false;
+	*k = sp1 + 3;
+	*kl = end - (size_t)(*k - text);
+	return true;
+}
+
+int kfacts_index_config(const char *text, size_t len, struct kfacts_index *ix)
+{
+	return build(text, len, ix, config_key);
+}
+
+int kfacts_index_kallsyms(const char *text, size_t len, struct kfacts_index *ix)
+{
+	return build(text, len, ix, kallsyms_key);
+}
+
+void kfacts_index_free(struct kfacts_index *ix)
+{
+	free(ix->keys);
+	ix->keys = NULL;
+	ix->n = 0;
+}
+
+/* The first key equal to name (lowest line), or ix->n. */
+static size_t first_key(const struct kfacts_index *ix, const char *name)
+{
+	const struct kfacts_key k = {name, strlen(name), 0};
+	size_t lo = 0, hi = ix->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_key(&ix->keys[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->n && ix->keys[lo].klen == k.klen && memcmp(ix->keys[lo].key, name, k.klen) == 0 ? lo : ix->n;
+}
+
+const char *kfacts_config_find_ix(const char *text, size_t len, const struct kfacts_index *ix, const char *name,
+				  size_t *vlen)
+{
+	if (!ix || !ix->keys)
+		return kfacts_config_find(text, len, name, vlen);
+	size_t at = first_key(ix, name);
+	if (at == ix->n)
+		return NULL;
+	const struct kfacts_key *k = &ix->keys[at];
+	size_t end = line_end(text, len, k->line);
+	*vlen = end - k->line - k->klen - 1;
+	return k->key + k->klen + 1;
+}
+
+int kfacts_kallsyms_find_ix(const char *text, size_t len, const struct kfacts_index *ix, const char *name,
+			    uint64_t *addr)
+{
+	if (!ix || !ix->keys)
+		return kfacts_kallsyms_find(text, len, name, addr);
+	size_t n = strlen(name);
+	for (size_t at = first_key(ix, name); at < ix->n; at++) {
+		const struct kfacts_key *k = &ix->keys[at];
+		if (k->klen != n || memcmp(k->key, name, n) != 0)
+			break;
+		size_t hl = (size_t)(k->key - 3 - (text + k->line));
+		char hex[19] = "0x";
+		uint64_t v;
+		if (hl > 0 && hl <= 16) {
+			memcpy(hex + 2, text + k->line, hl);
+			if (parse_int(hex, hl + 2, &v)) {
+				*addr = v;
+				return 1;
+			}
+		}
+	}
+	return 0;
 }

@@ -37,4 +37,21 @@ const char *kfacts_syscall_prefix(const char *machine);
  * [module] are skipped). Returns 1 found, 0 not found. */
 int kfacts_kallsyms_find(const char *text, size_t len, const char *name, uint64_t *addr);
 
+/* For many lookups in one text (an object with thousands of externs): its lines sorted once by
+ * key (a .config line's NAME before '=', a kallsyms line's symbol name), so each lookup is
+ * O(log n) instead of a pass over the text. The same answers as the functions above (the first
+ * matching line). The index points into text. */
+struct kfacts_index {
+	struct kfacts_key *keys; /* owned */
+	size_t n;
+};
+int kfacts_index_config(const char *text, size_t len, struct kfacts_index *ix);   /* 0 or -ENOMEM */
+int kfacts_index_kallsyms(const char *text, size_t len, struct kfacts_index *ix); /* 0 or -ENOMEM */
+void kfacts_index_free(struct kfacts_index *ix);
+/* As kfacts_config_find / kfacts_kallsyms_find; ix NULL or empty: those. */
+const char *kfacts_config_find_ix(const char *text, size_t len, const struct kfacts_index *ix, const char *name,
+				  size_t *vlen);
+int kfacts_kallsyms_find_ix(const char *text, size_t len, const struct kfacts_index *ix, const char *name,
+			    uint64_t *addr);
+
 #endif

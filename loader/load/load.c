@@ -143,6 +143,13 @@ static int refuse(struct load_refusal *r, bool kernel_btf, const char *fmt, va_l
 	return r->why ? 0 : -ENOMEM;
 }
 
+int load_interrupted(const struct load_opts *opts, struct diag *d)
+{
+	if (opts->interrupted && opts->interrupted())
+		return diag_set(d, -EINTR, "load: interrupted by a signal; everything loaded so far closed");
+	return 0;
+}
+
 int load_refuse_map(struct loaded *l, const struct load_opts *opts, uint32_t i, const char *fmt, ...)
 {
 	va_list ap;
@@ -226,6 +233,8 @@ static void drop_kernel_btf(struct loaded *l)
 		munmap(l->vmlinux_data, l->vmlinux_size);
 	else
 		free(l->vmlinux_data);
+	btf_index_free(&l->vmlinux_ix);
+	l->vmlinux_lookups = 0;
 	l->vmlinux = NULL;
 	l->vmlinux_data = NULL;
 	l->vmlinux_size = 0;

@@ -49,6 +49,8 @@ struct load_opts {
 	const bool *skip_prog;       /* per obj.progs: true leaves that program unloaded; NULL loads all */
 	bool defer_pin;              /* with pin_dir: pin nothing under DIR yet; load_pin() does it
 	                              * (after a successful attach, so a refused run changes no pins) */
+	bool (*interrupted)(void);   /* asked before each map and program: true stops the load with
+	                              * -EINTR, everything made so far closed; NULL: never */
 };
 
 struct reloc_ext_value;
@@ -87,6 +89,8 @@ struct loaded {
 	void *vmlinux_data;
 	size_t vmlinux_size;
 	bool vmlinux_mapped;          /* vmlinux_data is an mmap of sysfs (else malloc'ed) */
+	struct btf_index vmlinux_ix;  /* its names, indexed once many lookups come (load_kernel_find) */
+	uint32_t vmlinux_lookups;
 	char *kbtf_why;               /* why the kernel's BTF could not be had (owned; asked once), or NULL */
 	int kbtf_err;                 /* its errno, 0 when it could be had or was not asked for */
 	struct reloc_ext_value *ext_vals; /* per obj.externs: what the kernel says of each, or NULL */

@@ -14,6 +14,13 @@
 void *load_read_fd(int fd, size_t hint, size_t max, size_t *len);
 /* Read /sys/kernel/btf/vmlinux into l->vmlinux once. Returns 0 or a negative errno with d set. */
 int load_vmlinux_btf(struct loaded *l, const struct load_opts *opts, struct diag *d);
+/* The first type of kind and name in l->vmlinux (loaded), or 0: a scan for the first few lookups,
+ * then through an index built once, so an object with thousands of externs or tp_btf programs
+ * costs a sort, not thousands of scans of 150,000 types. (loader/load/kbtf.c) */
+uint32_t load_kernel_find(struct loaded *l, uint32_t kind, const char *name);
+/* A stop request between two kernel objects (opts->interrupted): -EINTR with d set, else 0.
+ * (loader/load/load.c) */
+int load_interrupted(const struct load_opts *opts, struct diag *d);
 /* Pass "CO-RE" for one linked program. */
 int load_apply_core(struct loaded *l, const struct load_opts *opts, const struct obj_prog *p,
 		    struct linked_prog *lp, struct diag *d);

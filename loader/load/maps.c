@@ -313,6 +313,8 @@ int load_pass_create_maps(struct loaded *l, const struct load_opts *opts, struct
 	for (uint32_t i = 0; i < l->o->nmaps; i++) {
 		if (l->o->maps[i].origin == MAP_INNER || l->map_fds[i] >= 0 || l->map_refused[i].why)
 			continue;
+		if (load_interrupted(opts, d))
+			return -EINTR;
 		int err = create_map(l, opts, i, 0, d);
 		if (err)
 			return err == -ENOMEM && !d->msg[0] ? diag_set(d, err, "map '%s': out of memory", l->o->maps[i].name)

@@ -36,7 +36,7 @@ static int attach_btf_id(struct loaded *l, const struct load_opts *opts, const s
 	case ATTACH_ITER: snprintf(name, sizeof(name), "bpf_iter_%s", p->target); break;
 	default: snprintf(name, sizeof(name), "%s", p->target); break;
 	}
-	*id = btf_find(l->vmlinux, kind, name);
+	*id = load_kernel_find(l, kind, name);
 	if (!*id)
 		return diag_set(d, -ESRCH, "prog '%s': the kernel's BTF has no %s '%s'", p->name,
 				btf_kind_name(kind), name);
@@ -525,6 +525,8 @@ int load_pass_load_progs(struct loaded *l, const struct load_opts *opts, struct 
 			narrate(opts->say, "prog '%s': skipped on request", l->o->progs[i].name);
 			continue;
 		}
+		if (load_interrupted(opts, d))
+			return -EINTR;
 		int err = load_prog(l, opts, i, d);
 		if (err == -ENOMEM && !d->msg[0])
 			diag_set(d, err, "prog '%s': out of memory", l->o->progs[i].name);

@@ -30,7 +30,56 @@ static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
 struct builder {
 	struct linked_prog *lp;
 	uint32_t cap_insns, cap_funcs, cap_bases, cap_sites, cap_fi, cap_li, cap_core;
+	/* Which functions are appended already: an open-addressing table of obj.funcs index + 1 ->
+	 * position in lp->funcs, kept at most half full (a program may call thousands). */
+	uint32_t *slot_fn, *slot_pos, nslots;
 };
+
+static uint32_t slot_of(const struct builder *b, uint32_t fn)
+{
+	uint32_t h = (fn * 2654435761u) & (b->nslots - 1);
+	while (b->slot_fn[h] && b->slot_fn[h] != fn + 1)
+		h = (h + 1) & (b->nslots - 1);
+	return h;
+}
+
+/* Position of fn in lp->funcs, or -1. */
+static int appended_at(const struct builder *b, uint32_t fn)
+{
+	if (!b->nslots)
+		return -1;
+	uint32_t h = slot_of(b, fn);
+	return b->slot_fn[h] ? (int)b->slot_pos[h] : -1;
+}
+
+static int remember(struct builder *b, uint32_t fn, uint32_t pos)
+{
+	if (2 * (pos + 1) > b->nslots) {
+		uint32_t n = b->nslots ? b->nslots * 2 : 16;
+		struct builder nb = *b;
+		nb.nslots = n;
+		nb.slot_fn = calloc(n, sizeof(*nb.slot_fn));
+		nb.slot_pos = calloc(n, sizeof(*nb.slot_pos));
+		if (!nb.slot_fn || !nb.slot_pos) {
+			free(nb.slot_fn);
+			free(nb.slot_pos);
+			return -ENOMEM;
+		}
+		for (uint32_t i = 0; i < b->nslots; i++)
+			if (b->slot_fn[i]) {
+				uint32_t h = slot_of(&nb, b->slot_fn[i] - 1);
+				nb.slot_fn[h] = b->slot_fn[i];
+				nb.slot_pos[h] = b->slot_pos[i];
+			}
+		free(b->slot_fn);
+		free(b->slot_pos);
+		*b = nb;
+	}
+	uint32_t h = slot_of(b, fn);
+	b->slot_fn[h] = fn + 1;
+	b->slot_pos[h] = pos;
+	return 0;
+}
 
 /* Append function fn: its instructions, its func_info and line_info rebased. Returns its index
  * in lp->funcs. */
@@ -49,16 +98,19 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 	lp->count += f->count;
 	lp->funcs[lp->nfuncs] = fn;
 	lp->bases[lp->nfuncs] = base;
+	if (remember(b, fn, lp->nfuncs))
+		return diag_set(d, -ENOMEM, "link: out of memory");
 
-	/* Records of a section whose offsets rise (as clang writes them) are found by bisection and
-	 * read up to the function's end: a section of a thousand programs is not read a thousand times. */
-	uint64_t from = (uint64_t)f->first * 8, to = ((uint64_t)f->first + f->count) * 8;
+	/* The function's records only: a binary search into each section's records (in insn_off
+	 * order), so linking every program of a section is not quadratic in its size. */
+	uint64_t lo = (uint64_t)f->first * 8, hi = ((uint64_t)f->first + f->count) * 8;
 	if (o->has_ext) {
 		const struct btf_ext_sec *s = btf_ext_find(&o->ext.func, c->name);
-		for (uint32_t i = s ? btf_ext_lower_bound(&o->ext.func, s, (uint32_t)from) : 0; s && i < s->count; i++) {
-			const struct bpf_func_info *r = btf_ext_rec(&o->ext.func, s, i);
+		for (uint32_t i = s && lo <= UINT32_MAX ? btf_ext_lower_bound(&o->ext.func, s, (uint32_t)lo) : 0;
+		     s && i < s->count; i++) {
+			const struct bpf_func_info *r = btf_ext_rec_sorted(&o->ext.func, s, i);
 			uint32_t at = r->insn_off / 8;
-			if (s->sorted && r->insn_off >= to)
+			if (r->insn_off >= hi)
 				break;
 			if (r->insn_off % 8 || at < f->first || at >= f->first + f->count)
 				continue;
@@ -67,10 +119,11 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 			lp->func_info[lp->nfunc_info++] = (struct bpf_func_info){base + at - f->first, r->type_id};
 		}
 		s = btf_ext_find(&o->ext.core, c->name);
-		for (uint32_t i = s ? btf_ext_lower_bound(&o->ext.core, s, (uint32_t)from) : 0; s && i < s->count; i++) {
-			const struct bpf_core_relo *r = btf_ext_rec(&o->ext.core, s, i);
+		for (uint32_t i = s && lo <= UINT32_MAX ? btf_ext_lower_bound(&o->ext.core, s, (uint32_t)lo) : 0;
+		     s && i < s->count; i++) {
+			const struct bpf_core_relo *r = btf_ext_rec_sorted(&o->ext.core, s, i);
 			uint32_t at = r->insn_off / 8;
-			if (s->sorted && r->insn_off >= to)
+			if (r->insn_off >= hi)
 				break;
 			if (at < f->first || at >= f->first + f->count)
 				continue;
@@ -82,10 +135,11 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 			lp->core[lp->ncore++] = (struct core_site){base + at - f->first, r};
 		}
 		s = btf_ext_find(&o->ext.line, c->name);
-		for (uint32_t i = s ? btf_ext_lower_bound(&o->ext.line, s, (uint32_t)from) : 0; s && i < s->count; i++) {
-			const struct bpf_line_info *r = btf_ext_rec(&o->ext.line, s, i);
+		for (uint32_t i = s && lo <= UINT32_MAX ? btf_ext_lower_bound(&o->ext.line, s, (uint32_t)lo) : 0;
+		     s && i < s->count; i++) {
+			const struct bpf_line_info *r = btf_ext_rec_sorted(&o->ext.line, s, i);
 			uint32_t at = r->insn_off / 8;
-			if (s->sorted && r->insn_off >= to)
+			if (r->insn_off >= hi)
 				break;
 			if (r->insn_off % 8 || at < f->first || at >= f->first + f->count)
 				continue;
@@ -124,10 +178,7 @@ int reloc_link(const struct obj *o, uint32_t prog, struct linked_prog *out, stru
 				goto fail;
 			}
 			if (r->kind == RELOC_CALL || r->kind == RELOC_FUNC) {
-				int idx = -1;
-				for (uint32_t q = 0; q < out->nfuncs && idx < 0; q++)
-					if (out->funcs[q] == r->func)
-						idx = (int)q;
+				int idx = appended_at(&b, r->func);
 				if (idx < 0) {
 					idx = append_func(o, &b, r->func, d);
 					if (idx < 0) {
@@ -150,8 +201,12 @@ int reloc_link(const struct obj *o, uint32_t prog, struct linked_prog *out, stru
 			out->sites[out->nsites++] = (struct reloc_site){at, r};
 		}
 	}
+	free(b.slot_fn);
+	free(b.slot_pos);
 	return 0;
 fail:
+	free(b.slot_fn);
+	free(b.slot_pos);
 	reloc_free(out);
 	return err;
 }

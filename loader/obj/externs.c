@@ -10,14 +10,6 @@
 
 #include "loader/obj/obj_internal.h"
 
-int obj_find_extern(const struct obj *o, const char *name)
-{
-	for (uint32_t i = 0; i < o->nexterns; i++)
-		if (strcmp(o->externs[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 const char *obj_extern_kind_name(enum obj_extern_kind kind)
 {
 	switch (kind) {
@@ -29,17 +21,54 @@ const char *obj_extern_kind_name(enum obj_extern_kind kind)
 	return "?";
 }
 
-/* The entry named name in DATASEC sec_name: its VAR or FUNC type id, or 0. */
-static uint32_t datasec_entry(const struct btf_spec *b, const char *sec_name, const char *name)
+/* The entries of one DATASEC sorted by (name, position): each extern is looked up in it once. */
+struct ds_entry {
+	const char *name;
+	uint32_t type, pos;
+};
+struct datasec {
+	struct ds_entry *e; /* owned */
+	uint32_t n;
+};
+
+static int cmp_entry(const void *a, const void *b)
 {
-	uint32_t ds = btf_find(b, BTF_KIND_DATASEC, sec_name);
+	const struct ds_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->pos < y->pos ? -1 : x->pos > y->pos);
+}
+
+static int datasec_index(const struct obj *o, const char *sec_name, struct datasec *out)
+{
+	const struct btf_spec *b = &o->btf;
+	uint32_t ds = obj_btf_find(o, BTF_KIND_DATASEC, sec_name);
 	const struct btf_type *t = ds ? btf_type(b, ds) : NULL;
-	for (uint32_t i = 0; t && i < btf_vlen(t); i++) {
+	uint32_t n = t ? btf_vlen(t) : 0;
+	out->n = 0;
+	out->e = calloc(n ? n : 1, sizeof(*out->e));
+	if (!out->e)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
 		const struct btf_type *v = btf_type(b, btf_secinfos(t)[i].type);
-		if (v && strcmp(btf_type_name(b, v), name) == 0)
-			return btf_secinfos(t)[i].type;
+		if (v)
+			out->e[out->n++] = (struct ds_entry){btf_type_name(b, v), btf_secinfos(t)[i].type, i};
 	}
+	qsort(out->e, out->n, sizeof(*out->e), cmp_entry);
 	return 0;
+}
+
+/* The first entry named name: its VAR or FUNC type id, or 0. */
+static uint32_t datasec_entry(const struct datasec *ds, const char *name)
+{
+	uint32_t lo = 0, hi = ds->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ds->e[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ds->n && strcmp(ds->e[lo].name, name) == 0 ? ds->e[lo].type : 0;
 }
 
 /* A __kconfig variable's type decides how its value is written (libbpf's rules): bool, char,
@@ -89,14 +118,15 @@ static int kcfg_type(const struct obj *o, struct obj_extern *e, struct diag *d)
 }
 
 /* Classify one undefined symbol. */
-static int classify(const struct obj *o, struct obj_extern *e, struct diag *d)
+static int classify(const struct obj *o, const struct datasec *kconfig, const struct datasec *ksyms,
+		    struct obj_extern *e, struct diag *d)
 {
 	const struct btf_spec *b = &o->btf;
 	uint32_t id;
 
 	if (!o->has_btf)
 		return diag_set(d, -EINVAL, "extern '%s': the object has no BTF to say what it is", e->name);
-	if ((id = datasec_entry(b, ".kconfig", e->name))) {
+	if ((id = datasec_entry(kconfig, e->name))) {
 		const struct btf_type *v = btf_type(b, id);
 		if (btf_kind(v) != BTF_KIND_VAR)
 			return diag_set(d, -EINVAL, "extern '%s': a %s in .kconfig", e->name, btf_kind_name(btf_kind(v)));
@@ -105,9 +135,9 @@ static int classify(const struct obj *o, struct obj_extern *e, struct diag *d)
 		e->type_id = v->type;
 		return kcfg_type(o, e, d);
 	}
-	id = datasec_entry(b, ".ksyms", e->name);
+	id = datasec_entry(ksyms, e->name);
 	if (!id) /* extern functions may be missing from the DATASEC (older clang): look for the FUNC */
-		id = btf_find(b, BTF_KIND_FUNC, e->name);
+		id = obj_btf_find(o, BTF_KIND_FUNC, e->name);
 	if (!id)
 		return diag_set(d, -EINVAL, "extern '%s': neither __kconfig nor __ksym (not in .kconfig or .ksyms)",
 				e->name);
@@ -136,45 +166,85 @@ const struct obj_unresolved *obj_find_unresolved(const struct obj *o, const char
 	return o->nunresolved ? bsearch(&key, o->unresolved, o->nunresolved, sizeof(key), cmp_unresolved) : NULL;
 }
 
+static int cmp_name_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A name declared twice among the undefined symbols (the first of them, by name), or NULL: one
+ * sort, not a lookup per symbol. NULL with *oom set when out of memory. */
+static const char *undefined_twice(const struct elf_file *f, uint32_t n, bool *oom)
+{
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	const char *dup = NULL;
+	uint32_t k = 0;
+	*oom = !names;
+	if (!names)
+		return NULL;
+	for (uint32_t i = 1; i < f->nsym; i++)
+		if (f->sym[i].shndx == ELF_SHN_UNDEF && f->sym[i].name[0])
+			names[k++] = f->sym[i].name;
+	qsort(names, k, sizeof(*names), cmp_name_ptr);
+	for (uint32_t i = 1; i < k && !dup; i++)
+		if (strcmp(names[i - 1], names[i]) == 0)
+			dup = names[i];
+	free(names);
+	return dup;
+}
+
 int obj_parse_externs(struct obj *o, struct diag *d)
 {
 	const struct elf_file *f = &o->elf;
 	uint32_t n = 0, kcfg_size = 0;
 	int err;
+	bool oom;
 
 	o->kconfig_map = -1;
 	for (uint32_t i = 1; i < f->nsym; i++)
 		n += f->sym[i].shndx == ELF_SHN_UNDEF && f->sym[i].name[0];
 	if (!n)
-		return 0;
+		return obj_index_externs(o, d);
+	const char *dup = undefined_twice(f, n, &oom);
+	if (oom)
+		return diag_set(d, -ENOMEM, "obj: out of memory");
+	if (dup)
+		return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", dup);
 	o->externs = calloc(n, sizeof(*o->externs));
 	o->unresolved = calloc(n, sizeof(*o->unresolved));
 	if (!o->externs || !o->unresolved)
 		return diag_set(d, -ENOMEM, "obj: out of memory");
-	for (uint32_t i = 1; i < f->nsym; i++) {
+	struct datasec kconfig = {0}, ksyms = {0};
+	if (o->has_btf && (datasec_index(o, ".kconfig", &kconfig) || datasec_index(o, ".ksyms", &ksyms))) {
+		free(kconfig.e);
+		free(ksyms.e);
+		return diag_set(d, -ENOMEM, "obj: out of memory");
+	}
+	err = 0;
+	for (uint32_t i = 1; i < f->nsym && !err; i++) {
 		const struct elf_sym *s = &f->sym[i];
 		if (s->shndx != ELF_SHN_UNDEF || !s->name[0])
 			continue;
-		if (obj_find_extern(o, s->name) >= 0)
-			return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", s->name);
 		struct obj_extern *e = &o->externs[o->nexterns++];
 		memset(e, 0, sizeof(*e));
 		e->name = s->name;
 		e->weak = s->bind == ELF_STB_WEAK;
-		err = classify(o, e, d);
+		err = classify(o, &kconfig, &ksyms, e, d);
 		if (err == -EINVAL) { /* not an extern rawload can fill: its users say so */
 			o->nexterns--;
 			struct obj_unresolved *u = &o->unresolved[o->nunresolved];
 			u->name = s->name;
 			u->why = strdup(d->msg);
-			if (!u->why)
-				return diag_set(d, -ENOMEM, "obj: out of memory");
+			if (!u->why) {
+				err = diag_set(d, -ENOMEM, "obj: out of memory");
+				break;
+			}
 			o->nunresolved++;
 			d->msg[0] = '\0';
+			err = 0;
 			continue;
 		}
 		if (err)
-			return err;
+			break;
 		if (e->kind != EXT_KCONFIG)
 			continue;
 		/* Our own layout of the .kconfig map: each value at its natural alignment. */
@@ -183,12 +253,15 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 		e->offset = kcfg_size;
 		kcfg_size += e->size;
 	}
-	/* Sorted by name, for obj_find_unresolved; a name twice is a damaged symbol table. */
+	free(kconfig.e);
+	free(ksyms.e);
+	if (!err)
+		err = obj_index_externs(o, d); /* by name, for the relocations */
+	if (err)
+		return err;
+	/* Sorted by name, for obj_find_unresolved (no name twice: checked above). */
 	if (o->nunresolved > 1)
 		qsort(o->unresolved, o->nunresolved, sizeof(*o->unresolved), cmp_unresolved);
-	for (uint32_t k = 1; k < o->nunresolved; k++)
-		if (strcmp(o->unresolved[k - 1].name, o->unresolved[k].name) == 0)
-			return diag_set(d, -EINVAL, "extern '%s': declared twice in the symbol table", o->unresolved[k].name);
 	if (!kcfg_size)
 		return 0;
 	char name[16];

@@ -20,9 +20,18 @@ static bool is_map_in_map(uint32_t type)
 
 /* Append a zeroed map; returns its index or a negative errno. Pointers into o->maps do not
  * survive this call. */
+/* Arrays grown one element at a time double when their count is 0 or a power of two: appending n
+ * elements costs O(n), and no capacity needs keeping. */
+static void *grow_pow2(void *p, uint32_t count, size_t elem)
+{
+	if (count & (count - 1))
+		return p; /* room left */
+	return realloc(p, (count ? 2 * (size_t)count : 1) * elem);
+}
+
 int obj_add_map(struct obj *o, const char *name, struct diag *d)
 {
-	struct obj_map *maps = realloc(o->maps, (o->nmaps + 1) * sizeof(*maps));
+	struct obj_map *maps = grow_pow2(o->maps, o->nmaps, sizeof(*maps));
 	if (!maps)
 		return diag_set(d, -ENOMEM, "obj: out of memory");
 	o->maps = maps;
@@ -43,10 +52,8 @@ static int add_init(struct obj *o, uint32_t map, uint32_t slot, bool is_prog, ui
 	if (slot >= o->maps[map].max_entries)
 		return diag_set(d, -EINVAL, "map '%s': initialiser slot %u beyond max_entries %u",
 				o->maps[map].name, slot, o->maps[map].max_entries);
-	for (uint32_t i = 0; i < o->ninits; i++)
-		if (o->inits[i].map == map && o->inits[i].slot == slot)
-			return diag_set(d, -EINVAL, "map '%s': slot %u initialised twice", o->maps[map].name, slot);
-	struct obj_init *inits = realloc(o->inits, (o->ninits + 1) * sizeof(*inits));
+	/* A slot initialised twice is found once they are sorted (obj_parse_inits). */
+	struct obj_init *inits = grow_pow2(o->inits, o->ninits, sizeof(*inits));
 	if (!inits)
 		return diag_set(d, -ENOMEM, "obj: out of memory");
 	o->inits = inits;
@@ -54,26 +61,38 @@ static int add_init(struct obj *o, uint32_t map, uint32_t slot, bool is_prog, ui
 	return 0;
 }
 
-int obj_map_at(const struct obj *o, uint32_t sec, uint64_t off)
-{
-	for (uint32_t i = 0; i < o->nmaps; i++)
-		if (o->maps[i].origin != MAP_INNER && o->maps[i].origin != MAP_DATA &&
-		    o->maps[i].sec == sec && o->maps[i].sec_off == off)
-			return (int)i;
-	return -1;
-}
-
-int obj_data_map_of_section(const struct obj *o, uint32_t sec)
-{
-	for (uint32_t i = 0; i < o->nmaps; i++)
-		if (o->maps[i].origin == MAP_DATA && o->maps[i].sec == sec)
-			return (int)i;
-	return -1;
-}
-
 /* ---- legacy "maps" section ------------------------------------------------------------------ */
 
 struct legacy_extra { uint32_t id, inner_id, inner_idx; }; /* iproute2's map-in-map wiring */
+
+struct id_key {
+	uint32_t id, map;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct id_key *x = a, *y = b;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->map < y->map ? -1 : x->map > y->map;
+}
+
+/* The last map (highest index) other than self whose iproute2 id is id, or -1. */
+static int outer_of(const struct id_key *ids, uint32_t n, uint32_t id, uint32_t self)
+{
+	uint32_t lo = 0, hi = n;
+	while (lo < hi) { /* the first key above id */
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (ids[mid].id <= id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (uint32_t k = lo; k > 0 && ids[k - 1].id == id; k--)
+		if (ids[k - 1].map != self)
+			return (int)ids[k - 1].map;
+	return -1;
+}
 
 static int parse_legacy_maps(struct obj *o, struct diag *d)
 {
@@ -99,8 +118,15 @@ static int parse_legacy_maps(struct obj *o, struct diag *d)
 
 	uint32_t first = o->nmaps;
 	struct legacy_extra *extra = calloc(nr, sizeof(*extra));
-	if (!extra)
+	/* by_record[r]: the map defined at record r (the last symbol there, as a scan would keep). */
+	int32_t *by_record = malloc((size_t)nr * sizeof(*by_record));
+	if (!extra || !by_record) {
+		free(extra);
+		free(by_record);
 		return diag_set(d, -ENOMEM, "obj: out of memory");
+	}
+	for (uint32_t r = 0; r < nr; r++)
+		by_record[r] = -1;
 	int err = 0;
 	for (uint32_t i = 0; i < f->nsym && !err; i++) {
 		const struct elf_sym *sym = &f->sym[i];
@@ -119,6 +145,7 @@ static int parse_legacy_maps(struct obj *o, struct diag *d)
 		struct obj_map *m = &o->maps[idx];
 		const uint8_t *p = s->data + sym->value;
 		bool sw = f->swap;
+		by_record[sym->value / rec] = idx;
 		m->origin = MAP_LEGACY;
 		m->sec = sec;
 		m->sec_off = sym->value;
@@ -152,16 +179,22 @@ static int parse_legacy_maps(struct obj *o, struct diag *d)
 				err = diag_set(d, -EINVAL, "maps: map '%s': unknown non-zero byte at record offset %llu",
 					       m->name, (unsigned long long)k);
 	}
+	/* iproute2's ids, sorted, so each inner map finds its outer map without a scan. */
+	struct id_key *ids = err ? NULL : calloc(o->nmaps - first + 1, sizeof(*ids));
+	if (!err && !ids)
+		err = diag_set(d, -ENOMEM, "obj: out of memory");
+	uint32_t nids = 0;
+	for (uint32_t k = first; !err && rec == 36 && k < o->nmaps; k++)
+		ids[nids++] = (struct id_key){extra[k - first].id, k};
+	if (nids)
+		qsort(ids, nids, sizeof(*ids), cmp_id);
 	/* Map-in-map wiring. samples/bpf: inner_map_idx is a record index. iproute2: an inner map names
 	 * its outer map's id and its slot there; the first such inner map is the template. */
 	for (uint32_t i = first; i < o->nmaps && !err; i++) {
 		struct obj_map *m = &o->maps[i];
 		if (m->legacy_inner_idx >= 0) {
 			uint32_t target = (uint32_t)m->legacy_inner_idx;
-			int inner = -1;
-			for (uint32_t k = first; k < o->nmaps; k++)
-				if (o->maps[k].sec_off == target * rec)
-					inner = (int)k;
+			int inner = target < nr ? by_record[target] : -1;
 			if (inner < 0 || (uint32_t)inner == i)
 				err = diag_set(d, -EINVAL, "map '%s': inner_map_idx %u names no other map", m->name, target);
 			else
@@ -170,10 +203,7 @@ static int parse_legacy_maps(struct obj *o, struct diag *d)
 		const struct legacy_extra *x = &extra[i - first];
 		if (rec != 36 || x->inner_id == 0)
 			continue;
-		int outer = -1;
-		for (uint32_t k = first; k < o->nmaps; k++)
-			if (extra[k - first].id == x->inner_id && k != i)
-				outer = (int)k;
+		int outer = outer_of(ids, nids, x->inner_id, i);
 		if (outer < 0 || !is_map_in_map(o->maps[outer].type)) {
 			err = diag_set(d, -EINVAL, "map '%s': inner_id %u names no map-in-map", m->name, x->inner_id);
 			break;
@@ -182,6 +212,8 @@ static int parse_legacy_maps(struct obj *o, struct diag *d)
 			o->maps[outer].inner = (int)i;
 		err = add_init(o, (uint32_t)outer, x->inner_idx, false, i, d);
 	}
+	free(ids);
+	free(by_record);
 	free(extra);
 	return err;
 }
@@ -337,7 +369,7 @@ static int parse_btf_maps(struct obj *o, struct diag *d)
 	if (!o->has_btf)
 		return diag_set(d, -EINVAL, ".maps: BTF-defined maps need a .BTF section");
 	uint32_t sec = elf_section_index(f, s);
-	uint32_t ds = btf_find(&o->btf, BTF_KIND_DATASEC, ".maps");
+	uint32_t ds = obj_btf_find(o, BTF_KIND_DATASEC, ".maps");
 	if (!ds)
 		return diag_set(d, -EINVAL, ".maps: no DATASEC '.maps' in BTF");
 
@@ -350,11 +382,7 @@ static int parse_btf_maps(struct obj *o, struct diag *d)
 			return diag_set(d, -EINVAL, ".maps: entry %u is not a variable", i);
 		const char *name = btf_type_name(&o->btf, var);
 		/* The variable's place comes from its ELF symbol (clang leaves DATASEC offsets to loaders). */
-		const struct elf_sym *sym = NULL;
-		for (uint32_t k = 0; k < f->nsym && !sym; k++)
-			if (f->sym[k].shndx == sec && f->sym[k].type != ELF_STT_SECTION &&
-			    strcmp(f->sym[k].name, name) == 0)
-				sym = &f->sym[k];
+		const struct elf_sym *sym = elf_find_symbol(f, sec, name, -1);
 		if (!sym)
 			return diag_set(d, -EINVAL, ".maps: map '%s' has no symbol", name);
 		if (sym->value >= s->size)
@@ -436,7 +464,7 @@ static int parse_data_maps(struct obj *o, struct diag *d)
 		m->sec = i;
 		m->init = s->type == ELF_SHT_NOBITS ? NULL : s->data;
 		if (o->has_btf)
-			m->btf_value = btf_find(&o->btf, BTF_KIND_DATASEC, s->name);
+			m->btf_value = obj_btf_find(o, BTF_KIND_DATASEC, s->name);
 	}
 	return 0;
 }
@@ -483,14 +511,7 @@ static int parse_btf_inits(struct obj *o, struct diag *d)
 			if (e.type != R_BPF_64_ABS64 && e.type != R_BPF_64_64)
 				return diag_set(d, -EINVAL, ".maps: relocation %u: type %u not supported", i, e.type);
 			/* Which map's `values` does the offset fall in? */
-			int owner = -1;
-			for (uint32_t k = 0; k < o->nmaps; k++) {
-				const struct obj_map *m = &o->maps[k];
-				if (m->origin != MAP_BTF || e.offset < m->sec_off)
-					continue;
-				if (owner < 0 || m->sec_off > o->maps[owner].sec_off)
-					owner = (int)k;
-			}
+			int owner = obj_btf_map_owning(o, sec, e.offset);
 			if (owner < 0 || o->maps[owner].values_off == UINT32_MAX ||
 			    e.offset < o->maps[owner].sec_off + o->maps[owner].values_off)
 				return diag_set(d, -EINVAL, ".maps: relocation %u at %llu (%s) is not in a 'values' initialiser",
@@ -527,6 +548,10 @@ int obj_parse_inits(struct obj *o, struct diag *d)
 		return err;
 	if (o->ninits)
 		qsort(o->inits, o->ninits, sizeof(*o->inits), cmp_init);
+	for (uint32_t i = 1; i < o->ninits; i++)
+		if (o->inits[i].map == o->inits[i - 1].map && o->inits[i].slot == o->inits[i - 1].slot)
+			return diag_set(d, -EINVAL, "map '%s': slot %u initialised twice", o->maps[o->inits[i].map].name,
+					o->inits[i].slot);
 	for (uint32_t i = 0; i < o->ninits; i++) {
 		struct obj_map *m = &o->maps[o->inits[i].map];
 		if (m->ninit == 0)

@@ -11,38 +11,6 @@
 #include "loader/load/btf_fixup.h"
 #include "loader/obj/obj_internal.h"
 
-int obj_code_of_section(const struct obj *o, uint32_t sec)
-{
-	for (uint32_t i = 0; i < o->ncodes; i++)
-		if (o->codes[i].sec == sec)
-			return (int)i;
-	return -1;
-}
-
-int obj_func_at(const struct obj *o, uint32_t code, uint32_t insn)
-{
-	for (uint32_t i = 0; i < o->nfuncs; i++)
-		if (o->funcs[i].code == code && o->funcs[i].first == insn)
-			return (int)i;
-	return -1;
-}
-
-int obj_find_map(const struct obj *o, const char *name)
-{
-	for (uint32_t i = 0; i < o->nmaps; i++)
-		if (strcmp(o->maps[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-int obj_find_prog(const struct obj *o, const char *name)
-{
-	for (uint32_t i = 0; i < o->nprogs; i++)
-		if (strcmp(o->progs[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 const char *obj_map_source(const struct obj *o, const struct obj_map *m)
 {
 	if (m->data == DATA_KCONFIG)
@@ -105,6 +73,10 @@ static int parse_btf(struct obj *o, struct diag *d)
 		o->has_btf = false;
 		return err;
 	}
+
+	err = obj_index_btf(o, d);
+	if (err)
+		return err;
 
 	s = elf_find_section(&o->elf, ".BTF.ext");
 	if (!s || !s->data)
@@ -242,11 +214,14 @@ static int parse_funcs(struct obj *o, struct diag *d)
 		fn->global = s->bind == ELF_STB_GLOBAL || s->bind == ELF_STB_WEAK;
 		fn->prog = -1;
 	}
+	/* Sections without a function symbol: marked in one pass, not searched per section. */
+	bool *has = calloc(o->ncodes ? o->ncodes : 1, sizeof(*has));
+	if (!has)
+		return diag_set(d, -ENOMEM, "obj: out of memory");
+	for (uint32_t i = 0; i < o->nfuncs; i++)
+		has[o->funcs[i].code] = true;
 	for (uint32_t c = 0; c < o->ncodes; c++) {
-		bool has = false;
-		for (uint32_t i = 0; i < o->nfuncs && !has; i++)
-			has = o->funcs[i].code == c;
-		if (has)
+		if (has[c])
 			continue;
 		struct obj_func *fn = &o->funcs[o->nfuncs++];
 		fn->name = o->codes[c].name;
@@ -256,6 +231,7 @@ static int parse_funcs(struct obj *o, struct diag *d)
 		fn->global = true;
 		fn->prog = -1;
 	}
+	free(has);
 	qsort(o->funcs, o->nfuncs, sizeof(*o->funcs), cmp_func);
 	for (uint32_t i = 1; i < o->nfuncs; i++) {
 		const struct obj_func *a = &o->funcs[i - 1], *b = &o->funcs[i];
@@ -340,17 +316,23 @@ int obj_parse(struct obj *o, const char *path, const uint8_t *data, size_t size,
 	if (!err)
 		err = parse_code(o, d);
 	if (!err)
+		err = obj_index_codes(o, d);
+	if (!err)
 		err = parse_funcs(o, d);
 	if (!err)
 		err = parse_progs(o, d);
+	if (!err)
+		err = obj_index_progs(o, d);
 	if (!err)
 		err = obj_parse_maps(o, d);
 	if (!err)
 		err = obj_parse_struct_ops(o, d);
 	if (!err)
-		err = obj_parse_inits(o, d);
+		err = obj_parse_externs(o, d); /* may add the .kconfig map */
 	if (!err)
-		err = obj_parse_externs(o, d);
+		err = obj_index_maps(o, d);
+	if (!err)
+		err = obj_parse_inits(o, d);
 	if (!err)
 		err = obj_parse_relocs(o, d);
 	if (err)
@@ -388,6 +370,7 @@ void obj_close(struct obj *o)
 	if (o->has_btf)
 		btf_close(&o->btf);
 	free(o->btf_blob);
+	obj_index_free(o);
 	elf_close(&o->elf);
 	memset(o, 0, sizeof(*o));
 }

@@ -203,6 +203,8 @@ struct obj {
 	uint32_t nrelocs;
 	const char *unsupported;       /* a section whose meaning rawload cannot load yet
 	                                * (".addr_space.1"), or NULL; the load refuses the object */
+	struct obj_index *ix;          /* lookups by name and place, built by obj_parse (loader/obj/index.c);
+	                                * NULL in a hand-made model: lookups scan */
 };
 
 /* Build the model of the object in data[0..size). path gives the object name. The bytes must

@@ -14,6 +14,21 @@ int obj_map_at(const struct obj *o, uint32_t sec, uint64_t off);
 /* Index into o->maps of the global-data map for ELF section sec, or -1. */
 int obj_data_map_of_section(const struct obj *o, uint32_t sec);
 
+/* Index into o->maps of the BTF-defined map whose definition holds byte off of section sec (the
+ * one starting last at or before it), or -1. */
+int obj_btf_map_owning(const struct obj *o, uint32_t sec, uint64_t off);
+/* First type of kind and name in the object's BTF, or 0 (btf_find through the index). */
+uint32_t obj_btf_find(const struct obj *o, uint32_t kind, const char *name);
+
+/* The indexes (loader/obj/index.c), (re)built as obj_parse reaches what they index; each returns
+ * 0 or -ENOMEM with d set. obj_close frees them. */
+int obj_index_codes(struct obj *o, struct diag *d);   /* after the code sections */
+int obj_index_btf(struct obj *o, struct diag *d);     /* after the BTF */
+int obj_index_progs(struct obj *o, struct diag *d);   /* after the programs */
+int obj_index_maps(struct obj *o, struct diag *d);    /* after every map (the .kconfig one too) */
+int obj_index_externs(struct obj *o, struct diag *d); /* after the externs */
+void obj_index_free(struct obj *o);
+
 /* Binary search in relocs[0..n), sorted by (code, insn). */
 const struct obj_reloc *obj_reloc_search(const struct obj_reloc *relocs, uint32_t n, uint32_t code,
 					 uint32_t insn);

@@ -76,6 +76,10 @@ static void type_name(const struct obj *o, uint32_t id, char *buf, size_t n)
 		btf_type_str(&o->btf, id, buf, n);
 }
 
+/* Fields listed per map at most: maps may share one value type of thousands of members, and
+ * listing all for each would be quadratic in the object's size. */
+enum { FIELDS_SHOWN = 256 };
+
 static void text_fields(const struct obj *o, uint32_t id, FILE *out)
 {
 	const struct btf_type *t = composite(o, id);
@@ -84,6 +88,10 @@ static void text_fields(const struct obj *o, uint32_t id, FILE *out)
 	fputs(" {", out);
 	const struct btf_member *m = btf_members(t);
 	for (uint32_t i = 0; i < btf_vlen(t); i++) {
+		if (i == FIELDS_SHOWN) {
+			fprintf(out, " ... %u more;", btf_vlen(t) - i);
+			break;
+		}
 		char tn[96];
 		btf_type_str(&o->btf, m[i].type, tn, sizeof(tn));
 		fprintf(out, " %s %s;", tn, btf_str(&o->btf, m[i].name_off));
@@ -98,7 +106,7 @@ static void json_fields(const struct obj *o, uint32_t id, FILE *out)
 		return;
 	fputs(",\"value_fields\":[", out);
 	const struct btf_member *m = btf_members(t);
-	for (uint32_t i = 0; i < btf_vlen(t); i++) {
+	for (uint32_t i = 0; i < btf_vlen(t) && i < FIELDS_SHOWN; i++) {
 		char tn[96];
 		uint32_t size = 0;
 		btf_type_str(&o->btf, m[i].type, tn, sizeof(tn));
@@ -110,6 +118,8 @@ static void json_fields(const struct obj *o, uint32_t id, FILE *out)
 		fprintf(out, ",\"offset\":%u,\"size\":%u}", btf_member_bit_offset(t, &m[i]) / 8, size);
 	}
 	fputc(']', out);
+	if (btf_vlen(t) > FIELDS_SHOWN)
+		fprintf(out, ",\"value_fields_not_shown\":%u", btf_vlen(t) - FIELDS_SHOWN);
 }
 
 /* Records in .BTF.ext: func_info, line_info, core_relo, over all sections. */

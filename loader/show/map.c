@@ -168,16 +168,17 @@ static bool int_value(const struct show_map_view *m)
 }
 
 static void render_one(const struct show_map_view *m, uint32_t type_id, const uint8_t *p, uint32_t size,
-		       const char *name, bool json, struct strbuf *out)
+		       const char *name, bool json, struct render_budget *bg, struct strbuf *out)
 {
 	if (m->btf && type_id)
-		render_value(out, m->btf, type_id, p, size, name, json ? RENDER_JSON : RENDER_TEXT);
+		render_value_budget(out, m->btf, type_id, p, size, name, json ? RENDER_JSON : RENDER_TEXT, bg);
 	else
 		render_raw(out, p, size, json ? RENDER_JSON : RENDER_TEXT);
 }
 
 /* A key: array index, or rendered with its BTF type; a struct of one field shows that field. */
-static void render_key(const struct show_map_view *m, const uint8_t *k, bool json, struct strbuf *out)
+static void render_key(const struct show_map_view *m, const uint8_t *k, bool json, struct render_budget *bg,
+		       struct strbuf *out)
 {
 	uint32_t id = m->btf_key;
 	if (is_array(m->type) || !m->btf || !id) {
@@ -194,10 +195,10 @@ static void render_key(const struct show_map_view *m, const uint8_t *k, bool jso
 	const struct btf_type *t = r > 0 ? btf_type(m->btf, (uint32_t)r) : NULL;
 	if (t && btf_kind(t) == BTF_KIND_STRUCT && btf_vlen(t) == 1 && btf_members(t)[0].offset == 0) {
 		const struct btf_member *mem = btf_members(t);
-		render_one(m, mem->type, k, m->key_size, btf_str(m->btf, mem->name_off), json, out);
+		render_one(m, mem->type, k, m->key_size, btf_str(m->btf, mem->name_off), json, bg, out);
 		return;
 	}
-	render_one(m, id, k, m->key_size, "", json, out);
+	render_one(m, id, k, m->key_size, "", json, bg, out);
 }
 
 /* CPU c's copy of a per-CPU integer value. */
@@ -229,19 +230,21 @@ static void per_cpu_ints(const struct show_map_view *m, const struct show_map_st
 }
 
 /* One entry: key, value and the value's change. flags go to show_rates_update (RATE_FORGET: an
- * array slot back to zero, shown once with its drop). */
+ * array slot back to zero, shown once with its drop). The key and the value(s) share one rendering
+ * budget (btf/render.h), which looks at the display's stop flag. */
 static void render_entry(const struct show_map_view *m, struct show_map_state *s, const struct show_opts *opts,
 			 const uint8_t *key, const uint8_t *val, unsigned flags, bool first, struct strbuf *out)
 {
 	bool json = opts->json;
 	const char *ids = id_kind(m->type);
+	struct render_budget budget = render_budget_default(opts->stop), *bg = &budget;
 	if (json) {
 		sb_puts(out, first ? "{\"key\":" : ",{\"key\":");
-		render_key(m, key, true, out);
+		render_key(m, key, true, bg, out);
 		sb_puts(out, ",\"value\":");
 	} else {
 		sb_printf(out, "%s[", m->name);
-		render_key(m, key, false, out);
+		render_key(m, key, false, bg, out);
 		sb_puts(out, "] = ");
 	}
 	if (ids) {
@@ -260,11 +263,11 @@ static void render_entry(const struct show_map_view *m, struct show_map_state *s
 		for (uint32_t c = 0; c < s->ncpus; c++) {
 			if (c)
 				sb_puts(out, json ? "," : ", ");
-			render_one(m, m->btf_value, val + (size_t)c * s->stride, m->value_size, "", json, out);
+			render_one(m, m->btf_value, val + (size_t)c * s->stride, m->value_size, "", json, bg, out);
 		}
 		sb_putc(out, ']');
 	} else {
-		render_one(m, m->btf_value, val, m->value_size, "", json, out);
+		render_one(m, m->btf_value, val, m->value_size, "", json, bg, out);
 	}
 	if (s->rates) {
 		struct show_rate e;
@@ -304,7 +307,7 @@ static int read_batches(int fd, const struct show_map_view *m, struct show_map_s
 			return first_call ? err : total;
 		}
 		first_call = false;
-		for (uint32_t k = 0; k < count && *shown < limit; k++) {
+		for (uint32_t k = 0; k < count && *shown < limit && !(opts->stop && *opts->stop); k++) {
 			const uint8_t *key = s->keys + (size_t)k * s->key_size;
 			const uint8_t *val = s->values + (size_t)k * s->stride * s->ncpus;
 			int flags = zero_slot(m, s, key, val);
@@ -315,7 +318,7 @@ static int read_batches(int fd, const struct show_map_view *m, struct show_map_s
 		}
 		total += (int)count;
 		sb_spill(out, SPILL_AT);
-		if (err == -ENOENT || *shown >= limit || total >= INT32_MAX - (int)s->batch)
+		if (err == -ENOENT || *shown >= limit || total >= INT32_MAX - (int)s->batch || (opts->stop && *opts->stop))
 			return total;
 	}
 }
@@ -326,7 +329,7 @@ static int read_keys(int fd, const struct show_map_view *m, struct show_map_stat
 {
 	uint8_t *key = s->keys, *next = s->keys + s->key_size, *val = s->values;
 	int total = 0, err = sys_map_next_key(fd, NULL, next);
-	while (err == 0 && *shown < limit && total < 1 << 24) {
+	while (err == 0 && *shown < limit && total < 1 << 24 && !(opts->stop && *opts->stop)) {
 		if (total % 1024 == 0)
 			sb_spill(out, SPILL_AT);
 		memcpy(key, next, s->key_size);
@@ -353,14 +356,15 @@ struct gone_ctx {
 static void on_gone(void *ctx, const uint8_t *key)
 {
 	struct gone_ctx *g = ctx;
+	struct render_budget bg = render_budget_default(NULL); /* a key: small, and bounded anyway */
 	if (g->json) {
 		if (g->s->gone.len)
 			sb_putc(&g->s->gone, ',');
-		render_key(g->m, key, true, &g->s->gone);
+		render_key(g->m, key, true, &bg, &g->s->gone);
 		return;
 	}
 	sb_printf(g->out, "%s[", g->m->name);
-	render_key(g->m, key, false, g->out);
+	render_key(g->m, key, false, &bg, g->out);
 	sb_puts(g->out, "] (gone)\n");
 }
 

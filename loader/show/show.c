@@ -1,7 +1,9 @@
 /* loader/show/show.c — the display loop (see show.h): one epoll over every ring buffer, perf buffer and
  * trace_pipe, woken for records as they arrive and at each snapshot time, when maps are rendered
- * and iterators read. Signals the caller blocked are let in only while waiting (epoll_pwait), so a
- * stop request is never missed. */
+ * and iterators read. Signals the caller blocked are let in while waiting (epoll_pwait) and while
+ * working (rendering, reading), never between looking at the stop flag and waiting, so a stop
+ * request is never missed and cuts a long snapshot short: every value has a rendering budget that
+ * looks at the flag, every loop over entries, records and maps too. */
 #include "loader/show/show.h"
 
 #include <errno.h>
@@ -16,12 +18,16 @@
 #include "bpf/perf.h"
 #include "bpf/ringbuf.h"
 #include "btf/render.h"
+#include "loader/show/trace.h"
 
-/* An iterator walking something huge is cut at ITER_MAX bytes per snapshot. Records are written
- * out FLUSH_MS after the first of them was rendered, or as soon as FLUSH_AT bytes have piled up:
- * one write per burst rather than one per record (a perf buffer wakes the reader for every
- * sample), and no record waits longer than a person would notice. */
-enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20, FLUSH_AT = 64 << 10, FLUSH_MS = 10 };
+/* An iterator walking something huge is cut at ITER_MAX bytes per snapshot; a snapshot's text at
+ * SNAPSHOT_MAX; trace_pipe is read at most TRACE_READS times per wake-up; records that arrived
+ * before a stop are still shown for at most FINAL_DRAIN_MS. Records are written out FLUSH_MS after
+ * the first of them was rendered, or as soon as FLUSH_AT bytes have piled up: one write per burst
+ * rather than one per record (a perf buffer wakes the reader for every sample), and no record waits
+ * longer than a person would notice. */
+enum { PERF_PAGES = 8, TRACE_BUF = 8192, ITER_MAX = 16 << 20, SNAPSHOT_MAX = 16 << 20, TRACE_READS = 256,
+       FINAL_DRAIN_MS = 250, FLUSH_AT = 64 << 10, FLUSH_MS = 10 };
 
 enum source_kind { SRC_RINGBUF, SRC_PERF, SRC_TRACE };
 
@@ -48,7 +54,20 @@ struct show {
 	size_t trace_len;
 	struct show_map_state **states; /* per view */
 	struct strbuf iter;             /* one iterator's output, while it is read */
+	volatile sig_atomic_t *stop;    /* the caller's stop flag */
+	const volatile sig_atomic_t *render_stop; /* what budgets look at: stop, NULL in the final drain */
+	int64_t deadline;               /* the final drain ends then (0: not draining) */
 };
+
+static int64_t now_ms(void);
+
+/* Should a loop over records or entries end now? */
+static bool stopping(const struct show *s)
+{
+	if (s->deadline)
+		return now_ms() > s->deadline;
+	return *s->stop != 0;
+}
 
 static void flush(struct show *s)
 {
@@ -90,8 +109,9 @@ static void record(struct show *s, uint32_t map, const void *data, uint32_t len)
 		sb_puts(&s->out, m->name);
 		sb_puts(&s->out, ": ");
 	}
+	struct render_budget bg = render_budget_default(s->render_stop);
 	if (m->btf && m->btf_value)
-		render_value(&s->out, m->btf, m->btf_value, data, len, "", json ? RENDER_JSON : RENDER_TEXT);
+		render_value_budget(&s->out, m->btf, m->btf_value, data, len, "", json ? RENDER_JSON : RENDER_TEXT, &bg);
 	else
 		render_raw(&s->out, data, len, json ? RENDER_JSON : RENDER_TEXT);
 	sb_puts(&s->out, json ? "}\n" : "\n");
@@ -106,7 +126,7 @@ static int on_ringbuf(void *ctx, const void *data, uint32_t len)
 {
 	struct rec_ctx *c = ctx;
 	record(c->s, c->map, data, len);
-	return 0;
+	return stopping(c->s); /* the rest waits for the next wake-up, or is dropped at exit */
 }
 
 static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
@@ -118,7 +138,7 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	if (m->btf && m->btf_value && m->value_size && m->value_size <= size)
 		size = m->value_size;
 	record(c->s, c->map, data, size);
-	return 0;
+	return stopping(c->s);
 }
 
 static void on_lost(void *ctx, int cpu, uint64_t lost)
@@ -137,28 +157,12 @@ static void on_lost(void *ctx, int cpu, uint64_t lost)
 /* trace_pipe: pass complete lines through. */
 static void read_trace(struct show *s)
 {
-	for (;;) {
+	for (int reads = 0; reads < TRACE_READS && !stopping(s); reads++) {
 		ssize_t n = read(s->trace_fd, s->trace_buf + s->trace_len, TRACE_BUF - 1 - s->trace_len);
 		if (n <= 0)
 			return;
 		s->trace_len += (size_t)n;
-		s->trace_buf[s->trace_len] = '\0';
-		char *line = s->trace_buf, *nl;
-		while ((nl = strchr(line, '\n'))) {
-			*nl = '\0';
-			if (s->opts->json) {
-				sb_puts(&s->out, "{\"trace\":");
-				sb_json_str(&s->out, line);
-				sb_puts(&s->out, "}\n");
-			} else {
-				sb_printf(&s->out, "trace: %s\n", line);
-			}
-			line = nl + 1;
-		}
-		s->trace_len = (size_t)(s->trace_buf + s->trace_len - line);
-		memmove(s->trace_buf, line, s->trace_len);
-		if (s->trace_len == TRACE_BUF - 1)
-			s->trace_len = 0; /* a line longer than the buffer: drop it */
+		show_trace_lines(&s->out, s->trace_buf, &s->trace_len, TRACE_BUF, s->opts->json);
 	}
 }
 
@@ -172,6 +176,10 @@ static void show_iter(struct show *s, const char *name, int link_fd)
 	while (!err) {
 		if (s->iter.len >= ITER_MAX) {
 			cut = true;
+			break;
+		}
+		if (stopping(s)) {
+			err = -EINTR;
 			break;
 		}
 		if (!sb_reserve(&s->iter, 65536)) {
@@ -228,10 +236,15 @@ static void snapshot(struct show *s)
 		timestamp(&s->out, false);
 		sb_putc(&s->out, '\n');
 	}
-	for (uint32_t i = 0; i < s->nviews; i++) {
+	bool cut = false;
+	for (uint32_t i = 0; i < s->nviews && !stopping(s); i++) {
 		const struct show_map_view *v = &s->views[i];
 		if (show_map_is_stream(v->type))
 			continue;
+		if (s->out.len >= SNAPSHOT_MAX) {
+			cut = true;
+			break;
+		}
 		if (json) {
 			sb_puts(&s->out, any ? "," : "");
 			sb_json_str(&s->out, v->name);
@@ -258,7 +271,7 @@ static void snapshot(struct show *s)
 		/* Keys gone from hashes since the previous snapshot: {"gone":{"flows":[KEY,...]}}. */
 		bool gone = false;
 		sb_putc(&s->out, '}');
-		for (uint32_t i = 0; i < s->nviews; i++) {
+		for (uint32_t i = 0; i < s->nviews && !cut; i++) {
 			if (!s->states[i] || show_map_is_stream(s->views[i].type))
 				continue;
 			size_t at = s->out.len;
@@ -270,9 +283,15 @@ static void snapshot(struct show *s)
 			else
 				s->out.len = at;
 		}
-		sb_puts(&s->out, gone ? "}}\n" : "}\n");
+		if (gone)
+			sb_putc(&s->out, '}');
+		if (cut)
+			sb_printf(&s->out, ",\"cut_at\":%d", SNAPSHOT_MAX);
+		sb_puts(&s->out, "}\n");
+	} else if (cut) {
+		sb_printf(&s->out, "-- snapshot cut at %d bytes\n", SNAPSHOT_MAX);
 	}
-	for (uint32_t i = 0; i < s->niters; i++)
+	for (uint32_t i = 0; i < s->niters && !stopping(s); i++)
 		show_iter(s, s->iters[i].name, s->iters[i].link_fd);
 	flush(s);
 }
@@ -372,11 +391,29 @@ static void drain(struct show *s, uint32_t idx)
 		perf_buf_consume(&src->pb, on_sample, on_lost, &c);
 }
 
+/* Work with the caller's signals let in (see the top of the file); they are blocked again before
+ * the loop looks at the stop flag. */
+static void work_begin(const struct show *s, sigset_t *saved)
+{
+	if (s->opts->wait_mask)
+		sigprocmask(SIG_SETMASK, s->opts->wait_mask, saved);
+}
+
+static void work_end(const struct show *s, const sigset_t *saved)
+{
+	if (s->opts->wait_mask)
+		sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
 int show_views(const struct show_map_view *views, uint32_t nviews, const struct show_iter *iters,
 	       uint32_t niters, const struct show_opts *opts, volatile sig_atomic_t *stop, struct diag *d)
 {
-	struct show s = {.views = views, .nviews = nviews, .iters = iters, .niters = niters, .opts = opts,
-			 .trace_fd = -1};
+	/* The budgets and the loops over entries look at the stop flag through the options. */
+	struct show_opts with_stop = *opts;
+	with_stop.stop = stop;
+	struct show s = {.views = views, .nviews = nviews, .iters = iters, .niters = niters, .opts = &with_stop,
+			 .trace_fd = -1, .stop = stop, .render_stop = stop};
+	sigset_t saved;
 	int err = 0;
 
 	s.out.spill = opts->emit; /* a big map's snapshot goes out as it is read */
@@ -406,7 +443,9 @@ int show_views(const struct show_map_view *views, uint32_t nviews, const struct 
 			continue;
 		}
 		if (now >= next) {
+			work_begin(&s, &saved);
 			snapshot(&s);
+			work_end(&s, &saved);
 			next += opts->interval_ms;
 			if (next <= now)
 				next = now + opts->interval_ms; /* we fell behind: don't burst */
@@ -425,13 +464,18 @@ int show_views(const struct show_map_view *views, uint32_t nviews, const struct 
 			err = diag_set(d, -errno, "show: epoll_pwait: %s", strerror(errno));
 			break;
 		}
-		for (int k = 0; k < n; k++)
+		work_begin(&s, &saved);
+		for (int k = 0; k < n && !*stop; k++)
 			drain(&s, ev[k].data.u32);
 		if (s.out.len >= FLUSH_AT)
 			flush(&s);
+		work_end(&s, &saved);
 	}
-	/* Records that arrived before the stop are still shown. */
-	for (uint32_t i = 0; i < s.nsrc; i++)
+	/* Records that arrived before the stop are still shown, for a moment: a producer that never
+	 * pauses must not hold the detach back. */
+	s.render_stop = NULL;
+	s.deadline = now_ms() + FINAL_DRAIN_MS;
+	for (uint32_t i = 0; i < s.nsrc && !stopping(&s); i++)
 		drain(&s, i);
 	flush(&s);
 out:

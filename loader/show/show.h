@@ -29,7 +29,10 @@ struct show_opts {
 	bool sparklines;           /* text: a sparkline after each change (the CLI decides: a terminal) */
 	bool per_cpu;              /* per-CPU integer maps: each CPU's value beside the sum */
 	const struct narrator *note; /* what is said once whatever -v says (a cap reached); may be NULL */
-	const sigset_t *wait_mask; /* signal mask while waiting (signals the caller blocked arrive then) */
+	const sigset_t *wait_mask; /* signal mask while waiting and working (signals the caller blocked
+	                            * arrive then) */
+	const volatile sig_atomic_t *stop; /* the stop flag: rendering budgets and loops over entries
+	                            * look at it; show_run sets it to its own argument */
 	const struct attach_set *attached; /* iterator links among them are read at every snapshot;
 	                                    * may be NULL */
 	void (*emit)(void *ctx, const char *text, size_t len); /* one or more complete lines */
@@ -58,11 +61,12 @@ enum { SHOW_MAX_ENTRIES = 256 };
 /* One snapshot of a map, at most opts->max_entries entries: text lines ("ips[0] = {...}") or, for
  * opts->json, one array of {"key":..,"value":..}. Zero array slots are skipped. The map is read in
  * batches of a bounded size, and when out has a spill target the text goes there batch by batch: a
- * map of a million entries is never held whole. From the second snapshot on, numeric values carry
- * their change since the previous one (loader/show/rates.h, ratefmt.h): text "  (+56, 56.0/s)",
- * JSON "delta" and "rate"; a key gone from a hash is a text line "NAME[KEY] (gone)", in JSON kept
- * for show_map_take_gone. Returns the number of entries rendered or a negative errno. state
- * remembers buffers and values between calls; free with show_map_free. */
+ * map of a million entries is never held whole. Each entry is rendered within a budget
+ * (btf/render.h: 64 KiB, 2^20 steps); a set *opts->stop ends the snapshot early. From the second
+ * snapshot on, numeric values carry their change since the previous one (loader/show/rates.h,
+ * ratefmt.h): text "  (+56, 56.0/s)", JSON "delta" and "rate"; a key gone from a hash is a text line
+ * "NAME[KEY] (gone)", in JSON kept for show_map_take_gone. Returns the number of entries rendered or
+ * a negative errno. state remembers buffers and values between calls; free with show_map_free. */
 struct show_map_state;
 int show_map_snapshot(const struct show_map_view *map, const struct show_opts *opts, struct show_map_state **state,
 		      struct strbuf *out);

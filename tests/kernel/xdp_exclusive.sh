@@ -2,8 +2,8 @@
 # rawload never replaces someone else's XDP program unless asked: with show-ip attached (through
 # netlink, pinned so it stays), attaching the counter fails with "already has an XDP program" by
 # bpf_link, by netlink and in skb mode, and show-ip is still the one attached (same id). --replace
-# (netlink) replaces a netlink-attached program, and counts; a program held by a bpf_link cannot
-# be replaced even so.
+# takes the place of a netlink-attached program (through a bpf_link, and with --netlink through
+# netlink), counts, and puts it back on exit; a program held by a bpf_link cannot be replaced even so.
 . "$(dirname "$0")/lib.sh"
 setup_net
 N=20
@@ -34,24 +34,30 @@ refused skb "$first" --mode skb
 refused netlink-skb "$first" --netlink --mode skb
 note "netlink-attached get_ips ($first) kept against bpf_link, netlink and skb attempts: $(cat "$TMP/netlink.err")"
 
-# --replace: the counter takes its place, counts, and removes itself on exit.
-rl_start replace examples/counter.o "$DEV_RX" --replace -i 0.2
-rl_wait_attached replace
-grep -q "count_packets: attached to $DEV_RX, .* via netlink\$" "$TMP/replace.err" ||
-	fail "replace: not attached via netlink: $(cat "$TMP/replace.err")"
-id=$(xdp_prog_id)
-[ "$(xdp_prog_name)" = count_packets ] && [ "$id" != "$first" ] || fail "replace: $DEV_RX has '$(xdp_prog_name)' ($id)"
-prog_exists "$first" || fail "replace: the replaced program $first is gone although pinned"
-send $N
-retry 50 count_is "$TMP/replace.out" $N || fail "replace: last pkt_count[0] '$(last_count "$TMP/replace.out")', expected $N"
-rl_stop INT
-[ "$RL_RC" -eq 0 ] || fail "replace: exit status $RL_RC after SIGINT: $(cat "$TMP/replace.err")"
-xdp_detached || fail "replace: program $(xdp_prog_id) still on $DEV_RX after exit"
-wait_gone "$id"
+# --replace: the counter takes its place, counts, and puts get_ips back on exit.
+for how in bpf_link netlink; do
+	opt=""
+	[ $how = netlink ] && opt=--netlink
+	rl_start replace-$how examples/counter.o "$DEV_RX" --replace -i 0.2 $opt
+	rl_wait_attached replace-$how
+	grep -q "count_packets: attached to $DEV_RX, .* via $how (in place of the program there, put back at the end)\$" \
+		"$TMP/replace-$how.err" || fail "replace-$how: not attached via $how: $(cat "$TMP/replace-$how.err")"
+	id=$(xdp_prog_id)
+	[ "$(xdp_prog_name)" = count_packets ] && [ "$id" != "$first" ] || fail "replace-$how: $DEV_RX has '$(xdp_prog_name)' ($id)"
+	prog_exists "$first" || fail "replace-$how: the replaced program $first is gone although pinned"
+	send $N
+	retry 50 count_is "$TMP/replace-$how.out" $N ||
+		fail "replace-$how: last pkt_count[0] '$(last_count "$TMP/replace-$how.out")', expected $N"
+	rl_stop INT
+	[ "$RL_RC" -eq 0 ] || fail "replace-$how: exit status $RL_RC after SIGINT: $(cat "$TMP/replace-$how.err")"
+	[ "$(xdp_prog_id)" = "$first" ] || fail "replace-$how: $DEV_RX runs '$(xdp_prog_id)' after exit, not get_ips ($first)"
+	wait_gone "$id"
+done
 rl_run unpin-netlink unpin "$dir"
 [ "$RL_RC" -eq 0 ] || fail "unpin: exit status $RL_RC: $(cat "$TMP/unpin-netlink.err")"
+xdp_detached || fail "unpin: program $(xdp_prog_id) still on $DEV_RX"
 wait_gone "$first"
-note "--replace: count_packets ($id) replaced get_ips ($first), counted $N, detached on exit"
+note "--replace (bpf_link, netlink): count_packets replaced get_ips ($first), counted $N, put it back on exit"
 
 # ---- show-ip held by a pinned bpf_link: not even --replace takes it
 dir=$PIN_BASE-link

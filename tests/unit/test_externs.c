@@ -249,3 +249,36 @@ TEST(kfacts_release_and_kallsyms)
 	CHECK(kfacts_kallsyms_find(ks, sizeof(ks) - 1, "hidden", &a) == 1 && a == 0, "hidden: found with 0");
 	CHECK(kfacts_kallsyms_find(ks, sizeof(ks) - 1, "_stex", &a) == 0, "prefix found");
 }
+
+/* The indexes (for objects with many externs) give the scans' answers, first matching line first. */
+TEST(kfacts_indexed_lookups_agree)
+{
+	static const char cfg[] = "#\nCONFIG_HZ=250\n# CONFIG_OFF is not set\nCONFIG_HZ=100\nCONFIG_X_Y=1\n=odd\nCONFIG_LAST=n";
+	static const char ks[] = "ffffffff81000000 T _stext\nffffffff81000010 t helper\t[mymod]\nzzzz T dup\n"
+				 "ffffffff81000020 t helper\nffffffff81000030 T dup\n0000000000000000 T hidden\nshort";
+	static const char *const names[] = {"CONFIG_HZ", "CONFIG_OFF", "CONFIG_X", "CONFIG_X_Y", "CONFIG_LAST", "",
+					    "_stext", "helper", "dup", "hidden", "_stex", "short"};
+	struct kfacts_index cix, kix;
+	REQUIRE(kfacts_index_config(cfg, sizeof(cfg) - 1, &cix) == 0, "config index");
+	REQUIRE(kfacts_index_kallsyms(ks, sizeof(ks) - 1, &kix) == 0, "kallsyms index");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n1 = 0, n2 = 0;
+		const char *v1 = kfacts_config_find(cfg, sizeof(cfg) - 1, names[i], &n1);
+		const char *v2 = kfacts_config_find_ix(cfg, sizeof(cfg) - 1, &cix, names[i], &n2);
+		CHECK(v1 == v2 && n1 == n2, "config '%s': scan %p/%zu, index %p/%zu", names[i], (const void *)v1, n1,
+		      (const void *)v2, n2);
+		uint64_t a1 = 1, a2 = 2;
+		int f1 = kfacts_kallsyms_find(ks, sizeof(ks) - 1, names[i], &a1);
+		int f2 = kfacts_kallsyms_find_ix(ks, sizeof(ks) - 1, &kix, names[i], &a2);
+		CHECK(f1 == f2 && (!f1 || a1 == a2), "kallsyms '%s': scan %d %#llx, index %d %#llx", names[i], f1,
+		      (unsigned long long)a1, f2, (unsigned long long)a2);
+	}
+	size_t n;
+	const char *v = kfacts_config_find_ix(cfg, sizeof(cfg) - 1, &cix, "CONFIG_HZ", &n);
+	CHECK(v && n == 3 && memcmp(v, "250", 3) == 0, "first CONFIG_HZ line wins");
+	uint64_t a = 0;
+	CHECK(kfacts_kallsyms_find_ix(ks, sizeof(ks) - 1, &kix, "dup", &a) == 1 && a == 0xffffffff81000030ull,
+	      "dup: a bad address skipped: %#llx", (unsigned long long)a);
+	kfacts_index_free(&cix);
+	kfacts_index_free(&kix);
+}

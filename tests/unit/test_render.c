@@ -3,9 +3,12 @@
  * name, char arrays as strings, bit-fields, signed values, nested structs and arrays, JSON that
  * parses, and bounded output for hostile types. Expectations are written by hand. */
 #include <arpa/inet.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "btf/render.h"
 #include "common/endian.h"
@@ -248,4 +251,135 @@ TEST(render_raw_without_btf)
 	render_raw(&sb, odd, 3, RENDER_JSON);
 	CHECK(strcmp(sb.buf, "\"0xdead01\"") == 0, "3 bytes in JSON: %s", sb.buf);
 	sb_free(&sb);
+}
+
+/* ---- the work and output budget ------------------------------------------------------------- */
+
+/* A JSON value's syntax (RFC 8259), enough to say that a cut value still parses: returns the end
+ * of the value at p, or NULL. */
+static const char *json_value(const char *p, int depth)
+{
+	while (*p == ' ' || *p == '\n')
+		p++;
+	if (depth > 64)
+		return NULL;
+	if (*p == '"') {
+		for (p++; *p && *p != '"'; p++)
+			if (*p == '\\' && !*++p)
+				return NULL;
+		return *p == '"' ? p + 1 : NULL;
+	}
+	if (*p == '{' || *p == '[') {
+		char close = *p == '{' ? '}' : ']';
+		bool obj = *p == '{';
+		p++;
+		if (*p == close)
+			return p + 1;
+		for (;;) {
+			if (obj) {
+				if (*p != '"' || !(p = json_value(p, depth + 1)) || *p++ != ':')
+					return NULL;
+			}
+			if (!(p = json_value(p, depth + 1)))
+				return NULL;
+			if (*p == close)
+				return p + 1;
+			if (*p++ != ',')
+				return NULL;
+		}
+	}
+	const char *start = p;
+	while (*p == '-' || *p == '.' || *p == 'e' || *p == '+' || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z'))
+		p++;
+	return p > start ? p : NULL;
+}
+
+static bool json_parses(const char *s)
+{
+	const char *end = json_value(s, 0);
+	return end && *end == '\0';
+}
+
+/* The hostile object of issue 9: a 1-byte value whose type is a union of 8 members nested 13 deep
+ * (8^13 leaves, the kernel accepts it). Rendering stops at the budget, marks the cut with "...",
+ * stays within its bytes, and JSON stays JSON; a stop request ends it at once. */
+TEST(render_union_bomb_is_bounded)
+{
+	struct tb b;
+	tb_init(&b);
+	uint32_t u8 = tb_int(&b, "__u8", 1, 0), inner = u8;
+	for (int level = 1; level <= 13; level++) {
+		char name[16];
+		snprintf(name, sizeof(name), "u%d", level);
+		uint32_t u = tb_type(&b, name, BTF_KIND_UNION, false, 8, 1);
+		for (int m = 0; m < 8; m++) {
+			char mn[2] = {(char)('a' + m), 0};
+			tb_member(&b, mn, inner, 0);
+		}
+		inner = u;
+	}
+	const struct btf_spec *s = tb_parse(&b);
+	REQUIRE(s, "parse");
+	uint8_t v = 7;
+	for (int fmt = 0; fmt < 2; fmt++) {
+		struct strbuf sb = {0};
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int r = render_value(&sb, s, inner, &v, 1, "", fmt ? RENDER_JSON : RENDER_TEXT);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		CHECK(r == RENDER_CUT, "%s: result %d, not cut", fmt ? "json" : "text", r);
+		CHECK(sb.len <= RENDER_BYTES + 256, "%s: %zu bytes", fmt ? "json" : "text", sb.len);
+		CHECK(sb.len > 1024, "%s: only %zu bytes before the cut", fmt ? "json" : "text", sb.len);
+		CHECK(secs < 1.0, "%s: %.3f s", fmt ? "json" : "text", secs);
+		CHECK(sb.buf && strstr(sb.buf, fmt ? "\"...\"" : "..."), "%s: no cut mark", fmt ? "json" : "text");
+		CHECK(!fmt || json_parses(sb.buf), "json does not parse: ...%s", sb.buf ? sb.buf + sb.len - 40 : "");
+		CHECK(fmt || strncmp(sb.buf, "{a={a={a=", 9) == 0, "text starts '%.20s'", sb.buf);
+		sb_free(&sb);
+	}
+	/* A stop request (the display's signal flag): at the next check, within 256 steps. */
+	volatile sig_atomic_t stop = 1;
+	struct render_budget bg = render_budget_default(&stop);
+	struct strbuf sb = {0};
+	int r = render_value_budget(&sb, s, inner, &v, 1, "", RENDER_TEXT, &bg);
+	CHECK(r == RENDER_STOPPED, "stop: result %d", r);
+	CHECK(sb.len < 4096, "stop: %zu bytes", sb.len);
+	/* A spent budget is shared: the next value only gets the mark. */
+	size_t before = sb.len;
+	r = render_value_budget(&sb, s, u8, &v, 1, "", RENDER_TEXT, &bg);
+	CHECK(r == RENDER_STOPPED && strcmp(sb.buf + before, "...") == 0, "after the stop: %d '%s'", r, sb.buf + before);
+	sb_free(&sb);
+	/* Small values are untouched by the budget. */
+	bg = render_budget_default(NULL);
+	sb = (struct strbuf){0};
+	r = render_value_budget(&sb, s, u8, &v, 1, "", RENDER_TEXT, &bg);
+	CHECK(r == RENDER_DONE && strcmp(sb.buf, "7") == 0, "u8: %d '%s'", r, sb.buf);
+	sb_free(&sb);
+	btf_close(&b.spec);
+}
+
+/* A long string is cut inside its quotes in JSON; a budget in bytes holds for char arrays too. */
+TEST(render_budget_cuts_strings)
+{
+	struct tb b;
+	tb_init(&b);
+	uint32_t c8 = tb_int(&b, "char", 1, BTF_INT_SIGNED);
+	uint32_t u32 = tb_int(&b, "u32", 4, 0);
+	uint32_t arr = tb_array(&b, c8, u32, 4000);
+	const struct btf_spec *s = tb_parse(&b);
+	REQUIRE(s, "parse");
+	char str[4000];
+	memset(str, '"', sizeof(str) - 1);
+	str[sizeof(str) - 1] = 0;
+	for (int fmt = 0; fmt < 2; fmt++) {
+		struct render_budget bg = render_budget_default(NULL);
+		bg.bytes = 1000;
+		struct strbuf sb = {0};
+		int r = render_value_budget(&sb, s, arr, str, sizeof(str), "", fmt ? RENDER_JSON : RENDER_TEXT, &bg);
+		CHECK(r == RENDER_CUT, "%s: result %d", fmt ? "json" : "text", r);
+		CHECK(sb.len <= 1010, "%s: %zu bytes for a budget of 1000", fmt ? "json" : "text", sb.len);
+		CHECK(!fmt || json_parses(sb.buf), "json does not parse: %.60s", sb.buf);
+		sb_free(&sb);
+	}
+	btf_close(&b.spec);
 }
