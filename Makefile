@@ -1,6 +1,8 @@
 # rawload — build, examples, tests, static binary, demo.
 # `make` builds ./rawload and every example object; `make test` runs the test suite;
-# `make static` builds a stripped static binary with musl-gcc; `sudo make demo` shows it working.
+# `make static` builds a stripped static binary with musl-gcc (`ARCH=aarch64|s390x|armhf` for another
+# machine); `make test-vm KERNEL=6.1|5.10|arm64|s390x` runs the kernel checks in a VM;
+# `sudo make demo` shows it working.
 
 CC      ?= cc
 CLANG   ?= clang
@@ -273,7 +275,81 @@ $(MUSL_INC)/.stamp:
 STATIC_CFLAGS := -Os -static -flto=auto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-stack-protector -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -s
 
-static: rawload-static
+# ---- cross builds: ARCH picks the target machine (default: this one) ------------------------------
+# `make static ARCH=aarch64|s390x|armhf` builds rawload-static-ARCH with Debian's musl cross wrapper
+# (/usr/bin/<triple>-gcc from musl-dev:<arch>: the cross gcc with musl's specs) and that machine's
+# UAPI headers (/usr/<gnu triple>/include, from the cross toolchain's linux-libc-dev-<arch>-cross);
+# tests/cross/deps.sh installs both. BPF objects for the target get its -D__TARGET_ARCH_ and byte
+# order, under build/ARCH/. riscv64 is not a Debian 12 architecture: there is no musl-dev:riscv64.
+# Without ARCH (or with this machine's), `make static` is the musl-gcc build above, unchanged.
+HOST_ARCH := $(shell uname -m)
+ARCH ?= $(HOST_ARCH)
+# The kernel's and Debian's names for the same machines are taken too (arm64, s390, arm, amd64).
+XARCH := $(patsubst amd64,x86_64,$(patsubst arm64,aarch64,$(patsubst s390,s390x,$(patsubst arm armv7l,armhf,$(strip $(ARCH))))))
+# machine : musl wrapper triple : gnu triple : __TARGET_ARCH_ : Debian arch : qemu-user : BPF byte order
+CROSS_TABLE := x86_64:x86_64-linux-musl:x86_64-linux-gnu:x86:amd64:x86_64:bpfel \
+	aarch64:aarch64-linux-musl:aarch64-linux-gnu:arm64:arm64:aarch64:bpfel \
+	s390x:s390x-linux-musl:s390x-linux-gnu:s390:s390x:s390x:bpfeb \
+	armhf:arm-linux-musleabihf:arm-linux-gnueabihf:arm:armhf:arm:bpfel
+X_ROW        := $(subst :, ,$(filter $(XARCH):%,$(CROSS_TABLE)))
+X_GNU        := $(word 3,$(X_ROW))
+X_BPF_ARCH   := $(word 4,$(X_ROW))
+X_DEB        := $(word 5,$(X_ROW))
+X_QEMU       := qemu-$(word 6,$(X_ROW))-static
+X_BPF_TARGET := $(word 7,$(X_ROW))
+XBUILD       := $(BUILD)/$(XARCH)
+ifeq ($(XARCH),$(HOST_ARCH))
+STATIC_BIN := rawload-static
+X_CC       := musl-gcc
+X_INC      := $(MUSL_INC)
+X_RUN      :=
+else
+STATIC_BIN := rawload-static-$(XARCH)
+X_CC       := $(word 2,$(X_ROW))-gcc
+X_INC      := $(XBUILD)/musl-include
+X_RUN      := $(X_QEMU)
+endif
+X_STATIC := $(X_CC) -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(X_INC)
+
+.PHONY: cross-deps test-unit cross-progs test-vm vm-inputs vm-inputs-for-kernel
+# Installs what the target needs (as root; otherwise lists it), or says why it cannot be built.
+cross-deps:
+	@sh tests/cross/deps.sh $(XARCH)
+$(XBUILD)/musl-include/.stamp: | cross-deps
+	@mkdir -p $(dir $@)
+	ln -sfn /usr/$(X_GNU)/include/linux $(dir $@)linux
+	ln -sfn /usr/$(X_GNU)/include/asm $(dir $@)asm
+	ln -sfn /usr/$(X_GNU)/include/asm-generic $(dir $@)asm-generic
+	@touch $@
+
+rawload-static-$(XARCH): $(CORE_SRCS) $(HDRS) $(X_INC)/.stamp | cross-deps
+	$(X_STATIC) -I. $(STATIC_CFLAGS) -o $@ $(CORE_SRCS)
+	@ls -l $@ | awk '{print "$@: " $$5 " bytes"}'
+
+# The unit tests, static, for the target; `make test-unit ARCH=s390x` runs them under qemu-user
+# (without ARCH: natively). They read the host-built objects as data, in both byte orders.
+$(XBUILD)/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS) $(X_INC)/.stamp | cross-deps
+	@mkdir -p $(dir $@)
+	$(X_STATIC) -I. -O2 -g -static -o $@ $(UNIT_SRCS) $(LIB_SRCS)
+test-unit: examples test-progs $(UPROBE_TARGETS) $(XBUILD)/unit-tests
+	@echo "unit tests: $(XBUILD)/unit-tests$(if $(X_RUN), under $(X_RUN))"
+	@RAWLOAD_ROOT=$(CURDIR) $(X_RUN) $(XBUILD)/unit-tests
+
+# BPF objects for the target: its register names (__TARGET_ARCH_), its <asm/...> (struct pt_regs,
+# user_pt_regs) and its byte order.
+X_BPF_CFLAGS := $(filter-out -D__TARGET_ARCH_% -idirafter $(UAPI_ARCH),$(BPF_CFLAGS)) -D__TARGET_ARCH_$(X_BPF_ARCH) \
+	-idirafter $(if $(X_RUN),/usr/$(X_GNU)/include,$(UAPI_ARCH))
+X_PROGS := $(PROG_SRCS:tests/progs/%.bpf.c=$(XBUILD)/progs/%.$(X_BPF_TARGET).o) \
+	$(EXAMPLE_SRCS:examples/%.bpf.c=$(XBUILD)/examples/%.o)
+cross-progs: $(X_PROGS)
+$(XBUILD)/progs/%.$(X_BPF_TARGET).o: tests/progs/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(X_BPF_CFLAGS) -target $(X_BPF_TARGET) -c -o $@ $<
+$(XBUILD)/examples/%.o: examples/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(X_BPF_CFLAGS) -target $(X_BPF_TARGET) -c -o $@ $<
+
+static: $(STATIC_BIN)
 rawload-static: $(CORE_SRCS) $(HDRS) $(MUSL_INC)/.stamp
 	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -isystem $(MUSL_INC) $(STATIC_CFLAGS) \
 		-o $@ $(CORE_SRCS)
@@ -398,22 +474,39 @@ $(BENCH)/parse_scaling: bench/parse_scaling.c tests/tools/genobj.c tests/tools/g
 bench-parse: $(BENCH)/parse_scaling
 	@sh bench/scaling.sh
 
-# ---- the kernel tests' old-kernel counterpart: not part of `make test` --------------------------------
-# Debian 12's 6.1 kernel under qemu-system-x86_64 (TCG), an initramfs of busybox-static,
-# rawload-static, the objects and the static helpers below; tests/qemu/guest.sh runs inside, and
-# tests/qemu/run.sh judges by the serial console. See README, "Older kernels".
-QEMU_TOOLS := $(BUILD)/qemu/btfmember $(BUILD)/qemu/kquery $(BUILD)/qemu/udpsend
-$(BUILD)/qemu/%: tests/qemu/%.c $(MUSL_INC)/.stamp
+# ---- the kernel tests on other kernels and machines: not part of `make test` ----------------------------
+# `make test-vm KERNEL=6.1|5.10|arm64|s390x`: a Debian kernel (tests/qemu/fetch.sh unpacks its .deb
+# under build/vm/) under qemu-system (TCG), an initramfs of busybox-static, the static rawload for that
+# machine, the objects built for it and the static helpers below; tests/qemu/guest.sh runs inside,
+# and tests/qemu/run.sh judges by the serial console. `make test-old-kernel` is KERNEL=6.1.
+# See README, "Older kernels and other machines".
+KERNEL ?= 6.1
+VM_ARCH := $(if $(filter arm64,$(KERNEL)),aarch64,$(if $(filter s390x,$(KERNEL)),s390x,x86_64))
+# The helpers for the machine ARCH names (build/qemu for this one, build/ARCH/qemu for another).
+QEMU_TOOLS_DIR := $(if $(X_RUN),$(XBUILD)/qemu,$(BUILD)/qemu)
+QEMU_TOOLS := $(QEMU_TOOLS_DIR)/btfmember $(QEMU_TOOLS_DIR)/kquery $(QEMU_TOOLS_DIR)/udpsend
+$(QEMU_TOOLS_DIR)/%: tests/qemu/%.c $(X_INC)/.stamp
 	@mkdir -p $(dir $@)
-	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(MUSL_INC) -Os -static -s -o $@ $<
-$(BUILD)/qemu/udpsend: tests/tools/udpsend.c $(MUSL_INC)/.stamp
+	$(X_STATIC) -Os -static -s -o $@ $<
+$(QEMU_TOOLS_DIR)/udpsend: tests/tools/udpsend.c $(X_INC)/.stamp
 	@mkdir -p $(dir $@)
-	musl-gcc -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -isystem $(MUSL_INC) -Os -static -s -o $@ $<
+	$(X_STATIC) -Os -static -s -o $@ $<
+# What the guest of one machine needs, built with ARCH set to it (the host's btfmember reads the
+# host kernel's offsets for comparison).
+vm-inputs: $(STATIC_BIN) $(QEMU_TOOLS) $(BUILD)/qemu/btfmember $(if $(X_RUN),cross-progs,examples test-progs) verifier-progs
+ifneq ($(X_RUN),)
+$(BUILD)/qemu/btfmember: tests/qemu/btfmember.c
+	@$(MAKE) --no-print-directory ARCH=$(HOST_ARCH) $@
+endif
 
-test-old-kernel: deps
-	@sh tests/qemu/deps.sh
-	@$(MAKE) --no-print-directory rawload-static examples test-progs $(QEMU_TOOLS)
-	@sh tests/qemu/run.sh
+vm-inputs-for-kernel:
+	@$(MAKE) --no-print-directory ARCH=$(VM_ARCH) vm-inputs
+test-vm: deps
+	@sh tests/qemu/deps.sh $(KERNEL)
+	@$(MAKE) --no-print-directory vm-inputs-for-kernel
+	@KERNEL=$(KERNEL) sh tests/qemu/run.sh
+test-old-kernel:
+	@$(MAKE) --no-print-directory test-vm KERNEL=6.1
 
 demo: deps all $(BUILD)/udpsend
 	@sh tests/demo.sh
@@ -425,4 +518,4 @@ docs: deps all test-progs vmlinux-progs $(TOOLS)
 	@sh docs/tools/gen.sh
 
 clean:
-	rm -rf $(BUILD) rawload rawload-static examples/*.o $(HELPER_DEFS)
+	rm -rf $(BUILD) rawload rawload-static rawload-static-* examples/*.o $(HELPER_DEFS)

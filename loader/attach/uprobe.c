@@ -25,6 +25,8 @@
 #define MULTIARCH "aarch64-linux-gnu"
 #elif defined(__s390x__)
 #define MULTIARCH "s390x-linux-gnu"
+#elif defined(__arm__)
+#define MULTIARCH "arm-linux-gnueabihf"
 #elif defined(__i386__)
 #define MULTIARCH "i386-linux-gnu"
 #endif

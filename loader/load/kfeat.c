@@ -271,6 +271,21 @@ int kfeat_explain_log(const char *log, const struct bpf_insn *insns, uint32_t n,
 			 "it passes a function as a callback (bpf_loop, bpf_for_each_map_elem, timers, ...: Linux 5.13), which this kernel does not know");
 		return 1;
 	}
+	/* Sleepable programs of a type the kernel does not let sleep (uprobe.s before sleepable uprobes):
+	 * the kernel's line names the types it allows, which differ by version, so it is quoted. */
+	if ((p = strstr(log, "programs can be sleepable"))) {
+		line_of(log, p, line, sizeof(line));
+		snprintf(out->text, sizeof(out->text), "it is sleepable, and this kernel lets only some program types sleep (\"%s\")",
+			 line);
+		return 1;
+	}
+	/* Callbacks run only JIT-compiled: a kernel built without the BPF JIT (Debian's s390x kernels)
+	 * or with it off says so (kernel/bpf/verifier.c, since 5.13). */
+	if (callbacks && strstr(log, "callbacks are not allowed in non-JITed programs")) {
+		snprintf(out->text, sizeof(out->text),
+			 "it passes a function as a callback, which this kernel runs only JIT-compiled, and it has no BPF JIT (or it is off)");
+		return 1;
+	}
 	if (strstr(log, "unrecognized bpf_ld_imm64 insn")) {
 		const char *kind = has_ld_imm64_src(insns, n, BPF_PSEUDO_BTF_ID) ? "a typed __ksym (BPF_PSEUDO_BTF_ID, Linux 5.10)"
 				   : has_ld_imm64_src(insns, n, BPF_PSEUDO_MAP_VALUE) ? "global data (BPF_PSEUDO_MAP_VALUE, Linux 5.2)"

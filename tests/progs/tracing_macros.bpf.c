@@ -17,10 +17,31 @@
  * BPF_KSYSCALL makes through CO-RE find their fields (UAPI <asm/ptrace.h> names such as rdi do
  * not exist in the kernel's BTF: with libbpf too, BPF_KSYSCALL needs the kernel's types). */
 #define __VMLINUX_H__
+#if defined(__TARGET_ARCH_arm64)
+/* arm64: the user view the kernel's struct pt_regs starts with (orig_x0 follows it). */
+struct user_pt_regs {
+	__u64 regs[31];
+	__u64 sp;
+	__u64 pc;
+	__u64 pstate;
+} __attribute__((preserve_access_index));
+#elif defined(__TARGET_ARCH_s390)
+/* s390: vmlinux.h's typedefs, as the kernel declares them (orig_gpr2 follows in struct pt_regs). */
+typedef struct {
+	unsigned long mask;
+	unsigned long addr;
+} __attribute__((preserve_access_index)) psw_t;
+typedef struct {
+	unsigned long args[1];
+	psw_t psw;
+	unsigned long gprs[16];
+} __attribute__((preserve_access_index)) user_pt_regs;
+#else
 struct pt_regs {
 	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di;
 	unsigned long orig_ax, ip, cs, flags, sp, ss;
 } __attribute__((preserve_access_index));
+#endif
 
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>

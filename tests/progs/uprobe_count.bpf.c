@@ -16,6 +16,7 @@
 #include <linux/bpf.h>
 #include <asm/ptrace.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h> /* PT_REGS_PARM1, PT_REGS_RC: the target machine's registers */
 
 struct stats {
 	__u64 calls;      /* entries of rl_target_func */
@@ -51,7 +52,7 @@ int on_call(struct pt_regs *ctx)
 	struct stats *s = mine();
 	if (s) {
 		__sync_fetch_and_add(&s->calls, 1);
-		__sync_fetch_and_add(&s->arg_sum, (__u32)ctx->rdi);
+		__sync_fetch_and_add(&s->arg_sum, (__u32)PT_REGS_PARM1(ctx));
 	}
 	return 0;
 }
@@ -62,7 +63,7 @@ int on_return(struct pt_regs *ctx)
 	struct stats *s = mine();
 	if (s) {
 		__sync_fetch_and_add(&s->returns, 1);
-		__sync_fetch_and_add(&s->ret_sum, (__u32)ctx->rax);
+		__sync_fetch_and_add(&s->ret_sum, (__u32)PT_REGS_RC(ctx));
 	}
 	return 0;
 }
@@ -73,7 +74,7 @@ int on_ret_insn(struct pt_regs *ctx)
 	struct stats *s = mine();
 	if (s) {
 		__sync_fetch_and_add(&s->at_ret, 1);
-		__sync_fetch_and_add(&s->at_ret_sum, (__u32)ctx->rax);
+		__sync_fetch_and_add(&s->at_ret_sum, (__u32)PT_REGS_RC(ctx));
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <linux/bpf.h>
 #include <asm/ptrace.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h> /* PT_REGS_PARM1: the target machine's registers */
 
 struct multi {
 	__u64 calls;        /* entries of the functions rl_target_* names */
@@ -46,7 +47,7 @@ int on_target(struct pt_regs *ctx)
 	struct multi *m = mine();
 	if (m) {
 		__sync_fetch_and_add(&m->calls, 1);
-		__sync_fetch_and_add(&m->arg_sum, (__u32)ctx->rdi);
+		__sync_fetch_and_add(&m->arg_sum, (__u32)PT_REGS_PARM1(ctx));
 	}
 	return 0;
 }

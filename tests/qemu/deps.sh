@@ -1,30 +1,44 @@
 #!/bin/sh
-# tests/qemu/deps.sh — what `make test-old-kernel` needs beyond tests/deps.sh: qemu-system-x86,
-# cpio, a static busybox (busybox-static) and Debian 12's 6.1 kernel (linux-image-amd64: its
-# /boot/vmlinuz-6.1.* and /lib/modules/6.1.*; installing it does not change the running kernel,
-# nothing reboots). As root, what is missing is installed with apt-get; otherwise it is listed.
+# tests/qemu/deps.sh KERNEL — what `make test-vm KERNEL=6.1|5.10|arm64|s390x` needs beyond
+# tests/deps.sh: the qemu-system package for the machine (qemu-system-x86, qemu-system-arm,
+# qemu-system-misc for s390x), cpio, and for arm64 and s390x the cross toolchain
+# (tests/cross/deps.sh); then the kernel and busybox themselves, fetched as .deb files and unpacked
+# under build/vm/ (tests/qemu/fetch.sh: nothing installed, the running kernel untouched). As root,
+# missing packages are installed with apt-get; otherwise they are listed.
 set -u
+cd "$(dirname "$0")/../.." || exit 1
+K=${1:-6.1}
+case $K in
+6.1 | 5.10) qemu=qemu-system-x86_64 qpkg=qemu-system-x86 machine="" ;;
+arm64) qemu=qemu-system-aarch64 qpkg=qemu-system-arm machine=aarch64 ;;
+s390x) qemu=qemu-system-s390x qpkg=qemu-system-misc machine=s390x ;;
+*)
+	echo "qemu deps: unknown kernel '$K' (6.1, 5.10, arm64 or s390x)" >&2
+	exit 1
+	;;
+esac
+if [ -n "$machine" ]; then
+	sh tests/cross/deps.sh "$machine" || exit 1
+fi
 
 missing=""
-command -v qemu-system-x86_64 >/dev/null 2>&1 || missing="$missing qemu-system-x86"
+command -v "$qemu" >/dev/null 2>&1 || missing="$missing $qpkg"
 command -v cpio >/dev/null 2>&1 || missing="$missing cpio"
-# The dynamic busybox package installs /bin/busybox too: ask dpkg for the static one.
-dpkg-query -W -f='${Status}\n' busybox-static 2>/dev/null | grep -q 'install ok installed' ||
-	missing="$missing busybox-static"
-ls /boot/vmlinuz-6.1.*-amd64 >/dev/null 2>&1 || missing="$missing linux-image-amd64"
-[ -z "$missing" ] && exit 0
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "qemu deps: missing packages:$missing (run as root, e.g. sudo make test-old-kernel, to install them)" >&2
-	exit 1
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "qemu deps: missing packages:$missing (run as root, e.g. sudo make test-vm KERNEL=$K, to install them)" >&2
+		exit 1
+	fi
+	if ! command -v apt-get >/dev/null 2>&1; then
+		echo "qemu deps: missing packages:$missing, and no apt-get to install them" >&2
+		exit 1
+	fi
+	echo "qemu deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null &&
+		apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >/dev/null || {
+		echo "qemu deps: apt-get install$missing failed" >&2
+		exit 1
+	}
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "qemu deps: missing packages:$missing, and no apt-get to install them" >&2
-	exit 1
-fi
-echo "qemu deps: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
-	echo "qemu deps: apt-get install$missing failed" >&2
-	exit 1
-}
+sh tests/qemu/fetch.sh "$K"

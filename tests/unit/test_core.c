@@ -13,6 +13,7 @@
 #include "check.h"
 #include "slurp.h"
 #include "btf/core.h"
+#include "common/endian.h"
 #include "loader/obj/obj.h"
 #include "loader/load/reloc.h"
 
@@ -83,8 +84,9 @@ static void self_consistent(const char *rel, const char *prog, uint32_t want_rec
 TEST(core_bitfields_match_clang_bpfel) { self_consistent("build/progs/core_reloc.bpfel.o", "core_bits", 53); }
 TEST(core_bitfields_match_clang_bpfeb) { self_consistent("build/progs/core_reloc.bpfeb.o", "core_bits", 54); }
 
-/* The layout clang gives struct bits in core_reloc.bpf.c; x86-64's ABI lays bit-fields out the same
- * way as bpfel, so the host compiler makes the reference bytes. */
+/* The layout clang gives struct bits in core_reloc.bpf.c. A little-endian host's ABI (x86-64,
+ * aarch64) lays bit-fields out as bpfel does and a big-endian one's (s390x) as bpfeb does, so the
+ * host compiler makes the reference bytes for the object of the host's byte order. */
 struct bits_host {
 	unsigned char a : 3;
 	signed char b : 4;
@@ -95,11 +97,30 @@ struct bits_host {
 	char g;
 };
 
+/* What a BPF load of `size` bytes at p puts in a register: an integer of that size in the
+ * program's byte order (here the host's), zero-extended. */
+static uint64_t load_sized(const uint8_t *p, uint64_t size)
+{
+	uint8_t b8;
+	uint16_t b16;
+	uint32_t b32;
+	uint64_t b64 = 0;
+	switch (size) {
+	case 1: memcpy(&b8, p, 1); return b8;
+	case 2: memcpy(&b16, p, 2); return b16;
+	case 4: memcpy(&b32, p, 4); return b32;
+	case 8: memcpy(&b64, p, 8); return b64;
+	}
+	return ~0ull; /* no such load: the check on the value fails */
+}
+
 /* Offset, size, shifts and signedness computed for each bit-field of struct bits against the
- * object's own BTF, applied to real bytes the way BPF_CORE_READ_BITFIELD does, give each value. */
+ * object's own BTF, applied to real bytes the way BPF_CORE_READ_BITFIELD does, give each value.
+ * The object is the one in the host's byte order, whose layout the host compiler reproduces. */
 TEST(core_bitfields_read_right)
 {
-	const char *rel = "build/progs/core_reloc.bpfel.o";
+	const bool big = host_is_big_endian();
+	const char *rel = big ? "build/progs/core_reloc.bpfeb.o" : "build/progs/core_reloc.bpfel.o";
 	size_t size;
 	uint8_t *buf = slurp(rel, &size);
 	struct obj o;
@@ -129,16 +150,15 @@ TEST(core_bitfields_read_right)
 		for (uint32_t kind = BPF_CORE_FIELD_BYTE_OFFSET; kind <= BPF_CORE_FIELD_RSHIFT_U64; kind++) {
 			struct bpf_core_relo r = {0, id, off, kind};
 			struct core_result res;
-			int err = core_calc(&o.btf, &o.btf, &r, false, NULL, &res, &d);
+			int err = core_calc(&o.btf, &o.btf, &r, big, NULL, &res, &d);
 			CHECK(err == 0 && !res.poison, "member %u %s: %s", m, core_kind_name(kind), d.msg);
 			v[kind] = res.new_val;
 		}
-		uint64_t word = 0;
 		CHECK(v[0] + v[1] <= sizeof(img) && v[1] <= 8, "member %u: %llu bytes at %llu", m,
 		      (unsigned long long)v[1], (unsigned long long)v[0]);
 		if (v[0] + v[1] > sizeof(img) || v[1] > 8)
 			continue;
-		memcpy(&word, img + v[0], v[1]);
+		uint64_t word = load_sized(img + v[0], v[1]);
 		word <<= v[BPF_CORE_FIELD_LSHIFT_U64];
 		uint64_t rsh = v[BPF_CORE_FIELD_RSHIFT_U64];
 		long long got = v[BPF_CORE_FIELD_SIGNED] ? (long long)word >> rsh : (long long)(word >> rsh);

@@ -105,6 +105,16 @@ TEST(kfeat_explain_logs)
 	      "func_info mismatch without callbacks is the object's fault");
 	r = kfeat_explain_log("unrecognized bpf_ld_imm64 insn\n", with_callback, 6, BPF_PROG_TYPE_XDP, 0, &w);
 	CHECK(r == 1 && strstr(w.text, "callback"), "ld_imm64 callbacks: %s", w.text);
+	/* a sleepable uprobe on 5.10 (Debian 11 printed this) */
+	r = kfeat_explain_log("Only fentry/fexit/fmod_ret and lsm programs can be sleepable\nprocessed 0 insns\n", plain, 2,
+			      BPF_PROG_TYPE_KPROBE, 0, &w);
+	CHECK(r == 1 && strstr(w.text, "sleepable") && strstr(w.text, "\"Only fentry/fexit/fmod_ret and lsm programs can be sleepable\""),
+	      "sleepable: %s", w.text);
+	/* a kernel without the JIT (Debian's s390x 6.12 printed this) */
+	const char *nojit = "Func#2 ('add3') is safe for any args that match its prototype\n"
+			    "callbacks are not allowed in non-JITed programs\nprocessed 44 insns\n";
+	r = kfeat_explain_log(nojit, with_callback, 6, BPF_PROG_TYPE_XDP, 0, &w);
+	CHECK(r == 1 && strstr(w.text, "callback") && strstr(w.text, "no BPF JIT"), "no JIT: %s", w.text);
 	/* kfuncs before 5.13, and refused for the program type after */
 	r = kfeat_explain_log("0: (85) call pc+12345\nBPF_CALL uses reserved fields\n", with_kfunc, 2, BPF_PROG_TYPE_XDP, 0, &w);
 	CHECK(r == 1 && strstr(w.text, "kfunc: Linux 5.13"), "kfunc: %s", w.text);

@@ -114,8 +114,10 @@ static uint32_t ngone;
 static void on_gone(void *ctx, const uint8_t *key)
 {
 	(void)ctx;
+	uint32_t k; /* key4's key, in the host's order */
+	memcpy(&k, key, 4);
 	if (ngone < sizeof(gone_keys))
-		gone_keys[ngone] = key[0];
+		gone_keys[ngone] = (uint8_t)k;
 	ngone++;
 }
 

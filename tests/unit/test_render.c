@@ -171,7 +171,10 @@ TEST(render_struct_text_and_json)
 	inet_pton(AF_INET6, "2001:db8::5", f.daddr6);
 	f.protocol = 6;
 	f.delta = -3;
-	f.flags = (uint16_t)(5 | (17 << 3)); /* kind 5, level 17 (little-endian bit order) */
+	/* kind 5, level 17 at bit offsets 0 and 3 of flags: BTF counts bits from the low end of the
+	 * first byte on a little-endian machine, from the high end on a big-endian one (as its C
+	 * compiler lays out bit-fields), so the value that puts them there depends on the host. */
+	f.flags = host_is_big_endian() ? (uint16_t)((5u << 13) | (17u << 8)) : (uint16_t)(5 | (17 << 3));
 	memcpy(f.comm, "bash", 5);
 	f.state = 7;
 	f.ports[0] = 80;

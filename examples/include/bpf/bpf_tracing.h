@@ -67,8 +67,9 @@ struct user_pt_regs;
 
 #elif defined(__TARGET_ARCH_s390)
 #define ___rt_arch_known 1
-struct user_pt_regs;
-#define __PT_REGS_CAST(x) ((const struct user_pt_regs *)(x))
+/* s390's user_pt_regs is a typedef of an unnamed struct (UAPI <asm/ptrace.h>, vmlinux.h): the
+ * program brings one of them, as with libbpf. */
+#define __PT_REGS_CAST(x) ((const user_pt_regs *)(x))
 #define __PT_PARM1_REG gprs[2]
 #define __PT_PARM2_REG gprs[3]
 #define __PT_PARM3_REG gprs[4]
