@@ -57,6 +57,7 @@ stats_are() { # NAME PID WANT
 
 # ---- a target process that lives across the whole run, driven through a fifo
 mkfifo "$TMP/cmd" || fail "mkfifo"
+: >"$TMP/serve.out" # made here: the target opens it only once this script has opened the fifo
 timeout -s KILL 60 "$TARGET" --serve <"$TMP/cmd" >"$TMP/serve.out" 2>&1 &
 exec 3>"$TMP/cmd" # the target reads EOF, and ends, when this script exits
 serve_lines() {
