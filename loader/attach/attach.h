@@ -1,19 +1,8 @@
-/* loader/attach/attach.h — attaching loaded programs by their section, and detaching them.
- * One file per attach kind in this folder: xdp.c (bpf_link, netlink fallback), tcx.c (tcx links on
- * an interface), cgroup.c (cgroup links, BPF_PROG_ATTACH fallback), tp.c (tracepoints through
- * perf_event_open with a perf link or the ioctl fallback; raw tracepoints), uprobe.c (uprobes and
- * uretprobes: a file offset from the target's ELF, then a uprobe perf event attached as a
- * tracepoint's), kprobe.c (kprobes, kretprobes and ksyscall: a kprobe perf event, likewise),
- * tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a tracing bpf_link, or BPF_RAW_TRACEPOINT_OPEN on
- * older kernels), iter.c (iterators: a bpf_link the display reads through BPF_ITER_CREATE),
- * sk_lookup.c (a netns link on rawload's own network namespace), usdt.c (USDT: a uprobe on every
- * call site a target's .note.stapsdt lists, each with its argument spec), struct_ops.c (struct_ops
- * maps registered with a map update or a struct_ops link), perf_event.c (sampling events on every
- * CPU), socket.c (a packet socket with a socket filter), sockmap.c (sk_skb/sk_msg on a sockmap),
- * flow_dissector.c and netfilter.c (netns and netfilter links), uprobe_multi.c and kprobe_multi.c
- * (one link over the functions a pattern names). The driver (attach.c) decides
- * which programs attach where and reports those it cannot attach, by name and reason, rather than
- * skipping them silently. */
+/* loader/attach/attach.h — attaching loaded programs by their section, pinning the attachments,
+ * and detaching them. The driver (attach.c) decides which programs attach where and reports those
+ * it cannot attach, by name and reason, rather than skipping them silently. Each attach kind is one
+ * file of this folder named after it (xdp.c, tcx.c, cgroup.c, tp.c, uprobe.c, ...): its header
+ * says how that kind attaches and what it falls back to. */
 #ifndef RAWLOAD_ATTACH_H
 #define RAWLOAD_ATTACH_H
 

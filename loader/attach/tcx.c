@@ -1,6 +1,7 @@
 /* loader/attach/tcx.c — tc programs (SEC "tc/ingress", "tcx/egress", ...; the plain "tc" and
- * "classifier" on ingress, or egress with --egress): a tcx link, BPF_LINK_CREATE with BPF_TCX_INGRESS/EGRESS and the interface's index (kernel >= 6.6),
- * which detaches when its last fd closes; several programs share one interface, in link order.
+ * "classifier" on ingress, or egress with --egress): a tcx link, BPF_LINK_CREATE with
+ * BPF_TCX_INGRESS/EGRESS and the interface's index (kernel >= 6.6), which detaches when its last
+ * fd closes; several programs share one interface, in link order.
  * Where the kernel has no tcx links (or with --netlink): the older way, a clsact qdisc and a
  * direct-action bpf filter over rtnetlink (bpf/netlink_tc.c), taken down again at the end. */
 #include <errno.h>

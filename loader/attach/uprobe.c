@@ -1,7 +1,7 @@
 /* loader/attach/uprobe.c — uprobes and uretprobes. The section's PATH:FUNC[+OFFSET] becomes a file
  * and a file offset (the target's ELF mapped here, read by elf/funcoff.c), then a perf event of the
  * uprobe PMU is attached like a tracepoint's (attach_perf_event: perf link, else the ioctl).
- * Doesn't own: USDT notes, kprobes (not compiled into this kernel, not attached yet). */
+ * Doesn't own: USDT call sites (usdt.c), uprobe.multi links (uprobe_multi.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
