@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "common/diag.h"
+#include "elf/elf.h"
 #include "loader/load/load.h"
 #include "loader/narrate.h"
 
@@ -169,6 +170,16 @@ int attach_kprobe_multi(const struct obj *o, const struct loaded *l, const struc
 /* The file a uprobe or USDT section names, as an absolute path in out (PATH_MAX bytes): a path with
  * a '/' as written (relative to the current directory), a bare name looked up as libbpf does. */
 int attach_binary_path(const char *path, char *out, struct diag *d);
+/* A uprobe, uprobe.multi or USDT target (an executable or shared library), mapped read-only and
+ * parsed by elf/. attach_binary_open's errors start with kind and the path ("usdt: PATH: ...");
+ * attach_binary_close undoes it, and does nothing after a failed open. */
+struct attach_binary {
+	void *data;
+	size_t size;
+	struct elf_file f;
+};
+int attach_binary_open(const char *path, const char *kind, struct attach_binary *b, struct diag *d);
+void attach_binary_close(struct attach_binary *b);
 /* USDT: *next_spec is the first free spec id in the object's __bpf_usdt_specs map, shared by the
  * object's USDT programs (advanced past the ids this attachment takes). */
 int attach_usdt(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
