@@ -209,6 +209,9 @@ int attach_iter(const struct obj *o, const struct loaded *l, const struct attach
 int attach_perf_event(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		      struct attachment *a, int pfd, const char *what, struct diag *d);
 
+/* a not attached: state (ATT_SKIPPED or ATT_UNSUPPORTED) and the note saying why. */
+void attach_not(struct attachment *a, enum attach_state state, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Make room for n links and perf events in a->links/perfs (all -1). 0 or -ENOMEM. */
 int attach_multi_alloc(struct attachment *a, uint32_t n);
 /* Close a->links (then a->perfs) and free them; a->nmulti becomes 0. Safe on any attachment. */

@@ -41,9 +41,8 @@ int attach_cgroup(const struct obj *o, const struct loaded *l, const struct atta
 
 	/* libbpf's "cgroup/skb" is attached by hand: it does not say ingress or egress. */
 	if (!strcmp(p->def->sec, "cgroup/skb")) {
-		a->state = ATT_UNSUPPORTED;
-		snprintf(a->note, sizeof(a->note),
-			 "not attached: section cgroup/skb has no direction (use SEC(\"cgroup_skb/ingress\") or cgroup_skb/egress)");
+		attach_not(a, ATT_UNSUPPORTED,
+			   "not attached: section cgroup/skb has no direction (use SEC(\"cgroup_skb/ingress\") or cgroup_skb/egress)");
 		return 0;
 	}
 	uint64_t id = 0;

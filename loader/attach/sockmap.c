@@ -25,9 +25,8 @@ static int pick_map(const struct obj *o, const struct attach_opts *opts, struct 
 		int m = obj_find_map(o, opts->map);
 		if (m >= 0 && is_sock_map(o->maps[m].type))
 			return m;
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: --map %s is %s", opts->map,
-			 m < 0 ? "no map of the object" : "neither a sockmap nor a sockhash");
+		attach_not(a, ATT_SKIPPED, "not attached: --map %s is %s", opts->map,
+			   m < 0 ? "no map of the object" : "neither a sockmap nor a sockhash");
 		return -1;
 	}
 	int found = -1, n = 0;
@@ -38,9 +37,9 @@ static int pick_map(const struct obj *o, const struct attach_opts *opts, struct 
 		}
 	if (n == 1)
 		return found;
-	a->state = ATT_SKIPPED;
-	snprintf(a->note, sizeof(a->note), "not attached: %s", n ? "the object has several sockmaps/sockhashes (--map NAME chooses)"
-								 : "the object has no sockmap or sockhash to attach to");
+	attach_not(a, ATT_SKIPPED,
+		   "not attached: %s", n ? "the object has several sockmaps/sockhashes (--map NAME chooses)"
+		   : "the object has no sockmap or sockhash to attach to");
 	return -1;
 }
 

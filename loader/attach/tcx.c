@@ -20,9 +20,8 @@ static bool pin_refused(const struct attach_opts *opts, struct attachment *a)
 {
 	if (!opts->pin_dir)
 		return false;
-	a->state = ATT_UNSUPPORTED;
-	snprintf(a->note, sizeof(a->note),
-		 "not attached: --pin needs a tcx link (kernel 6.6+), and tc filters through netlink cannot be pinned yet");
+	attach_not(a, ATT_UNSUPPORTED,
+		   "not attached: --pin needs a tcx link (kernel 6.6+), and tc filters through netlink cannot be pinned yet");
 	return true;
 }
 

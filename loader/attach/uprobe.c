@@ -132,11 +132,6 @@ int attach_uprobe(const struct obj *o, const struct loaded *l, const struct atta
 	struct secdef_uprobe u;
 	char rel[PATH_MAX], path[PATH_MAX], func[PATH_MAX] = ""; /* C++ names can be long */
 
-	if (!*p->target) { /* SEC("uprobe"): libbpf leaves these to the program's user too */
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: no target in the section name");
-		return 0;
-	}
 	int err = secdef_uprobe_parse(p->def, p->target, &u, d);
 	if (err)
 		return diag_wrap(d, err, "prog '%s': ", p->name);

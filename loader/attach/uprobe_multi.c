@@ -53,11 +53,6 @@ int attach_uprobe_multi(const struct obj *o, const struct loaded *l, const struc
 	uint32_t n = 0;
 	char rb[24];
 
-	if (!*p->target) {
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: no target in the section name");
-		return 0;
-	}
 	int err = secdef_uprobe_parse(p->def, p->target, &u, d);
 	if (err)
 		return diag_wrap(d, err, "prog '%s': ", p->name);
@@ -81,9 +76,9 @@ int attach_uprobe_multi(const struct obj *o, const struct loaded *l, const struc
 		n, n == 1 ? "" : "s", path, narrate_result(fd, rb));
 	if (fd == -EINVAL || fd == -EOPNOTSUPP) {
 		/* Before 6.6 the kernel knows no such attach type. */
-		a->state = ATT_UNSUPPORTED;
-		snprintf(a->note, sizeof(a->note), "not attached: BPF_LINK_CREATE uprobe.multi says %s (no uprobe.multi links before kernel 6.6)",
-			 sys_errno_name(fd));
+		attach_not(a, ATT_UNSUPPORTED,
+			   "not attached: BPF_LINK_CREATE uprobe.multi says %s (no uprobe.multi links before kernel 6.6)",
+			   sys_errno_name(fd));
 		return 0;
 	}
 	if (fd < 0)

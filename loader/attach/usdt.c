@@ -264,11 +264,6 @@ int attach_usdt(const struct obj *o, const struct loaded *l, const struct attach
 	int specs, ips;
 
 	a->usdt_ip_map = -1;
-	if (!*p->target) { /* SEC("usdt"): attached by the program's own loader in libbpf's world */
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: no target in the section name");
-		return 0;
-	}
 	int err = usdt_target_parse(p->target, &ut, d);
 	if (err)
 		return diag_wrap(d, err, "prog '%s': ", p->name);
