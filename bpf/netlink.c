@@ -387,7 +387,7 @@ static int nl_recv(int fd, void *buf, size_t cap)
 	}
 }
 
-int nl_exchange(const void *req, size_t len, nl_msg_fn fn, void *ctx, char *msg, size_t cap)
+int nl_exchange_datagrams(const void *req, size_t len, nl_step_fn step, void *state, char *msg, size_t cap)
 {
 	/* Static, not on the stack or the heap: pages are touched only as far as a reply fills them
 	 * (a 32 KiB frame would be probed page by page; a 32 KiB malloc is an mmap and a munmap per
@@ -398,8 +398,6 @@ int nl_exchange(const void *req, size_t len, nl_msg_fn fn, void *ctx, char *msg,
 	} rx_buf;
 	unsigned char *rx = rx_buf.bytes;
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-	struct nlmsghdr h; /* the replies answer the request's sequence number */
-	memcpy(&h, req, sizeof(h));
 	msg[0] = '\0';
 	int fd = nl_open();
 	if (fd < 0)
@@ -416,13 +414,33 @@ int nl_exchange(const void *req, size_t len, nl_msg_fn fn, void *ctx, char *msg,
 			r = n;
 			break;
 		}
-		r = nl_walk(rx, (size_t)n, h.nlmsg_seq, fn, ctx, msg, cap);
+		r = step(rx, (size_t)n, state, msg, cap);
 	}
 	if (r == NL_MORE)
 		r = -EPROTO;
 close_fd:
 	close(fd);
 	return r;
+}
+
+struct walk {
+	uint32_t seq;
+	nl_msg_fn fn;
+	void *ctx;
+};
+
+static int walk_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
+{
+	const struct walk *w = state;
+	return nl_walk(buf, len, w->seq, w->fn, w->ctx, msg, cap);
+}
+
+int nl_exchange(const void *req, size_t len, nl_msg_fn fn, void *ctx, char *msg, size_t cap)
+{
+	struct nlmsghdr h; /* the replies answer the request's sequence number */
+	memcpy(&h, req, sizeof(h));
+	struct walk w = {h.nlmsg_seq, fn, ctx};
+	return nl_exchange_datagrams(req, len, walk_step, &w, msg, cap);
 }
 
 /* ---- the three requests ------------------------------------------------------------------------ */

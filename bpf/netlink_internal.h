@@ -39,6 +39,10 @@ int nl_ack_msg(void *ctx, uint16_t type, const unsigned char *body, size_t blen)
 /* Sends req[len] (the request's header says its sequence number) on a fresh socket and walks the
  * replies with fn until the answer is complete. */
 int nl_exchange(const void *req, size_t len, nl_msg_fn fn, void *ctx, char *msg, size_t cap);
+/* The same, each reply datagram handed whole to step (0 / NL_MORE / -errno, as nl_walk), for
+ * tools that keep the datagrams (tests/fuzz/nlcapture.c). */
+typedef int (*nl_step_fn)(const void *buf, size_t len, void *state, char *msg, size_t cap);
+int nl_exchange_datagrams(const void *req, size_t len, nl_step_fn step, void *state, char *msg, size_t cap);
 /* The words after the subject in a diagnostic: the kernel's own message when it gave one. */
 const char *nl_reason(const char *msg, int err);
 
