@@ -103,6 +103,49 @@ static int pick_cgroup(struct run_args *a, char *dir, size_t n)
 	return 0;
 }
 
+/* The programs to attach (choose_programs) and where those that need one go: the interface and
+ * the cgroup, named or found; a note for one given that no program uses. NULL after saying why. */
+static bool *pick_targets(const struct obj *o, struct run_args *a, char *ifbuf, int *ifindex)
+{
+	static char cgbuf[4096]; /* the cgroup path, when cgroup programs need one (not on the stack: 4 KiB) */
+	bool wants_iface = false, wants_cgroup = false;
+	bool *only = choose_programs(o, a, &wants_iface, &wants_cgroup);
+	if (only && ((wants_iface && pick_interface(a, ifbuf, ifindex)) ||
+		     (wants_cgroup && pick_cgroup(a, cgbuf, sizeof(cgbuf))))) {
+		free(only);
+		return NULL;
+	}
+	if (only && !wants_iface && a->ifname)
+		fprintf(stderr, "rawload: note: %s has no XDP, tc or socket filter program to attach to %s\n", a->path,
+			a->ifname);
+	if (only && !wants_cgroup && a->cgroup)
+		fprintf(stderr, "rawload: note: %s has no cgroup program to attach to %s\n", a->path, a->cgroup);
+	return only;
+}
+
+/* The display until a signal (or -n, -d), then everything detached and closed: the exit status,
+ * load_rc when the display ended well. */
+static int show_then_detach(const struct obj *o, struct loaded *l, struct run_args *a, struct attach_set *set,
+			    const sigset_t *wait_mask, int load_rc)
+{
+	struct diag d = {{0}};
+	display_opts(a, wait_mask);
+	a->show.attached = set;
+	int rc = load_rc;
+	if (show_run(o, l, &a->show, &cli_stop, &d)) {
+		fprintf(stderr, "rawload: %s\n", d.msg);
+		rc = EXIT_FAIL;
+	}
+	attach_close(o, l, set, a->show.say);
+	if (set->closing[0])
+		fprintf(stderr, "rawload: %s\n", set->closing);
+	if (cli_verbose)
+		fprintf(stderr, "rawload: detached; exiting\n");
+	if (!rc)
+		rc = stopped_status(cli_stop, "detached and closed everything; exiting");
+	return rc;
+}
+
 /* Where each program went, or why it did not, on stderr. */
 static void report_attached(const struct obj *o, const struct attach_set *set)
 {
@@ -153,22 +196,14 @@ int cmd_run(int argc, char **argv)
 	if (open_object(a.path, &fm, &o, &a.types))
 		return EXIT_FAIL;
 
-	bool wants_iface = false, wants_cgroup = false;
-	bool *only = choose_programs(&o, &a, &wants_iface, &wants_cgroup);
 	char ifbuf[IF_NAMESIZE] = "";
-	static char cgbuf[4096]; /* the cgroup path, when cgroup programs need one (not on the stack: 4 KiB) */
 	int ifindex = 0, rc = EXIT_FAIL;
-	if (!only || (wants_iface && pick_interface(&a, ifbuf, &ifindex)) ||
-	    (wants_cgroup && pick_cgroup(&a, cgbuf, sizeof(cgbuf)))) {
-		free(only);
+	bool *only = pick_targets(&o, &a, ifbuf, &ifindex);
+	if (!only) {
 		obj_close(&o);
 		unmap_file(&fm);
 		return EXIT_FAIL;
 	}
-	if (!wants_iface && a.ifname)
-		fprintf(stderr, "rawload: note: %s has no XDP, tc or socket filter program to attach to %s\n", a.path, a.ifname);
-	if (!wants_cgroup && a.cgroup)
-		fprintf(stderr, "rawload: note: %s has no cgroup program to attach to %s\n", a.path, a.cgroup);
 
 	struct load_opts lo = {.say = CLI_SAY, .pin_dir = a.pin_dir, .defer_pin = true,
 			       .btf_path = a.btf_path, .interrupted = interrupted};
@@ -208,18 +243,7 @@ int cmd_run(int argc, char **argv)
 		goto out_load;
 	}
 
-	display_opts(&a, &old);
-	a.show.attached = &set;
-	rc = show_run(&o, &l, &a.show, &cli_stop, &d) ? EXIT_FAIL : load_rc;
-	if (rc)
-		fprintf(stderr, "rawload: %s\n", d.msg);
-	attach_close(&o, &l, &set, lo.say);
-	if (set.closing[0])
-		fprintf(stderr, "rawload: %s\n", set.closing);
-	if (cli_verbose)
-		fprintf(stderr, "rawload: detached; exiting\n");
-	if (!rc)
-		rc = stopped_status(cli_stop, "detached and closed everything; exiting");
+	rc = show_then_detach(&o, &l, &a, &set, &old, load_rc);
 out_load:
 	load_close(&l);
 out_obj:
