@@ -284,6 +284,26 @@ int attach_pin(const struct obj *o, const struct attach_set *set, const char *di
 	return 0;
 }
 
+void detach_link_or_prog(const struct obj *o, const struct loaded *l, struct attachment *a, const char *kind,
+			 const struct narrator *say)
+{
+	const struct obj_prog *p = &o->progs[a->prog];
+	if (a->link_fd >= 0) {
+		narrate(say, "%s: closing link fd %d of '%s'%s", kind, a->link_fd, p->name,
+			a->pinned ? " (pinned: stays attached)" : " (detaches)");
+		close(a->link_fd);
+		a->link_fd = -1;
+	}
+	if (a->target_fd >= 0) {
+		/* Our program by its fd: with ALLOW_MULTI the kernel needs to know which one goes. */
+		int err = sys_prog_detach(l->prog_fds[a->prog], a->target_fd, p->def->attach_type);
+		narrate(say, "%s: BPF_PROG_DETACH prog '%s' attach type %s -> %s", kind, p->name,
+			secdef_attach_type_name(p->def->attach_type), err ? sys_errno_name(err) : "ok");
+		close(a->target_fd);
+		a->target_fd = -1;
+	}
+}
+
 void attach_close(const struct obj *o, const struct loaded *l, struct attach_set *set,
 		  const struct narrator *say)
 {
@@ -293,29 +313,25 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 		struct attachment *a = &set->a[k];
 		if (a->state != ATT_ATTACHED)
 			continue;
-		if (o->progs[a->prog].def->attach == ATTACH_XDP) {
+		enum attach_kind kind = o->progs[a->prog].def->attach;
+		if (kind == ATTACH_XDP) {
 			if (!a->pinned || a->link_fd >= 0)
 				detach_xdp(l, a, set->closing, sizeof(set->closing), say);
 			continue;
 		}
-		if (o->progs[a->prog].def->attach == ATTACH_CGROUP) {
-			detach_cgroup(o, l, a, say);
+		if (kind == ATTACH_CGROUP || kind == ATTACH_SOCKMAP) {
+			detach_link_or_prog(o, l, a, kind == ATTACH_CGROUP ? "cgroup" : "sockmap", say);
 			continue;
 		}
-		if (o->progs[a->prog].def->attach == ATTACH_SOCKMAP) {
-			detach_sockmap(o, l, a, say);
-			continue;
-		}
-		if (o->progs[a->prog].def->attach == ATTACH_FLOW_DISSECTOR) {
+		if (kind == ATTACH_FLOW_DISSECTOR) {
 			detach_flow_dissector(o, l, a, say);
 			continue;
 		}
-		if (o->progs[a->prog].def->attach == ATTACH_USDT) {
+		if (kind == ATTACH_USDT) {
 			detach_usdt(o, a, say);
 			continue;
 		}
-		if ((o->progs[a->prog].def->attach == ATTACH_TCX || o->progs[a->prog].def->attach == ATTACH_TC) &&
-		    a->link_fd < 0 && !a->nmulti) {
+		if ((kind == ATTACH_TCX || kind == ATTACH_TC) && a->link_fd < 0 && !a->nmulti) {
 			detach_tc_netlink(a, o->progs[a->prog].name, say);
 			continue;
 		}

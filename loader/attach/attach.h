@@ -129,8 +129,10 @@ int attach_tcx(const struct obj *o, const struct loaded *l, const struct attach_
 	       struct attachment *a, struct diag *d);
 int attach_cgroup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
-void detach_cgroup(const struct obj *o, const struct loaded *l, struct attachment *a,
-		   const struct narrator *say);
+/* Cgroup and sockmap programs: their link closed (a pinned one stays attached), or the
+ * BPF_PROG_ATTACH undone with BPF_PROG_DETACH on a->target_fd. kind names them in the narration. */
+void detach_link_or_prog(const struct obj *o, const struct loaded *l, struct attachment *a, const char *kind,
+			 const struct narrator *say);
 
 enum { ATTACH_LINK_TYPE_TCX = 11 }; /* BPF_LINK_TYPE_TCX, kernel 6.6: newer than the 6.1 headers */
 
@@ -218,7 +220,6 @@ int attach_multi_alloc(struct attachment *a, uint32_t n);
 void attach_multi_close(struct attachment *a);
 int attach_sockmap(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		   struct attachment *a, struct diag *d);
-void detach_sockmap(const struct obj *o, const struct loaded *l, struct attachment *a, const struct narrator *say);
 int attach_flow_dissector(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 			  struct attachment *a, struct diag *d);
 void detach_flow_dissector(const struct obj *o, const struct loaded *l, struct attachment *a,

@@ -88,21 +88,3 @@ int attach_sockmap(const struct obj *o, const struct loaded *l, const struct att
 		 secdef_attach_type_name(type), a->how);
 	return 0;
 }
-
-void detach_sockmap(const struct obj *o, const struct loaded *l, struct attachment *a, const struct narrator *say)
-{
-	const struct obj_prog *p = &o->progs[a->prog];
-	if (a->link_fd >= 0) {
-		narrate(say, "sockmap: closing link fd %d of '%s'%s", a->link_fd, p->name,
-			a->pinned ? " (pinned: stays attached)" : " (detaches)");
-		close(a->link_fd);
-		a->link_fd = -1;
-	}
-	if (a->target_fd >= 0) {
-		int err = sys_prog_detach(l->prog_fds[a->prog], a->target_fd, p->def->attach_type);
-		narrate(say, "sockmap: BPF_PROG_DETACH prog '%s' attach type %s -> %s", p->name,
-			secdef_attach_type_name(p->def->attach_type), err ? sys_errno_name(err) : "ok");
-		close(a->target_fd);
-		a->target_fd = -1;
-	}
-}
