@@ -215,7 +215,6 @@ $(BUILD)/fuzzobj/%.o: %.c $(HDRS)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 $(BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(HDRS)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS)
-$(BUILD)/fuzz-cli: loader/main.c
 # Seed makers: binary seeds (rings, perf rings, render and CO-RE inputs) and netlink replies
 # captured from real exchanges.
 $(BUILD)/fuzz/seedgen: tests/fuzz/seedgen.c

@@ -45,11 +45,11 @@ function kind(sec) { # which column an output section counts in
 	if (sec ~ /^\.(rodata|eh_frame)/) return "rodata"
 	return "data"
 }
-function part(file,    f) { # folder (or loader/main.c, libc, startup)
+function part(file,    f) { # folder (the CLI: loader/cli/ and main.c; libc, startup)
 	if (file ~ /libc\.a\(/) return "libc (musl)"
 	if (file ~ /\.o$/ && file ~ /^(\.\/)?(build\/size\/)?(common|elf|btf|bpf|loader)\//) {
 		f = file; sub(/^\.\//, "", f); sub(/^build\/size\//, "", f)
-		if (f == "loader/main.o") return "loader/main.c"
+		if (f == "loader/main.o" || f ~ /^loader\/cli\//) return "loader/cli/+main.c"
 		sub(/\/[^\/]*$/, "/", f); return f
 	}
 	return "startup files, libgcc"
@@ -86,7 +86,7 @@ END {
 	for (s in secsize) secs += secsize[s]
 	linker = secs - counted - fill
 	rest = total - secs
-	order = "common/ elf/ btf/ bpf/ loader/obj/ loader/load/ loader/attach/ loader/show/ loader/main.c"
+	order = "common/ elf/ btf/ bpf/ loader/obj/ loader/load/ loader/attach/ loader/show/ loader/cli/+main.c"
 	printf "rawload-static (make static: -Os, LTO, stripped): %d bytes\n", shipped
 	printf "attribution build (the same sources and flags without LTO, so the link map keeps each file): %d bytes;\n", total
 	printf "  LTO takes %d bytes off it. Every byte below is from the attribution build.\n\n", total - shipped

@@ -110,6 +110,87 @@ static int link_name(int fd, struct link_info_raw *r, struct info_link *out)
 	return err == -ENOSPC ? 0 : err;
 }
 
+/* The target of a link from its type's member of the info (len: how far the kernel wrote). */
+static void link_target(const struct link_info_raw *r, uint32_t len, struct info_link *out)
+{
+	out->has_target = true;
+	switch (r->type) {
+	case BPF_LINK_TYPE_RAW_TRACEPOINT:
+		break;
+	case BPF_LINK_TYPE_TRACING:
+		out->attach_type = r->u.tracing.attach_type;
+		out->target_obj_id = r->u.tracing.target_obj_id;
+		out->target_btf_id = r->u.tracing.target_btf_id;
+		break;
+	case BPF_LINK_TYPE_CGROUP:
+		out->cgroup_id = r->u.cgroup.cgroup_id;
+		out->attach_type = r->u.cgroup.attach_type;
+		break;
+	case BPF_LINK_TYPE_ITER:
+		out->map_id = r->u.iter.map_id;
+		/* Which of cgroup and task the kernel filled depends on the target: keep both, the
+		 * caller reads the one the target name calls for. */
+		out->cgroup_id = r->u.iter.cgroup.cgroup_id;
+		out->tid = r->u.iter.task.tid;
+		out->pid = r->u.iter.task.pid;
+		break;
+	case BPF_LINK_TYPE_NETNS:
+		out->netns_ino = r->u.netns.netns_ino;
+		out->attach_type = r->u.netns.attach_type;
+		break;
+	case BPF_LINK_TYPE_XDP:
+		out->ifindex = r->u.xdp.ifindex;
+		break;
+	case BPF_LINK_TYPE_STRUCT_OPS:
+		out->map_id = r->u.struct_ops.map_id;
+		out->has_target = HAS(len, u.struct_ops.map_id); /* 6.4 */
+		break;
+	case INFO_LINK_NETFILTER:
+		out->pf = r->u.netfilter.pf;
+		out->hooknum = r->u.netfilter.hooknum;
+		out->priority = r->u.netfilter.priority;
+		out->nf_flags = r->u.netfilter.flags;
+		break;
+	case BPF_LINK_TYPE_KPROBE_MULTI:
+		out->count = r->u.kprobe_multi.count;
+		out->has_target = HAS(len, u.kprobe_multi.count); /* 6.6 */
+		break;
+	case INFO_LINK_UPROBE_MULTI:
+		out->count = r->u.uprobe_multi.count;
+		out->pid = r->u.uprobe_multi.pid;
+		break;
+	case BPF_LINK_TYPE_PERF_EVENT:
+		/* Before 6.6 the kernel wrote nothing for perf_event links: type stays 0. */
+		out->perf_type = r->u.perf_event.type;
+		out->has_target = out->perf_type != INFO_PERF_UNSPEC;
+		if (out->perf_type == INFO_PERF_UPROBE || out->perf_type == INFO_PERF_URETPROBE) {
+			out->offset = r->u.perf_event.uprobe.offset;
+		} else if (out->perf_type == INFO_PERF_KPROBE || out->perf_type == INFO_PERF_KRETPROBE) {
+			out->offset = r->u.perf_event.kprobe.offset;
+			out->addr = r->u.perf_event.kprobe.addr;
+		} else if (out->perf_type == INFO_PERF_EVENT) {
+			out->config = r->u.perf_event.event.config;
+			out->event_type = r->u.perf_event.event.type;
+		}
+		break;
+	case INFO_LINK_TCX:
+		out->ifindex = r->u.tcx.ifindex;
+		out->attach_type = r->u.tcx.attach_type;
+		break;
+	case INFO_LINK_NETKIT:
+		out->ifindex = r->u.netkit.ifindex;
+		out->attach_type = r->u.netkit.attach_type;
+		break;
+	case INFO_LINK_SOCKMAP:
+		out->map_id = r->u.sockmap.map_id;
+		out->attach_type = r->u.sockmap.attach_type;
+		break;
+	default:
+		out->has_target = false;
+		break;
+	}
+}
+
 int info_link(int fd, struct info_link *out)
 {
 	struct link_info_raw r;
@@ -122,82 +203,7 @@ int info_link(int fd, struct info_link *out)
 	out->type = r.type;
 	out->id = r.id;
 	out->prog_id = r.prog_id;
-	out->has_target = true;
-	switch (r.type) {
-	case BPF_LINK_TYPE_RAW_TRACEPOINT:
-		break;
-	case BPF_LINK_TYPE_TRACING:
-		out->attach_type = r.u.tracing.attach_type;
-		out->target_obj_id = r.u.tracing.target_obj_id;
-		out->target_btf_id = r.u.tracing.target_btf_id;
-		break;
-	case BPF_LINK_TYPE_CGROUP:
-		out->cgroup_id = r.u.cgroup.cgroup_id;
-		out->attach_type = r.u.cgroup.attach_type;
-		break;
-	case BPF_LINK_TYPE_ITER:
-		out->map_id = r.u.iter.map_id;
-		/* Which of cgroup and task the kernel filled depends on the target: keep both, the
-		 * caller reads the one the target name calls for. */
-		out->cgroup_id = r.u.iter.cgroup.cgroup_id;
-		out->tid = r.u.iter.task.tid;
-		out->pid = r.u.iter.task.pid;
-		break;
-	case BPF_LINK_TYPE_NETNS:
-		out->netns_ino = r.u.netns.netns_ino;
-		out->attach_type = r.u.netns.attach_type;
-		break;
-	case BPF_LINK_TYPE_XDP:
-		out->ifindex = r.u.xdp.ifindex;
-		break;
-	case BPF_LINK_TYPE_STRUCT_OPS:
-		out->map_id = r.u.struct_ops.map_id;
-		out->has_target = HAS(len, u.struct_ops.map_id); /* 6.4 */
-		break;
-	case INFO_LINK_NETFILTER:
-		out->pf = r.u.netfilter.pf;
-		out->hooknum = r.u.netfilter.hooknum;
-		out->priority = r.u.netfilter.priority;
-		out->nf_flags = r.u.netfilter.flags;
-		break;
-	case BPF_LINK_TYPE_KPROBE_MULTI:
-		out->count = r.u.kprobe_multi.count;
-		out->has_target = HAS(len, u.kprobe_multi.count); /* 6.6 */
-		break;
-	case INFO_LINK_UPROBE_MULTI:
-		out->count = r.u.uprobe_multi.count;
-		out->pid = r.u.uprobe_multi.pid;
-		break;
-	case BPF_LINK_TYPE_PERF_EVENT:
-		/* Before 6.6 the kernel wrote nothing for perf_event links: type stays 0. */
-		out->perf_type = r.u.perf_event.type;
-		out->has_target = out->perf_type != INFO_PERF_UNSPEC;
-		if (out->perf_type == INFO_PERF_UPROBE || out->perf_type == INFO_PERF_URETPROBE) {
-			out->offset = r.u.perf_event.uprobe.offset;
-		} else if (out->perf_type == INFO_PERF_KPROBE || out->perf_type == INFO_PERF_KRETPROBE) {
-			out->offset = r.u.perf_event.kprobe.offset;
-			out->addr = r.u.perf_event.kprobe.addr;
-		} else if (out->perf_type == INFO_PERF_EVENT) {
-			out->config = r.u.perf_event.event.config;
-			out->event_type = r.u.perf_event.event.type;
-		}
-		break;
-	case INFO_LINK_TCX:
-		out->ifindex = r.u.tcx.ifindex;
-		out->attach_type = r.u.tcx.attach_type;
-		break;
-	case INFO_LINK_NETKIT:
-		out->ifindex = r.u.netkit.ifindex;
-		out->attach_type = r.u.netkit.attach_type;
-		break;
-	case INFO_LINK_SOCKMAP:
-		out->map_id = r.u.sockmap.map_id;
-		out->attach_type = r.u.sockmap.attach_type;
-		break;
-	default:
-		out->has_target = false;
-		break;
-	}
+	link_target(&r, len, out);
 	/* The link may go away between the two calls: then the name stays "". */
 	if (link_name(fd, &r, out) < 0)
 		out->name[0] = '\0';

@@ -112,7 +112,7 @@ int nl_parse_error(const unsigned char *body, size_t blen, uint16_t flags, char 
 	return r < 0 ? r : error;
 }
 
-int nl_parse_ack(const void *buf, size_t len, uint32_t seq, char *msg, size_t cap)
+int nl_walk(const void *buf, size_t len, uint32_t seq, nl_msg_fn fn, void *ctx, char *msg, size_t cap)
 {
 	struct nlmsghdr h;
 	const unsigned char *body;
@@ -123,10 +123,32 @@ int nl_parse_ack(const void *buf, size_t len, uint32_t seq, char *msg, size_t ca
 	while ((r = nl_next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
 		if (h.nlmsg_seq != seq)
 			continue; /* not an answer to our request */
-		if (h.nlmsg_type == NLMSG_ERROR)
-			return nl_parse_error(body, blen, h.nlmsg_flags, msg, cap);
+		if (h.nlmsg_type == NLMSG_ERROR && (r = nl_parse_error(body, blen, h.nlmsg_flags, msg, cap)) != 0)
+			return r;
+		if ((r = fn(ctx, h.nlmsg_type, body, blen)) != 0)
+			return r == NL_DONE ? 0 : r;
 	}
 	return r < 0 ? r : NL_MORE;
+}
+
+/* A dump's NLMSG_DONE: since 4.x its body is an int, negative when the dump failed midway. */
+static int dump_done(const unsigned char *body, size_t blen)
+{
+	int32_t error = 0;
+	if (blen >= sizeof(error))
+		memcpy(&error, body, sizeof(error));
+	return error < 0 && error >= -4095 ? error : NL_DONE;
+}
+
+int nl_ack_msg(void *ctx, uint16_t type, const unsigned char *body, size_t blen)
+{
+	(void)ctx, (void)body, (void)blen;
+	return type == NLMSG_ERROR ? NL_DONE : 0;
+}
+
+int nl_parse_ack(const void *buf, size_t len, uint32_t seq, char *msg, size_t cap)
+{
+	return nl_walk(buf, len, seq, nl_ack_msg, NULL, msg, cap);
 }
 
 /* The attributes nested in IFLA_XDP. */
@@ -154,48 +176,60 @@ static int parse_xdp_attrs(const unsigned char *p, size_t n, struct nl_xdp_state
 	return r;
 }
 
+/* One RTM_NEWLINK body: index, name, XDP state. */
+static int parse_iface(const unsigned char *body, size_t blen, struct nl_iface *out)
+{
+	struct ifinfomsg ifi;
+	if (blen < sizeof(ifi))
+		return -EBADMSG;
+	memcpy(&ifi, body, sizeof(ifi));
+	memset(out, 0, sizeof(*out));
+	out->ifindex = ifi.ifi_index;
+	size_t off = NLMSG_ALIGN(sizeof(ifi));
+	uint16_t type;
+	const unsigned char *data;
+	size_t dlen;
+	int r;
+	while ((r = nl_next_attr(body, blen, &off, &type, &data, &dlen)) == 1) {
+		if (type == IFLA_IFNAME) {
+			copy_text(out->name, sizeof(out->name), data, dlen);
+		} else if (type == IFLA_XDP) {
+			int xr = parse_xdp_attrs(data, dlen, &out->xdp);
+			if (xr < 0)
+				return xr;
+		}
+	}
+	return r < 0 ? r : 0;
+}
+
+struct link_want {
+	int ifindex;
+	struct nl_xdp_state *out;
+};
+
+/* The RTM_NEWLINK of the interface asked about ends the walk; acks carry no link. */
+static int link_msg(void *ctx, uint16_t type, const unsigned char *body, size_t blen)
+{
+	const struct link_want *w = ctx;
+	struct ifinfomsg ifi;
+	struct nl_iface iface;
+	if (type != RTM_NEWLINK)
+		return 0;
+	if (blen < sizeof(ifi))
+		return -EBADMSG;
+	memcpy(&ifi, body, sizeof(ifi));
+	if (ifi.ifi_index != w->ifindex)
+		return 0;
+	int r = parse_iface(body, blen, &iface);
+	*w->out = iface.xdp;
+	return r ? r : NL_DONE;
+}
+
 int nl_parse_xdp_link(const void *buf, size_t len, uint32_t seq, int ifindex,
 		      struct nl_xdp_state *out, char *msg, size_t cap)
 {
-	struct nlmsghdr h;
-	const unsigned char *body;
-	size_t blen, off = 0;
-	int r;
-	if (cap)
-		msg[0] = '\0';
-	while ((r = nl_next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
-		if (h.nlmsg_seq != seq)
-			continue;
-		if (h.nlmsg_type == NLMSG_ERROR) {
-			int err = nl_parse_error(body, blen, h.nlmsg_flags, msg, cap);
-			if (err)
-				return err;
-			continue; /* a plain ack carries no link */
-		}
-		if (h.nlmsg_type != RTM_NEWLINK)
-			continue;
-		struct ifinfomsg ifi;
-		if (blen < sizeof(ifi))
-			return -EBADMSG;
-		memcpy(&ifi, body, sizeof(ifi));
-		if (ifi.ifi_index != ifindex)
-			continue;
-		memset(out, 0, sizeof(*out));
-		size_t aoff = NLMSG_ALIGN(sizeof(ifi));
-		uint16_t type;
-		const unsigned char *data;
-		size_t dlen;
-		int ar;
-		while ((ar = nl_next_attr(body, blen, &aoff, &type, &data, &dlen)) == 1) {
-			if (type == IFLA_XDP) {
-				ar = parse_xdp_attrs(data, dlen, out);
-				if (ar < 0)
-					return ar;
-			}
-		}
-		return ar < 0 ? ar : 0;
-	}
-	return r < 0 ? r : NL_MORE;
+	struct link_want w = {ifindex, out};
+	return nl_walk(buf, len, seq, link_msg, &w, msg, cap);
 }
 
 /* Folds one RTM_NEWROUTE body into pick when it is a unicast default route of the main table. */
@@ -241,38 +275,17 @@ static int fold_route(const unsigned char *body, size_t blen, struct nl_route_pi
 	return 0;
 }
 
+static int route_msg(void *ctx, uint16_t type, const unsigned char *body, size_t blen)
+{
+	if (type == NLMSG_DONE)
+		return dump_done(body, blen);
+	return type == RTM_NEWROUTE ? fold_route(body, blen, ctx) : 0;
+}
+
 int nl_parse_default_routes(const void *buf, size_t len, uint32_t seq, struct nl_route_pick *pick,
 			    char *msg, size_t cap)
 {
-	struct nlmsghdr h;
-	const unsigned char *body;
-	size_t blen, off = 0;
-	int r;
-	if (cap)
-		msg[0] = '\0';
-	while ((r = nl_next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
-		if (h.nlmsg_seq != seq)
-			continue;
-		if (h.nlmsg_type == NLMSG_DONE) {
-			/* Since 4.x the DONE body is an int: negative when the dump failed midway. */
-			int32_t error = 0;
-			if (blen >= sizeof(error))
-				memcpy(&error, body, sizeof(error));
-			return error < 0 && error >= -4095 ? error : 0;
-		}
-		if (h.nlmsg_type == NLMSG_ERROR) {
-			int err = nl_parse_error(body, blen, h.nlmsg_flags, msg, cap);
-			if (err)
-				return err;
-			continue;
-		}
-		if (h.nlmsg_type == RTM_NEWROUTE) {
-			int err = fold_route(body, blen, pick);
-			if (err)
-				return err;
-		}
-	}
-	return r < 0 ? r : NL_MORE;
+	return nl_walk(buf, len, seq, route_msg, pick, msg, cap);
 }
 
 /* ---- request building ---------------------------------------------------------------------- */
@@ -374,9 +387,7 @@ static int nl_recv(int fd, void *buf, size_t cap)
 	}
 }
 
-/* Sends req[len] and feeds the replies to step until it stops asking for more. */
-int nl_exchange(const void *req, size_t len, nl_step_fn step, void *state, char *msg,
-		       size_t cap)
+int nl_exchange_datagrams(const void *req, size_t len, nl_step_fn step, void *state, char *msg, size_t cap)
 {
 	/* Static, not on the stack or the heap: pages are touched only as far as a reply fills them
 	 * (a 32 KiB frame would be probed page by page; a 32 KiB malloc is an mmap and a munmap per
@@ -412,6 +423,26 @@ close_fd:
 	return r;
 }
 
+struct walk {
+	uint32_t seq;
+	nl_msg_fn fn;
+	void *ctx;
+};
+
+static int walk_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
+{
+	const struct walk *w = state;
+	return nl_walk(buf, len, w->seq, w->fn, w->ctx, msg, cap);
+}
+
+int nl_exchange(const void *req, size_t len, nl_msg_fn fn, void *ctx, char *msg, size_t cap)
+{
+	struct nlmsghdr h; /* the replies answer the request's sequence number */
+	memcpy(&h, req, sizeof(h));
+	struct walk w = {h.nlmsg_seq, fn, ctx};
+	return nl_exchange_datagrams(req, len, walk_step, &w, msg, cap);
+}
+
 /* ---- the three requests ------------------------------------------------------------------------ */
 
 /* The words after the subject in a diagnostic: the kernel's own message when it gave one. */
@@ -422,83 +453,48 @@ const char *nl_reason(const char *msg, int err)
 	return err == -ENODEV ? "no such interface" : err == -ETIMEDOUT ? "no reply" : "failed";
 }
 
-struct ack_state {
-	uint32_t seq;
-};
-
-static int ack_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
-{
-	struct ack_state *s = state;
-	return nl_parse_ack(buf, len, s->seq, msg, cap);
-}
-
 int nl_xdp_set(int ifindex, int prog_fd, uint32_t xdp_flags, int expected_fd, struct diag *d)
 {
 	const char *what = prog_fd < 0 ? "detach" : expected_fd >= 0 ? "replace" : "attach";
 	unsigned char req[128];
 	char msg[256];
-	struct ack_state s = {.seq = nl_next_seq()};
-	int len = nl_build_xdp_set(req, sizeof(req), s.seq, ifindex, prog_fd, xdp_flags, expected_fd);
+	int len = nl_build_xdp_set(req, sizeof(req), nl_next_seq(), ifindex, prog_fd, xdp_flags, expected_fd);
 	if (len < 0)
 		return diag_set(d, len, "netlink: XDP %s on ifindex %d: request too big", what, ifindex);
-	int err = nl_exchange(req, (size_t)len, ack_step, &s, msg, sizeof(msg));
+	int err = nl_exchange(req, (size_t)len, nl_ack_msg, NULL, msg, sizeof(msg));
 	if (err)
 		return diag_set(d, err, "netlink: XDP %s on ifindex %d: %s (%s)", what, ifindex,
 				nl_reason(msg, err), sys_errno_name(err));
 	return 0;
 }
 
-struct link_state {
-	uint32_t seq;
-	int ifindex;
-	struct nl_xdp_state *out;
-};
-
-static int link_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
-{
-	struct link_state *s = state;
-	return nl_parse_xdp_link(buf, len, s->seq, s->ifindex, s->out, msg, cap);
-}
-
 int nl_xdp_query(int ifindex, struct nl_xdp_state *out, struct diag *d)
 {
 	unsigned char req[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg))];
 	char msg[256];
-	struct link_state s = {.seq = nl_next_seq(), .ifindex = ifindex, .out = out};
+	struct link_want w = {ifindex, out};
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
 	memset(req, 0, sizeof(req));
 	memcpy(req + NLMSG_HDRLEN, &ifi, sizeof(ifi));
-	nl_put_header(req, sizeof(req), RTM_GETLINK, NLM_F_REQUEST, s.seq);
+	nl_put_header(req, sizeof(req), RTM_GETLINK, NLM_F_REQUEST, nl_next_seq());
 	memset(out, 0, sizeof(*out));
-	int err = nl_exchange(req, sizeof(req), link_step, &s, msg, sizeof(msg));
+	int err = nl_exchange(req, sizeof(req), link_msg, &w, msg, sizeof(msg));
 	if (err)
 		return diag_set(d, err, "netlink: XDP query on ifindex %d: %s (%s)", ifindex,
 				nl_reason(msg, err), sys_errno_name(err));
 	return 0;
 }
 
-struct route_state {
-	uint32_t seq;
-	struct nl_route_pick pick;
-};
-
-static int route_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
-{
-	struct route_state *s = state;
-	return nl_parse_default_routes(buf, len, s->seq, &s->pick, msg, cap);
-}
-
 /* Dumps the routes of one family and picks the best default route. */
-static int default_route(uint8_t family, struct route_state *s, char *msg, size_t cap)
+static int default_route(uint8_t family, struct nl_route_pick *pick, char *msg, size_t cap)
 {
 	unsigned char req[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct rtmsg))];
 	struct rtmsg rt = {.rtm_family = family};
-	memset(s, 0, sizeof(*s));
-	s->seq = nl_next_seq();
+	memset(pick, 0, sizeof(*pick));
 	memset(req, 0, sizeof(req));
 	memcpy(req + NLMSG_HDRLEN, &rt, sizeof(rt));
-	nl_put_header(req, sizeof(req), RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, s->seq);
-	return nl_exchange(req, sizeof(req), route_step, s, msg, cap);
+	nl_put_header(req, sizeof(req), RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, nl_next_seq());
+	return nl_exchange(req, sizeof(req), route_msg, pick, msg, cap);
 }
 
 int nl_default_route_ifindex(int *ifindex, struct diag *d)
@@ -506,14 +502,14 @@ int nl_default_route_ifindex(int *ifindex, struct diag *d)
 	static const uint8_t families[] = {AF_INET, AF_INET6};
 	static const char *const names[] = {"IPv4", "IPv6"};
 	char msg[256];
-	struct route_state s;
+	struct nl_route_pick pick;
 	for (int i = 0; i < 2; i++) {
-		int err = default_route(families[i], &s, msg, sizeof(msg));
+		int err = default_route(families[i], &pick, msg, sizeof(msg));
 		if (err)
 			return diag_set(d, err, "netlink: %s route dump: %s (%s)", names[i],
 					nl_reason(msg, err), sys_errno_name(err));
-		if (s.pick.found) {
-			*ifindex = s.pick.ifindex;
+		if (pick.found) {
+			*ifindex = pick.ifindex;
 			return 0;
 		}
 	}
@@ -522,66 +518,28 @@ int nl_default_route_ifindex(int *ifindex, struct diag *d)
 
 /* ---- every interface and its XDP program (RTM_GETLINK dump) ---------------------------------- */
 
-/* One RTM_NEWLINK body: index, name, XDP state. */
-static int parse_iface(const unsigned char *body, size_t blen, struct nl_iface *out)
+struct iface_each {
+	nl_iface_fn fn;
+	void *ctx;
+};
+
+static int iface_msg(void *ctx, uint16_t type, const unsigned char *body, size_t blen)
 {
-	struct ifinfomsg ifi;
-	if (blen < sizeof(ifi))
-		return -EBADMSG;
-	memcpy(&ifi, body, sizeof(ifi));
-	memset(out, 0, sizeof(*out));
-	out->ifindex = ifi.ifi_index;
-	size_t off = NLMSG_ALIGN(sizeof(ifi));
-	uint16_t type;
-	const unsigned char *data;
-	size_t dlen;
-	int r;
-	while ((r = nl_next_attr(body, blen, &off, &type, &data, &dlen)) == 1) {
-		if (type == IFLA_IFNAME) {
-			copy_text(out->name, sizeof(out->name), data, dlen);
-		} else if (type == IFLA_XDP) {
-			int xr = parse_xdp_attrs(data, dlen, &out->xdp);
-			if (xr < 0)
-				return xr;
-		}
-	}
-	return r < 0 ? r : 0;
+	const struct iface_each *e = ctx;
+	struct nl_iface iface;
+	if (type == NLMSG_DONE)
+		return dump_done(body, blen);
+	if (type != RTM_NEWLINK)
+		return 0;
+	int err = parse_iface(body, blen, &iface);
+	return err ? err : e->fn(e->ctx, &iface);
 }
 
 int nl_parse_iface_dump(const void *buf, size_t len, uint32_t seq, nl_iface_fn fn, void *ctx, char *msg,
 			size_t cap)
 {
-	struct nlmsghdr h;
-	const unsigned char *body;
-	size_t blen, off = 0;
-	int r;
-	if (cap)
-		msg[0] = '\0';
-	while ((r = nl_next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
-		if (h.nlmsg_seq != seq)
-			continue;
-		if (h.nlmsg_type == NLMSG_DONE) {
-			int32_t error = 0;
-			if (blen >= sizeof(error))
-				memcpy(&error, body, sizeof(error));
-			return error < 0 && error >= -4095 ? error : 0;
-		}
-		if (h.nlmsg_type == NLMSG_ERROR) {
-			int err = nl_parse_error(body, blen, h.nlmsg_flags, msg, cap);
-			if (err)
-				return err;
-			continue;
-		}
-		if (h.nlmsg_type != RTM_NEWLINK)
-			continue;
-		struct nl_iface iface;
-		int err = parse_iface(body, blen, &iface);
-		if (!err)
-			err = fn(ctx, &iface);
-		if (err)
-			return err;
-	}
-	return r < 0 ? r : NL_MORE;
+	struct iface_each e = {fn, ctx};
+	return nl_walk(buf, len, seq, iface_msg, &e, msg, cap);
 }
 
 int nl_build_iface_dump(void *buf, size_t cap, uint32_t seq)
@@ -602,27 +560,15 @@ int nl_build_iface_dump(void *buf, size_t cap, uint32_t seq)
 	return (int)off;
 }
 
-struct iface_state {
-	uint32_t seq;
-	nl_iface_fn fn;
-	void *ctx;
-};
-
-static int iface_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
-{
-	struct iface_state *s = state;
-	return nl_parse_iface_dump(buf, len, s->seq, s->fn, s->ctx, msg, cap);
-}
-
 int nl_iface_dump(nl_iface_fn fn, void *ctx, struct diag *d)
 {
 	unsigned char req[64];
 	char msg[256];
-	struct iface_state s = {.seq = nl_next_seq(), .fn = fn, .ctx = ctx};
-	int len = nl_build_iface_dump(req, sizeof(req), s.seq);
+	struct iface_each e = {fn, ctx};
+	int len = nl_build_iface_dump(req, sizeof(req), nl_next_seq());
 	if (len < 0)
 		return diag_set(d, len, "netlink: interface dump: request too big");
-	int err = nl_exchange(req, (size_t)len, iface_step, &s, msg, sizeof(msg));
+	int err = nl_exchange(req, (size_t)len, iface_msg, &e, msg, sizeof(msg));
 	if (err)
 		return diag_set(d, err, "netlink: interface dump: %s (%s)", nl_reason(msg, err), sys_errno_name(err));
 	return 0;

@@ -1,6 +1,7 @@
 /* bpf/netlink.h — rtnetlink for a loader: XDP attach/detach/query on an interface, tc filters on
- * a clsact qdisc (kernels without tcx links), and the interface of the default route. Owns request building, the socket exchange and parsing replies
- * (acks with the kernel's extended-ack message). Doesn't own: bpf_link XDP attach (sys.h).
+ * a clsact qdisc (kernels without tcx links), and the interface of the default route. Owns request
+ * building, the socket exchange and parsing replies (acks with the kernel's extended-ack message).
+ * Doesn't own: bpf_link XDP attach (sys.h).
  * The nl_parse_* functions take bytes as received and check every length: they are fuzzed. */
 #ifndef RAWLOAD_NETLINK_H
 #define RAWLOAD_NETLINK_H

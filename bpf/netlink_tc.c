@@ -74,63 +74,38 @@ int nl_build_tc_filter(void *buf, size_t cap, uint32_t seq, int ifindex, int ing
 	return (int)off;
 }
 
+/* The echoed RTM_NEWTFILTER gives the filter's handle and priority; the ack after it ends the
+ * answer (an ack without it leaves nothing to delete by). */
+static int echo_msg(void *ctx, uint16_t type, const unsigned char *body, size_t blen)
+{
+	struct nl_tc_filter *out = ctx;
+	struct tcmsg t;
+	if (type == NLMSG_ERROR)
+		return out->found ? NL_DONE : -EPROTO;
+	if (type != RTM_NEWTFILTER)
+		return 0;
+	if (blen < sizeof(t))
+		return -EBADMSG;
+	memcpy(&t, body, sizeof(t));
+	out->handle = t.tcm_handle;
+	out->priority = (uint16_t)(TC_H_MAJ(t.tcm_info) >> 16);
+	out->found = 1;
+	return 0;
+}
+
 int nl_parse_tc_echo(const void *buf, size_t len, uint32_t seq, struct nl_tc_filter *out, char *msg, size_t cap)
 {
-	struct nlmsghdr h;
-	const unsigned char *body;
-	size_t blen, off = 0;
-	int r;
-	if (cap)
-		msg[0] = '\0';
-	while ((r = nl_next_msg(buf, len, &off, &h, &body, &blen)) == 1) {
-		if (h.nlmsg_seq != seq)
-			continue;
-		if (h.nlmsg_type == RTM_NEWTFILTER) {
-			struct tcmsg t;
-			if (blen < sizeof(t))
-				return -EBADMSG;
-			memcpy(&t, body, sizeof(t));
-			out->handle = t.tcm_handle;
-			out->priority = (uint16_t)(TC_H_MAJ(t.tcm_info) >> 16);
-			out->found = 1;
-			continue;
-		}
-		if (h.nlmsg_type == NLMSG_ERROR) {
-			int err = nl_parse_error(body, blen, h.nlmsg_flags, msg, cap);
-			if (err)
-				return err;
-			/* The echo comes before the ack; an ack without it leaves nothing to delete by. */
-			return out->found ? 0 : -EPROTO;
-		}
-	}
-	return r < 0 ? r : NL_MORE;
-}
-
-static int ack_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
-{
-	return nl_parse_ack(buf, len, *(uint32_t *)state, msg, cap);
-}
-
-struct echo_state {
-	uint32_t seq;
-	struct nl_tc_filter *out;
-};
-
-static int echo_step(const void *buf, size_t len, void *state, char *msg, size_t cap)
-{
-	struct echo_state *s = state;
-	return nl_parse_tc_echo(buf, len, s->seq, s->out, msg, cap);
+	return nl_walk(buf, len, seq, echo_msg, out, msg, cap);
 }
 
 int nl_tc_clsact(int ifindex, int add, struct diag *d)
 {
 	unsigned char req[128];
 	char msg[256];
-	uint32_t seq = nl_next_seq();
-	int len = nl_build_tc_qdisc(req, sizeof(req), seq, ifindex, add);
+	int len = nl_build_tc_qdisc(req, sizeof(req), nl_next_seq(), ifindex, add);
 	if (len < 0)
 		return diag_set(d, len, "netlink: clsact request too large");
-	int err = nl_exchange(req, (size_t)len, ack_step, &seq, msg, sizeof(msg));
+	int err = nl_exchange(req, (size_t)len, nl_ack_msg, NULL, msg, sizeof(msg));
 	if (err == -EEXIST && add)
 		return 1; /* someone's clsact is there already: use it, leave it */
 	if (err)
@@ -144,12 +119,11 @@ int nl_tc_filter_add(int ifindex, int ingress, int prog_fd, const char *name, st
 {
 	unsigned char req[512];
 	char msg[256];
-	struct echo_state s = {nl_next_seq(), out};
 	memset(out, 0, sizeof(*out));
-	int len = nl_build_tc_filter(req, sizeof(req), s.seq, ifindex, ingress, prog_fd, name, NULL);
+	int len = nl_build_tc_filter(req, sizeof(req), nl_next_seq(), ifindex, ingress, prog_fd, name, NULL);
 	if (len < 0)
 		return diag_set(d, len, "netlink: tc filter request too large");
-	int err = nl_exchange(req, (size_t)len, echo_step, &s, msg, sizeof(msg));
+	int err = nl_exchange(req, (size_t)len, echo_msg, out, msg, sizeof(msg));
 	if (err)
 		return diag_set(d, err, "netlink: tc %s filter on ifindex %d: %s (%s)", ingress ? "ingress" : "egress",
 				ifindex, nl_reason(msg, err), sys_errno_name(err));
@@ -160,11 +134,10 @@ int nl_tc_filter_del(int ifindex, int ingress, const struct nl_tc_filter *f, str
 {
 	unsigned char req[256];
 	char msg[256];
-	uint32_t seq = nl_next_seq();
-	int len = nl_build_tc_filter(req, sizeof(req), seq, ifindex, ingress, -1, NULL, f);
+	int len = nl_build_tc_filter(req, sizeof(req), nl_next_seq(), ifindex, ingress, -1, NULL, f);
 	if (len < 0)
 		return diag_set(d, len, "netlink: tc filter request too large");
-	int err = nl_exchange(req, (size_t)len, ack_step, &seq, msg, sizeof(msg));
+	int err = nl_exchange(req, (size_t)len, nl_ack_msg, NULL, msg, sizeof(msg));
 	if (err)
 		return diag_set(d, err, "netlink: removing tc %s filter %#x (priority %u) on ifindex %d: %s (%s)",
 				ingress ? "ingress" : "egress", f->handle, f->priority, ifindex, nl_reason(msg, err),

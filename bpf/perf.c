@@ -53,6 +53,16 @@ static int read_small_file(const char *path, char *buf, size_t n)
 	return (int)got;
 }
 
+/* The decimal number a sysfs or tracefs file holds (a newline may follow): 0..max, else -1. */
+static int parse_number(const char *text, int len, int max)
+{
+	long long v = 0;
+	int i = 0;
+	for (; i < len && text[i] >= '0' && text[i] <= '9' && v <= max; i++)
+		v = v * 10 + (text[i] - '0');
+	return i == 0 || v > max || (i < len && text[i] != '\n') ? -1 : (int)v;
+}
+
 /* A tracefs path component: non-empty, no '/', no "..". */
 static int valid_component(const char *s)
 {
@@ -76,17 +86,11 @@ int perf_tracepoint_id(const char *category, const char *name, struct diag *d)
 	if (len < 0)
 		return diag_set(d, len, "perf: tracepoint %s/%s: %s: %s", category, name, path,
 				sys_errno_name(len));
-	long long id = 0;
-	int i = 0;
-	for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
-		id = id * 10 + (text[i] - '0');
-		if (id > 0x7fffffff)
-			break;
-	}
-	if (i == 0 || id > 0x7fffffff || (i < len && text[i] != '\n'))
+	int id = parse_number(text, len, 0x7fffffff);
+	if (id < 0)
 		return diag_set(d, -EINVAL, "perf: tracepoint %s/%s: %s does not hold a number", category,
 				name, path);
-	return (int)id;
+	return id;
 }
 
 int perf_tracepoint_open(uint64_t id, int cpu)
@@ -124,42 +128,10 @@ int perf_pmu_type(const char *pmu, struct diag *d)
 	if (len < 0)
 		return diag_set(d, len, "perf: %s: %s%s", path, sys_errno_name(len),
 				len == -ENOENT ? " (the kernel has no such PMU)" : "");
-	int type = 0, i = 0;
-	for (; i < len && text[i] >= '0' && text[i] <= '9' && type <= 0xffffff; i++)
-		type = type * 10 + (text[i] - '0');
-	if (i == 0 || type > 0xffffff || (i < len && text[i] != '\n'))
+	int type = parse_number(text, len, 0xffffff);
+	if (type < 0)
 		return diag_set(d, -EINVAL, "perf: %s does not hold a number", path);
 	return type;
-}
-
-int perf_parse_config_bit(const char *s, size_t len)
-{
-	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\0'))
-		len--;
-	if (len < 8 || memcmp(s, "config:", 7) != 0)
-		return -EINVAL;
-	int bit = 0;
-	for (size_t i = 7; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9' || i > 8) /* two digits at most: 0..63 */
-			return -EINVAL;
-		bit = bit * 10 + (s[i] - '0');
-	}
-	return bit < 64 ? bit : -EINVAL;
-}
-
-int perf_pmu_config_bit(const char *pmu, const char *field, struct diag *d)
-{
-	char path[256], text[64];
-	if (!valid_component(pmu) || !valid_component(field))
-		return diag_set(d, -EINVAL, "perf: PMU '%s' format '%s': bad name", pmu, field);
-	snprintf(path, sizeof(path), PMU_DIR "/%s/format/%s", pmu, field);
-	int len = read_small_file(path, text, sizeof(text));
-	if (len < 0)
-		return diag_set(d, len, "perf: %s: %s", path, sys_errno_name(len));
-	int bit = perf_parse_config_bit(text, (size_t)len);
-	if (bit < 0)
-		return diag_set(d, bit, "perf: %s: '%.20s' is not config:BIT", path, text);
-	return bit;
 }
 
 int perf_parse_config_field(const char *s, size_t len, int *shift, int *width)
@@ -202,6 +174,20 @@ int perf_pmu_config_field(const char *pmu, const char *field, int *shift, int *w
 	if (perf_parse_config_field(text, (size_t)len, shift, width) < 0)
 		return diag_set(d, -EINVAL, "perf: %s: '%.20s' is not config:BIT or config:LOW-HIGH", path, text);
 	return 0;
+}
+
+int perf_parse_config_bit(const char *s, size_t len)
+{
+	int shift, width;
+	return perf_parse_config_field(s, len, &shift, &width) == 0 && width == 1 ? shift : -EINVAL;
+}
+
+int perf_pmu_config_bit(const char *pmu, const char *field, struct diag *d)
+{
+	int shift, width, err = perf_pmu_config_field(pmu, field, &shift, &width, d);
+	if (!err && width != 1)
+		return diag_set(d, -EINVAL, "perf: PMU %s format %s: %d bits, not one", pmu, field, width);
+	return err ? err : shift;
 }
 
 int perf_probe_open(uint32_t type, uint64_t config, const char *name, uint64_t offset)

@@ -144,13 +144,10 @@ static int check_record(const struct btf_spec *b, uint32_t id, const struct btf_
 	return 0;
 }
 
-int btf_parse(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, struct diag *d)
+/* The header checked (hdr_len honoured), the string section found, the type section pointed at:
+ * in the file when in host order and aligned, else one owned copy with every word swapped. */
+static int parse_header(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, struct diag *d)
 {
-	memset(b, 0, sizeof(*b));
-	b->raw = raw;
-	b->raw_size = size;
-	b->swap = swap;
-
 	if (size < sizeof(struct btf_header))
 		return diag_set(d, -EINVAL, "btf: %u bytes, too short for a header", size);
 	if (rd16(raw, swap) != BTF_MAGIC)
@@ -177,7 +174,6 @@ int btf_parse(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, 
 	b->strs = (const char *)raw + hdr_len + str_off;
 	b->strs_len = str_len;
 
-	/* Host order and aligned: point into the file. Otherwise one owned copy, words swapped. */
 	const uint8_t *types = raw + hdr_len + type_off;
 	if (swap || ((uintptr_t)types & 3)) {
 		b->owned = malloc(type_len ? type_len : 1);
@@ -190,27 +186,41 @@ int btf_parse(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, 
 		types = b->owned;
 	}
 	b->types = types;
+	return 0;
+}
 
-	/* First pass: count records, checking each one's extent. */
-	uint32_t count = 0;
-	for (uint32_t off = 0; off < type_len; count++) {
-		const struct btf_type *t;
-		if (type_len - off < sizeof(*t))
-			goto truncated;
-		t = (const struct btf_type *)(types + off);
-		uint32_t extra = extra_size(btf_kind(t), btf_vlen(t));
-		if (extra == UINT32_MAX) {
-			diag_set(d, -EINVAL, "btf: type %u: unknown kind %u", count + 1, btf_kind(t));
-			goto fail;
-		}
-		if (extra > type_len - off - sizeof(*t))
-			goto truncated;
+/* The number of type records, each one's extent checked. -EINVAL (whatever d says) when they do
+ * not fit. */
+static int count_types(const struct btf_spec *b, uint32_t *count, struct diag *d)
+{
+	uint32_t n = 0, len = b->types_len;
+	for (uint32_t off = 0; off < len; n++) {
+		const struct btf_type *t = (const struct btf_type *)(b->types + off);
+		uint32_t extra = len - off < sizeof(*t) ? 0 : extra_size(btf_kind(t), btf_vlen(t));
+		if (extra == UINT32_MAX)
+			return diag_set(d, -EINVAL, "btf: type %u: unknown kind %u", n + 1, btf_kind(t));
+		if (len - off < sizeof(*t) || extra > len - off - sizeof(*t))
+			return diag_set(d, -EINVAL, "btf: type %u: record runs past the type section (%u bytes)", n + 1, len);
 		off += (uint32_t)sizeof(*t) + extra;
-		if (count + 1 > BTF_MAX_TYPE) {
-			diag_set(d, -E2BIG, "btf: more than %u types", BTF_MAX_TYPE);
-			goto fail;
-		}
+		if (n + 1 > BTF_MAX_TYPE)
+			return diag_set(d, -E2BIG, "btf: more than %u types", BTF_MAX_TYPE), -EINVAL;
 	}
+	*count = n;
+	return 0;
+}
+
+int btf_parse(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, struct diag *d)
+{
+	memset(b, 0, sizeof(*b));
+	b->raw = raw;
+	b->raw_size = size;
+	b->swap = swap;
+	uint32_t count = 0;
+	int err = parse_header(b, raw, size, swap, d);
+	if (err)
+		return err;
+	if (count_types(b, &count, d))
+		goto fail;
 	b->offs = malloc(((size_t)count + 1) * sizeof(*b->offs));
 	if (!b->offs) {
 		diag_set(d, -ENOMEM, "btf: out of memory indexing %u types", count);
@@ -218,12 +228,12 @@ int btf_parse(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, 
 	}
 	b->nr_types = count;
 	b->offs[0] = 0;
-	/* Second pass: each record's offset, and its names and references checked (the count, which
-	 * references are checked against, is known now). */
+	/* Each record's offset, and its names and references checked (the count, which references are
+	 * checked against, is known now). */
 	for (uint32_t id = 1, off = 0; id <= count; id++) {
-		const struct btf_type *t = (const struct btf_type *)(types + off);
+		const struct btf_type *t = (const struct btf_type *)(b->types + off);
 		b->offs[id] = off;
-		int err = check_record(b, id, t, d);
+		err = check_record(b, id, t, d);
 		if (err) {
 			btf_close(b);
 			return err;
@@ -231,9 +241,6 @@ int btf_parse(struct btf_spec *b, const uint8_t *raw, uint32_t size, bool swap, 
 		off += btf_record_size(t);
 	}
 	return 0;
-
-truncated:
-	diag_set(d, -EINVAL, "btf: type %u: record runs past the type section (%u bytes)", count + 1, type_len);
 fail:
 	btf_close(b);
 	return -EINVAL;

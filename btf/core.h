@@ -4,7 +4,7 @@
  * ("task_struct___old" looks for "task_struct"), matching the spec in each of them, and computing
  * the value the instruction must carry — or that it must be poisoned because the target lacks
  * what it reads. It does not own: rewriting the instruction (loader/load/reloc.c does, from the result)
- * or reading the kernel's BTF (loader/load/load.c). The rules follow the UAPI's enum bpf_core_relo_kind
+ * or reading the kernel's BTF (loader/load/kbtf.c). The rules follow the UAPI's enum bpf_core_relo_kind
  * and the semantics libbpf established, which clang's output assumes. */
 #ifndef RAWLOAD_BTF_CORE_H
 #define RAWLOAD_BTF_CORE_H

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -32,11 +33,105 @@ static int32_t *tail_call_arrays(const struct obj *o)
 	return via;
 }
 
+void attach_not(struct attachment *a, enum attach_state state, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	a->state = state;
+	vsnprintf(a->note, sizeof(a->note), fmt, ap);
+	va_end(ap);
+}
+
+/* What attaching one program leaves for the next: the interface's XDP program (one per
+ * interface), the next free id in the object's USDT spec map. */
+struct attach_walk {
+	int xdp_owner;
+	uint32_t usdt_spec;
+};
+
+/* Program a->prog attached the way its section says, or a's note says why not. 0, or a negative
+ * errno with d set. */
+static int attach_one(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
+		      struct attachment *a, struct attach_walk *w, struct diag *d)
+{
+	const struct obj_prog *p = &o->progs[a->prog];
+	enum attach_kind kind = p->def->attach;
+	if (kind == ATTACH_TC && p->def->prog_type != BPF_PROG_TYPE_SCHED_CLS) {
+		/* SEC("action"): a tc action, run by a filter's action list, not an interface. */
+		attach_not(a, ATT_UNSUPPORTED,
+			   "not attached: sched_act programs run as actions of a tc filter, which rawload does not make yet");
+		return 0;
+	}
+	if ((kind == ATTACH_XDP || kind == ATTACH_TCX || kind == ATTACH_TC || kind == ATTACH_SOCKET) && !opts->ifindex) {
+		attach_not(a, ATT_SKIPPED, "not attached: no interface given");
+		return 0;
+	}
+	if ((kind == ATTACH_UPROBE || kind == ATTACH_UPROBE_MULTI || kind == ATTACH_USDT || kind == ATTACH_KPROBE ||
+	     kind == ATTACH_KPROBE_MULTI) && !*p->target) {
+		/* SEC("uprobe"), SEC("usdt"), ...: libbpf leaves these to the program's own loader too */
+		attach_not(a, ATT_SKIPPED, "not attached: no target in the section name");
+		return 0;
+	}
+	int err;
+	switch (kind) {
+	case ATTACH_XDP:
+		if (w->xdp_owner >= 0) {
+			attach_not(a, ATT_SKIPPED,
+				   "not attached: %s already runs '%s' (one XDP program per interface; --prog chooses)",
+				   opts->ifname, o->progs[w->xdp_owner].name);
+			return 0;
+		}
+		err = attach_xdp(o, l, opts, a, d);
+		if (!err)
+			w->xdp_owner = (int)a->prog;
+		return err;
+	case ATTACH_TCX: /* several per interface are fine: tcx keeps a list */
+	case ATTACH_TC:  /* no direction in the section: ingress, or --egress */
+		return attach_tcx(o, l, opts, a, d);
+	case ATTACH_CGROUP:
+		if (!opts->cgroup) {
+			attach_not(a, ATT_SKIPPED, "not attached: no cgroup given");
+			return 0;
+		}
+		return attach_cgroup(o, l, opts, a, d);
+	case ATTACH_SOCKET: return attach_socket_filter(o, l, opts, a, d);
+	case ATTACH_TRACEPOINT: return attach_tracepoint(o, l, opts, a, d);
+	case ATTACH_RAW_TP: return attach_raw_tp(o, l, opts, a, d);
+	case ATTACH_UPROBE: return attach_uprobe(o, l, opts, a, d);
+	case ATTACH_UPROBE_MULTI: return attach_uprobe_multi(o, l, opts, a, d);
+	case ATTACH_USDT: return attach_usdt(o, l, opts, a, &w->usdt_spec, d);
+	case ATTACH_KPROBE: return attach_kprobe(o, l, opts, a, d);
+	case ATTACH_KPROBE_MULTI: return attach_kprobe_multi(o, l, opts, a, d);
+	case ATTACH_SK_LOOKUP: return attach_sk_lookup(o, l, opts, a, d);
+	case ATTACH_TP_BTF:
+	case ATTACH_TRACING:
+	case ATTACH_LSM: return attach_tracing(o, l, opts, a, d);
+	case ATTACH_ITER: return attach_iter(o, l, opts, a, d);
+	case ATTACH_PERF_EVENT: return attach_perf_sampling(o, l, opts, a, d);
+	case ATTACH_SOCKMAP: return attach_sockmap(o, l, opts, a, d);
+	case ATTACH_FLOW_DISSECTOR: return attach_flow_dissector(o, l, opts, a, d);
+	case ATTACH_NETFILTER: return attach_netfilter(o, l, opts, a, d);
+	case ATTACH_NONE:
+		if (p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS) /* a member of a struct_ops map, registered later */
+			attach_struct_ops_prog(o, l, a);
+		else
+			attach_not(a, ATT_SKIPPED, "not attached: %s programs have nothing to attach to",
+				   secdef_prog_type_name(p->def->prog_type));
+		return 0;
+	default:
+		attach_not(a, ATT_UNSUPPORTED, "not attached: attach kind %s not supported yet",
+			   secdef_attach_kind_name(kind));
+		return 0;
+	}
+}
+
 int attach_all(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 	       struct attach_set *out, struct diag *d)
 {
 	out->n = 0;
 	out->closing[0] = '\0';
+	out->st = NULL;
+	out->nst = 0;
 	out->a = calloc(o->nprogs ? o->nprogs : 1, sizeof(*out->a));
 	int32_t *via_array = tail_call_arrays(o);
 	if (!out->a || !via_array) {
@@ -45,159 +140,30 @@ int attach_all(const struct obj *o, const struct loaded *l, const struct attach_
 		out->a = NULL;
 		return diag_set(d, -ENOMEM, "attach: out of memory");
 	}
-	int xdp_owner = -1; /* one XDP program per interface */
-	uint32_t usdt_spec = 0; /* the next free id in the object's USDT spec map */
-
-	out->st = NULL;
-	out->nst = 0;
-	for (uint32_t i = 0; i < o->nprogs; i++) {
+	struct attach_walk w = {.xdp_owner = -1};
+	int err = 0;
+	for (uint32_t i = 0; i < o->nprogs && !err; i++) {
 		const struct obj_prog *p = &o->progs[i];
 		bool st_ops = p->def && p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS;
 		/* Not loaded: refused (the CLI names those), or a struct_ops program no map uses (said below). */
 		if ((l->prog_fds[i] < 0 && (!st_ops || l->prog_refused[i].why)) || (opts->only && !opts->only[i]))
 			continue;
 		if (opts->interrupted && opts->interrupted()) {
-			free(via_array);
-			attach_close(o, l, out, opts->say);
-			return diag_set(d, -EINTR, "attach: interrupted by a signal; what was attached is detached");
+			err = diag_set(d, -EINTR, "attach: interrupted by a signal; what was attached is detached");
+			break;
 		}
 		struct attachment *a = &out->a[out->n++];
-		const char *via;
-		int err = 0;
 		*a = (struct attachment){.prog = i, .link_fd = -1, .perf_fd = -1, .target_fd = -1, .sock_fd = -1,
 					 .xdp_old_fd = -1, .state = ATT_ATTACHED};
-
-		if (via_array[i] >= 0) {
-			via = o->maps[via_array[i]].name;
-			a->state = ATT_SKIPPED;
-			snprintf(a->note, sizeof(a->note), "not attached: reached by tail call through '%s'", via);
-			continue;
-		}
-		switch (p->def->attach) {
-		case ATTACH_XDP:
-			if (!opts->ifindex) {
-				a->state = ATT_SKIPPED;
-				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
-				continue;
-			}
-			if (xdp_owner >= 0) {
-				a->state = ATT_SKIPPED;
-				snprintf(a->note, sizeof(a->note),
-					 "not attached: %s already runs '%s' (one XDP program per interface; --prog chooses)",
-					 opts->ifname, o->progs[xdp_owner].name);
-				continue;
-			}
-			err = attach_xdp(o, l, opts, a, d);
-			if (!err)
-				xdp_owner = (int)i;
-			break;
-		case ATTACH_TCX:
-			if (!opts->ifindex) {
-				a->state = ATT_SKIPPED;
-				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
-				continue;
-			}
-			err = attach_tcx(o, l, opts, a, d); /* several per interface are fine: tcx keeps a list */
-			break;
-		case ATTACH_CGROUP:
-			if (!opts->cgroup) {
-				a->state = ATT_SKIPPED;
-				snprintf(a->note, sizeof(a->note), "not attached: no cgroup given");
-				continue;
-			}
-			err = attach_cgroup(o, l, opts, a, d);
-			break;
-		case ATTACH_TC:
-			if (p->def->prog_type != BPF_PROG_TYPE_SCHED_CLS) {
-				/* SEC("action"): a tc action, run by a filter's action list, not an interface. */
-				a->state = ATT_UNSUPPORTED;
-				snprintf(a->note, sizeof(a->note),
-					 "not attached: sched_act programs run as actions of a tc filter, which rawload does not make yet");
-				continue;
-			}
-			if (!opts->ifindex) {
-				a->state = ATT_SKIPPED;
-				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
-				continue;
-			}
-			err = attach_tcx(o, l, opts, a, d); /* no direction in the section: ingress, or --egress */
-			break;
-		case ATTACH_TRACEPOINT:
-			err = attach_tracepoint(o, l, opts, a, d);
-			break;
-		case ATTACH_RAW_TP:
-			err = attach_raw_tp(o, l, opts, a, d);
-			break;
-		case ATTACH_UPROBE:
-			err = attach_uprobe(o, l, opts, a, d);
-			break;
-		case ATTACH_UPROBE_MULTI:
-			err = attach_uprobe_multi(o, l, opts, a, d);
-			break;
-		case ATTACH_USDT:
-			err = attach_usdt(o, l, opts, a, &usdt_spec, d);
-			break;
-		case ATTACH_KPROBE:
-			err = attach_kprobe(o, l, opts, a, d);
-			break;
-		case ATTACH_KPROBE_MULTI:
-			err = attach_kprobe_multi(o, l, opts, a, d);
-			break;
-		case ATTACH_SK_LOOKUP:
-			err = attach_sk_lookup(o, l, opts, a, d);
-			break;
-		case ATTACH_TP_BTF:
-		case ATTACH_TRACING:
-		case ATTACH_LSM:
-			err = attach_tracing(o, l, opts, a, d);
-			break;
-		case ATTACH_ITER:
-			err = attach_iter(o, l, opts, a, d);
-			break;
-		case ATTACH_PERF_EVENT:
-			err = attach_perf_sampling(o, l, opts, a, d);
-			break;
-		case ATTACH_SOCKMAP:
-			err = attach_sockmap(o, l, opts, a, d);
-			break;
-		case ATTACH_FLOW_DISSECTOR:
-			err = attach_flow_dissector(o, l, opts, a, d);
-			break;
-		case ATTACH_NETFILTER:
-			err = attach_netfilter(o, l, opts, a, d);
-			break;
-		case ATTACH_SOCKET:
-			if (!opts->ifindex) {
-				a->state = ATT_SKIPPED;
-				snprintf(a->note, sizeof(a->note), "not attached: no interface given");
-				continue;
-			}
-			err = attach_socket_filter(o, l, opts, a, d);
-			break;
-		case ATTACH_NONE:
-			if (st_ops) { /* runs as a member of a struct_ops map, registered below */
-				attach_struct_ops_prog(o, l, a);
-				continue;
-			}
-			a->state = ATT_SKIPPED;
-			snprintf(a->note, sizeof(a->note), "not attached: %s programs have nothing to attach to",
-				 secdef_prog_type_name(p->def->prog_type));
-			continue;
-		default:
-			a->state = ATT_UNSUPPORTED;
-			snprintf(a->note, sizeof(a->note), "not attached: attach kind %s not supported yet",
-				 secdef_attach_kind_name(p->def->attach));
-			continue;
-		}
-		if (err) {
+		if (via_array[i] >= 0)
+			attach_not(a, ATT_SKIPPED, "not attached: reached by tail call through '%s'",
+				   o->maps[via_array[i]].name);
+		else if ((err = attach_one(o, l, opts, a, &w, d)))
 			out->n--; /* nothing of this one to undo */
-			free(via_array);
-			attach_close(o, l, out, opts->say);
-			return err;
-		}
 	}
 	free(via_array);
-	int err = attach_struct_ops(o, l, opts, out, d);
+	if (!err)
+		err = attach_struct_ops(o, l, opts, out, d);
 	if (err)
 		attach_close(o, l, out, opts->say);
 	return err;
@@ -318,6 +284,26 @@ int attach_pin(const struct obj *o, const struct attach_set *set, const char *di
 	return 0;
 }
 
+void detach_link_or_prog(const struct obj *o, const struct loaded *l, struct attachment *a, const char *kind,
+			 const struct narrator *say)
+{
+	const struct obj_prog *p = &o->progs[a->prog];
+	if (a->link_fd >= 0) {
+		narrate(say, "%s: closing link fd %d of '%s'%s", kind, a->link_fd, p->name,
+			a->pinned ? " (pinned: stays attached)" : " (detaches)");
+		close(a->link_fd);
+		a->link_fd = -1;
+	}
+	if (a->target_fd >= 0) {
+		/* Our program by its fd: with ALLOW_MULTI the kernel needs to know which one goes. */
+		int err = sys_prog_detach(l->prog_fds[a->prog], a->target_fd, p->def->attach_type);
+		narrate(say, "%s: BPF_PROG_DETACH prog '%s' attach type %s -> %s", kind, p->name,
+			secdef_attach_type_name(p->def->attach_type), err ? sys_errno_name(err) : "ok");
+		close(a->target_fd);
+		a->target_fd = -1;
+	}
+}
+
 void attach_close(const struct obj *o, const struct loaded *l, struct attach_set *set,
 		  const struct narrator *say)
 {
@@ -327,29 +313,25 @@ void attach_close(const struct obj *o, const struct loaded *l, struct attach_set
 		struct attachment *a = &set->a[k];
 		if (a->state != ATT_ATTACHED)
 			continue;
-		if (o->progs[a->prog].def->attach == ATTACH_XDP) {
+		enum attach_kind kind = o->progs[a->prog].def->attach;
+		if (kind == ATTACH_XDP) {
 			if (!a->pinned || a->link_fd >= 0)
 				detach_xdp(l, a, set->closing, sizeof(set->closing), say);
 			continue;
 		}
-		if (o->progs[a->prog].def->attach == ATTACH_CGROUP) {
-			detach_cgroup(o, l, a, say);
+		if (kind == ATTACH_CGROUP || kind == ATTACH_SOCKMAP) {
+			detach_link_or_prog(o, l, a, kind == ATTACH_CGROUP ? "cgroup" : "sockmap", say);
 			continue;
 		}
-		if (o->progs[a->prog].def->attach == ATTACH_SOCKMAP) {
-			detach_sockmap(o, l, a, say);
-			continue;
-		}
-		if (o->progs[a->prog].def->attach == ATTACH_FLOW_DISSECTOR) {
+		if (kind == ATTACH_FLOW_DISSECTOR) {
 			detach_flow_dissector(o, l, a, say);
 			continue;
 		}
-		if (o->progs[a->prog].def->attach == ATTACH_USDT) {
+		if (kind == ATTACH_USDT) {
 			detach_usdt(o, a, say);
 			continue;
 		}
-		if ((o->progs[a->prog].def->attach == ATTACH_TCX || o->progs[a->prog].def->attach == ATTACH_TC) &&
-		    a->link_fd < 0 && !a->nmulti) {
+		if ((kind == ATTACH_TCX || kind == ATTACH_TC) && a->link_fd < 0 && !a->nmulti) {
 			detach_tc_netlink(a, o->progs[a->prog].name, say);
 			continue;
 		}

@@ -1,19 +1,8 @@
-/* loader/attach/attach.h — attaching loaded programs by their section, and detaching them.
- * One file per attach kind in this folder: xdp.c (bpf_link, netlink fallback), tcx.c (tcx links on
- * an interface), cgroup.c (cgroup links, BPF_PROG_ATTACH fallback), tp.c (tracepoints through
- * perf_event_open with a perf link or the ioctl fallback; raw tracepoints), uprobe.c (uprobes and
- * uretprobes: a file offset from the target's ELF, then a uprobe perf event attached as a
- * tracepoint's), kprobe.c (kprobes, kretprobes and ksyscall: a kprobe perf event, likewise),
- * tracing.c (tp_btf, fentry/fexit/fmod_ret, lsm: a tracing bpf_link, or BPF_RAW_TRACEPOINT_OPEN on
- * older kernels), iter.c (iterators: a bpf_link the display reads through BPF_ITER_CREATE),
- * sk_lookup.c (a netns link on rawload's own network namespace), usdt.c (USDT: a uprobe on every
- * call site a target's .note.stapsdt lists, each with its argument spec), struct_ops.c (struct_ops
- * maps registered with a map update or a struct_ops link), perf_event.c (sampling events on every
- * CPU), socket.c (a packet socket with a socket filter), sockmap.c (sk_skb/sk_msg on a sockmap),
- * flow_dissector.c and netfilter.c (netns and netfilter links), uprobe_multi.c and kprobe_multi.c
- * (one link over the functions a pattern names). The driver (attach.c) decides
- * which programs attach where and reports those it cannot attach, by name and reason, rather than
- * skipping them silently. */
+/* loader/attach/attach.h — attaching loaded programs by their section, pinning the attachments,
+ * and detaching them. The driver (attach.c) decides which programs attach where and reports those
+ * it cannot attach, by name and reason, rather than skipping them silently. Each attach kind is one
+ * file of this folder named after it (xdp.c, tcx.c, cgroup.c, tp.c, uprobe.c, ...): its header
+ * says how that kind attaches and what it falls back to. */
 #ifndef RAWLOAD_ATTACH_H
 #define RAWLOAD_ATTACH_H
 
@@ -22,6 +11,7 @@
 #include <stdint.h>
 
 #include "common/diag.h"
+#include "elf/elf.h"
 #include "loader/load/load.h"
 #include "loader/narrate.h"
 
@@ -139,8 +129,10 @@ int attach_tcx(const struct obj *o, const struct loaded *l, const struct attach_
 	       struct attachment *a, struct diag *d);
 int attach_cgroup(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		  struct attachment *a, struct diag *d);
-void detach_cgroup(const struct obj *o, const struct loaded *l, struct attachment *a,
-		   const struct narrator *say);
+/* Cgroup and sockmap programs: their link closed (a pinned one stays attached), or the
+ * BPF_PROG_ATTACH undone with BPF_PROG_DETACH on a->target_fd. kind names them in the narration. */
+void detach_link_or_prog(const struct obj *o, const struct loaded *l, struct attachment *a, const char *kind,
+			 const struct narrator *say);
 
 enum { ATTACH_LINK_TYPE_TCX = 11 }; /* BPF_LINK_TYPE_TCX, kernel 6.6: newer than the 6.1 headers */
 
@@ -180,6 +172,16 @@ int attach_kprobe_multi(const struct obj *o, const struct loaded *l, const struc
 /* The file a uprobe or USDT section names, as an absolute path in out (PATH_MAX bytes): a path with
  * a '/' as written (relative to the current directory), a bare name looked up as libbpf does. */
 int attach_binary_path(const char *path, char *out, struct diag *d);
+/* A uprobe, uprobe.multi or USDT target (an executable or shared library), mapped read-only and
+ * parsed by elf/. attach_binary_open's errors start with kind and the path ("usdt: PATH: ...");
+ * attach_binary_close undoes it, and does nothing after a failed open. */
+struct attach_binary {
+	void *data;
+	size_t size;
+	struct elf_file f;
+};
+int attach_binary_open(const char *path, const char *kind, struct attach_binary *b, struct diag *d);
+void attach_binary_close(struct attach_binary *b);
 /* USDT: *next_spec is the first free spec id in the object's __bpf_usdt_specs map, shared by the
  * object's USDT programs (advanced past the ids this attachment takes). */
 int attach_usdt(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
@@ -209,13 +211,15 @@ int attach_iter(const struct obj *o, const struct loaded *l, const struct attach
 int attach_perf_event(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		      struct attachment *a, int pfd, const char *what, struct diag *d);
 
+/* a not attached: state (ATT_SKIPPED or ATT_UNSUPPORTED) and the note saying why. */
+void attach_not(struct attachment *a, enum attach_state state, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Make room for n links and perf events in a->links/perfs (all -1). 0 or -ENOMEM. */
 int attach_multi_alloc(struct attachment *a, uint32_t n);
 /* Close a->links (then a->perfs) and free them; a->nmulti becomes 0. Safe on any attachment. */
 void attach_multi_close(struct attachment *a);
 int attach_sockmap(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 		   struct attachment *a, struct diag *d);
-void detach_sockmap(const struct obj *o, const struct loaded *l, struct attachment *a, const struct narrator *say);
 int attach_flow_dissector(const struct obj *o, const struct loaded *l, const struct attach_opts *opts,
 			  struct attachment *a, struct diag *d);
 void detach_flow_dissector(const struct obj *o, const struct loaded *l, struct attachment *a,

@@ -41,9 +41,8 @@ int attach_cgroup(const struct obj *o, const struct loaded *l, const struct atta
 
 	/* libbpf's "cgroup/skb" is attached by hand: it does not say ingress or egress. */
 	if (!strcmp(p->def->sec, "cgroup/skb")) {
-		a->state = ATT_UNSUPPORTED;
-		snprintf(a->note, sizeof(a->note),
-			 "not attached: section cgroup/skb has no direction (use SEC(\"cgroup_skb/ingress\") or cgroup_skb/egress)");
+		attach_not(a, ATT_UNSUPPORTED,
+			   "not attached: section cgroup/skb has no direction (use SEC(\"cgroup_skb/ingress\") or cgroup_skb/egress)");
 		return 0;
 	}
 	uint64_t id = 0;
@@ -90,24 +89,4 @@ attached:
 	snprintf(a->note, sizeof(a->note), "cgroup %s (%s), via %s", opts->cgroup, secdef_attach_type_name(type),
 		 a->how);
 	return 0;
-}
-
-void detach_cgroup(const struct obj *o, const struct loaded *l, struct attachment *a,
-		   const struct narrator *say)
-{
-	const struct obj_prog *p = &o->progs[a->prog];
-	if (a->link_fd >= 0) {
-		narrate(say, "cgroup: closing link fd %d of '%s'%s", a->link_fd, p->name,
-			a->pinned ? " (pinned: stays attached)" : " (detaches)");
-		close(a->link_fd);
-		a->link_fd = -1;
-	}
-	if (a->target_fd >= 0) {
-		/* Our program by its fd: with ALLOW_MULTI the kernel needs to know which one goes. */
-		int err = sys_prog_detach(l->prog_fds[a->prog], a->target_fd, p->def->attach_type);
-		narrate(say, "cgroup: BPF_PROG_DETACH prog '%s' attach type %s -> %s", p->name,
-			secdef_attach_type_name(p->def->attach_type), err ? sys_errno_name(err) : "ok");
-		close(a->target_fd);
-		a->target_fd = -1;
-	}
 }

@@ -27,9 +27,8 @@ int attach_iter(const struct obj *o, const struct loaded *l, const struct attach
 	char rb[24];
 
 	if (needs_map(p->target)) {
-		a->state = ATT_UNSUPPORTED;
-		snprintf(a->note, sizeof(a->note),
-			 "not attached: iterator %s walks one map, and choosing it is not supported yet", p->target);
+		attach_not(a, ATT_UNSUPPORTED,
+			   "not attached: iterator %s walks one map, and choosing it is not supported yet", p->target);
 		return 0;
 	}
 	int fd = sys_link_create(l->prog_fds[a->prog], 0, BPF_TRACE_ITER, 0);

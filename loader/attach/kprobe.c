@@ -52,20 +52,14 @@ int attach_kprobe(const struct obj *o, const struct loaded *l, const struct atta
 	/* name: the function probed, cand: the names tried (a prefix and func fit both) */
 	uint64_t offset;
 
-	if (!*p->target) {
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: no target in the section name");
-		return 0;
-	}
 	if (attach_kprobe_parse(p->target, func, sizeof(func), &offset) || (sys && offset))
 		return diag_set(d, -EINVAL, "prog '%s': %s target '%s' is not FUNC[+OFFSET]", p->name, sec,
 				p->target);
 
 	int type = perf_pmu_type("kprobe", d);
 	if (type == -ENOENT) {
-		a->state = ATT_UNSUPPORTED;
-		snprintf(a->note, sizeof(a->note),
-			 "not attached: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices)");
+		attach_not(a, ATT_UNSUPPORTED,
+			   "not attached: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices)");
 		narrate(opts->say, "%s", d->msg);
 		return 0;
 	}

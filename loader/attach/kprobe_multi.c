@@ -119,11 +119,6 @@ int attach_kprobe_multi(const struct obj *o, const struct loaded *l, const struc
 	const char *kind = ret ? "kretprobe.multi" : "kprobe.multi";
 	char path[4096], rb[24];
 
-	if (!*p->target) {
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: no target in the section name");
-		return 0;
-	}
 	/* The list: what ftrace can trace, else every text symbol. */
 	struct diag td = {""};
 	char *text = NULL;
@@ -168,10 +163,9 @@ int attach_kprobe_multi(const struct obj *o, const struct loaded *l, const struc
 	free(syms);
 	free(text);
 	if (fd == -EOPNOTSUPP || fd == -524 /* ENOTSUPP */ || fd == -EINVAL) {
-		a->state = ATT_UNSUPPORTED;
-		snprintf(a->note, sizeof(a->note),
-			 "not attached: BPF_LINK_CREATE kprobe.multi says %s (a kernel built without CONFIG_FPROBE, or before 5.18)",
-			 sys_errno_name(fd));
+		attach_not(a, ATT_UNSUPPORTED,
+			   "not attached: BPF_LINK_CREATE kprobe.multi says %s (a kernel built without CONFIG_FPROBE, or before 5.18)",
+			   sys_errno_name(fd));
 		return 0;
 	}
 	if (fd < 0)

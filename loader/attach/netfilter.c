@@ -82,8 +82,7 @@ int attach_netfilter(const struct obj *o, const struct loaded *l, const struct a
 	const struct obj_prog *p = &o->progs[a->prog];
 	struct attach_nf nf;
 	if (!opts->nf) {
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: no --nf [FAMILY:]HOOK:PRIORITY given");
+		attach_not(a, ATT_SKIPPED, "not attached: no --nf [FAMILY:]HOOK:PRIORITY given");
 		return 0;
 	}
 	int err = attach_parse_nf(opts->nf, &nf, d);

@@ -25,9 +25,8 @@ static int pick_map(const struct obj *o, const struct attach_opts *opts, struct 
 		int m = obj_find_map(o, opts->map);
 		if (m >= 0 && is_sock_map(o->maps[m].type))
 			return m;
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: --map %s is %s", opts->map,
-			 m < 0 ? "no map of the object" : "neither a sockmap nor a sockhash");
+		attach_not(a, ATT_SKIPPED, "not attached: --map %s is %s", opts->map,
+			   m < 0 ? "no map of the object" : "neither a sockmap nor a sockhash");
 		return -1;
 	}
 	int found = -1, n = 0;
@@ -38,9 +37,9 @@ static int pick_map(const struct obj *o, const struct attach_opts *opts, struct 
 		}
 	if (n == 1)
 		return found;
-	a->state = ATT_SKIPPED;
-	snprintf(a->note, sizeof(a->note), "not attached: %s", n ? "the object has several sockmaps/sockhashes (--map NAME chooses)"
-								 : "the object has no sockmap or sockhash to attach to");
+	attach_not(a, ATT_SKIPPED,
+		   "not attached: %s", n ? "the object has several sockmaps/sockhashes (--map NAME chooses)"
+		   : "the object has no sockmap or sockhash to attach to");
 	return -1;
 }
 
@@ -88,22 +87,4 @@ int attach_sockmap(const struct obj *o, const struct loaded *l, const struct att
 	snprintf(a->note, sizeof(a->note), "map %s (%s %s), via %s", map, obj_map_type_name(o->maps[m].type),
 		 secdef_attach_type_name(type), a->how);
 	return 0;
-}
-
-void detach_sockmap(const struct obj *o, const struct loaded *l, struct attachment *a, const struct narrator *say)
-{
-	const struct obj_prog *p = &o->progs[a->prog];
-	if (a->link_fd >= 0) {
-		narrate(say, "sockmap: closing link fd %d of '%s'%s", a->link_fd, p->name,
-			a->pinned ? " (pinned: stays attached)" : " (detaches)");
-		close(a->link_fd);
-		a->link_fd = -1;
-	}
-	if (a->target_fd >= 0) {
-		int err = sys_prog_detach(l->prog_fds[a->prog], a->target_fd, p->def->attach_type);
-		narrate(say, "sockmap: BPF_PROG_DETACH prog '%s' attach type %s -> %s", p->name,
-			secdef_attach_type_name(p->def->attach_type), err ? sys_errno_name(err) : "ok");
-		close(a->target_fd);
-		a->target_fd = -1;
-	}
 }

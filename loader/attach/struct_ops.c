@@ -123,8 +123,7 @@ void attach_struct_ops_prog(const struct obj *o, const struct loaded *l, struct 
 {
 	const struct load_st_prog *sp = l->st_progs ? &l->st_progs[a->prog] : NULL;
 	if (!sp || !sp->used) {
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: no struct_ops map uses it");
+		attach_not(a, ATT_SKIPPED, "not attached: no struct_ops map uses it");
 		return;
 	}
 	const struct obj_struct_ops *so = &o->st_ops[sp->st];

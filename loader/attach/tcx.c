@@ -1,6 +1,7 @@
 /* loader/attach/tcx.c — tc programs (SEC "tc/ingress", "tcx/egress", ...; the plain "tc" and
- * "classifier" on ingress, or egress with --egress): a tcx link, BPF_LINK_CREATE with BPF_TCX_INGRESS/EGRESS and the interface's index (kernel >= 6.6),
- * which detaches when its last fd closes; several programs share one interface, in link order.
+ * "classifier" on ingress, or egress with --egress): a tcx link, BPF_LINK_CREATE with
+ * BPF_TCX_INGRESS/EGRESS and the interface's index (kernel >= 6.6), which detaches when its last
+ * fd closes; several programs share one interface, in link order.
  * Where the kernel has no tcx links (or with --netlink): the older way, a clsact qdisc and a
  * direct-action bpf filter over rtnetlink (bpf/netlink_tc.c), taken down again at the end. */
 #include <errno.h>
@@ -19,9 +20,8 @@ static bool pin_refused(const struct attach_opts *opts, struct attachment *a)
 {
 	if (!opts->pin_dir)
 		return false;
-	a->state = ATT_UNSUPPORTED;
-	snprintf(a->note, sizeof(a->note),
-		 "not attached: --pin needs a tcx link (kernel 6.6+), and tc filters through netlink cannot be pinned yet");
+	attach_not(a, ATT_UNSUPPORTED,
+		   "not attached: --pin needs a tcx link (kernel 6.6+), and tc filters through netlink cannot be pinned yet");
 	return true;
 }
 

@@ -25,8 +25,8 @@ int attach_tracing(const struct obj *o, const struct loaded *l, const struct att
 	char rb[24];
 
 	if (type == BPF_LSM_CGROUP) { /* its link needs a cgroup to attach to */
-		a->state = ATT_UNSUPPORTED;
-		snprintf(a->note, sizeof(a->note), "not attached: attach kind lsm_cgroup (needs a cgroup) not supported yet");
+		attach_not(a, ATT_UNSUPPORTED,
+			   "not attached: attach kind lsm_cgroup (needs a cgroup) not supported yet");
 		return 0;
 	}
 	int fd = sys_link_create(l->prog_fds[a->prog], 0, type, 0);

@@ -1,7 +1,7 @@
 /* loader/attach/uprobe.c — uprobes and uretprobes. The section's PATH:FUNC[+OFFSET] becomes a file
  * and a file offset (the target's ELF mapped here, read by elf/funcoff.c), then a perf event of the
  * uprobe PMU is attached like a tracepoint's (attach_perf_event: perf link, else the ioctl).
- * Doesn't own: USDT notes, kprobes (not compiled into this kernel, not attached yet). */
+ * Doesn't own: USDT call sites (usdt.c), uprobe.multi links (uprobe_multi.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -79,28 +79,49 @@ static int resolve_path(const char *path, char *out, struct diag *d)
 	return diag_set(d, err, "uprobe: %s: %s", use, strerror(-err));
 }
 
-/* The file offset of func in the ELF file at path. */
-static int func_offset(const char *path, const char *func, struct elf_func_loc *loc, struct diag *d)
+int attach_binary_open(const char *path, const char *kind, struct attach_binary *b, struct diag *d)
 {
+	memset(b, 0, sizeof(*b));
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return diag_set(d, -errno, "uprobe: %s: %s", path, strerror(errno));
+		return diag_set(d, -errno, "%s: %s: %s", kind, path, strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
 		close(fd);
-		return diag_set(d, -EINVAL, "uprobe: %s: not a regular file with contents", path);
+		return diag_set(d, -EINVAL, "%s: %s: not a regular file with contents", kind, path);
 	}
 	void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (data == MAP_FAILED)
-		return diag_set(d, -errno, "uprobe: %s: mmap: %s", path, strerror(errno));
-	struct elf_file f;
-	int err = elf_parse_binary(&f, data, (size_t)st.st_size, d);
-	if (!err) {
-		err = elf_sym_file_offset(&f, func, loc, d);
-		elf_close(&f);
+		return diag_set(d, -errno, "%s: %s: mmap: %s", kind, path, strerror(errno));
+	int err = elf_parse_binary(&b->f, data, (size_t)st.st_size, d);
+	if (err) {
+		munmap(data, (size_t)st.st_size);
+		return diag_wrap(d, err, "%s: %s: ", kind, path);
 	}
-	munmap(data, (size_t)st.st_size);
+	b->data = data;
+	b->size = (size_t)st.st_size;
+	return 0;
+}
+
+void attach_binary_close(struct attach_binary *b)
+{
+	if (!b->data)
+		return;
+	elf_close(&b->f);
+	munmap(b->data, b->size);
+	b->data = NULL;
+}
+
+/* The file offset of func in the ELF file at path. */
+static int func_offset(const char *path, const char *func, struct elf_func_loc *loc, struct diag *d)
+{
+	struct attach_binary b;
+	int err = attach_binary_open(path, "uprobe", &b, d);
+	if (err)
+		return err;
+	err = elf_sym_file_offset(&b.f, func, loc, d);
+	attach_binary_close(&b);
 	return err ? diag_wrap(d, err, "uprobe: %s: ", path) : 0;
 }
 
@@ -111,11 +132,6 @@ int attach_uprobe(const struct obj *o, const struct loaded *l, const struct atta
 	struct secdef_uprobe u;
 	char rel[PATH_MAX], path[PATH_MAX], func[PATH_MAX] = ""; /* C++ names can be long */
 
-	if (!*p->target) { /* SEC("uprobe"): libbpf leaves these to the program's user too */
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: no target in the section name");
-		return 0;
-	}
 	int err = secdef_uprobe_parse(p->def, p->target, &u, d);
 	if (err)
 		return diag_wrap(d, err, "prog '%s': ", p->name);

@@ -4,14 +4,10 @@
  * one uprobe_multi link (BPF_LINK_CREATE with BPF_TRACE_UPROBE_MULTI and the file offsets, kernel
  * 6.6) for every process. A kernel without them is said, the program not attached. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "bpf/sys.h"
 #include "elf/funcoff.h"
@@ -24,25 +20,12 @@ enum { UPROBE_MULTI_RETURN = 1 }; /* BPF_F_UPROBE_MULTI_RETURN, kernel 6.6 */
 static int match_offsets(const char *path, const char *pattern, uint64_t **offsets, uint32_t *n, char *names,
 			 size_t cap, struct diag *d)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return diag_set(d, -errno, "uprobe.multi: %s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-		close(fd);
-		return diag_set(d, -EINVAL, "uprobe.multi: %s: not a regular file with contents", path);
-	}
-	void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (data == MAP_FAILED)
-		return diag_set(d, -errno, "uprobe.multi: %s: mmap: %s", path, strerror(errno));
-	struct elf_file f;
+	struct attach_binary b;
 	struct elf_func_match *m = NULL;
-	int err = elf_parse_binary(&f, data, (size_t)st.st_size, d);
-	if (!err) {
-		err = elf_funcs_matching(&f, pattern, &m, n, d);
-		elf_close(&f);
-	}
+	int err = attach_binary_open(path, "uprobe.multi", &b, d);
+	if (err)
+		return err;
+	err = elf_funcs_matching(&b.f, pattern, &m, n, d);
 	if (!err && !(*offsets = malloc((size_t)*n * sizeof(**offsets))))
 		err = diag_set(d, -ENOMEM, "uprobe.multi: out of memory");
 	size_t used = 0;
@@ -54,7 +37,7 @@ static int match_offsets(const char *path, const char *pattern, uint64_t **offse
 		used = k < 0 || (size_t)k >= cap - used ? cap - 1 : used + (size_t)k;
 	}
 	free(m);
-	munmap(data, (size_t)st.st_size);
+	attach_binary_close(&b);
 	return err ? diag_wrap(d, err, "uprobe.multi: %s: ", path) : 0;
 }
 
@@ -70,11 +53,6 @@ int attach_uprobe_multi(const struct obj *o, const struct loaded *l, const struc
 	uint32_t n = 0;
 	char rb[24];
 
-	if (!*p->target) {
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: no target in the section name");
-		return 0;
-	}
 	int err = secdef_uprobe_parse(p->def, p->target, &u, d);
 	if (err)
 		return diag_wrap(d, err, "prog '%s': ", p->name);
@@ -98,9 +76,9 @@ int attach_uprobe_multi(const struct obj *o, const struct loaded *l, const struc
 		n, n == 1 ? "" : "s", path, narrate_result(fd, rb));
 	if (fd == -EINVAL || fd == -EOPNOTSUPP) {
 		/* Before 6.6 the kernel knows no such attach type. */
-		a->state = ATT_UNSUPPORTED;
-		snprintf(a->note, sizeof(a->note), "not attached: BPF_LINK_CREATE uprobe.multi says %s (no uprobe.multi links before kernel 6.6)",
-			 sys_errno_name(fd));
+		attach_not(a, ATT_UNSUPPORTED,
+			   "not attached: BPF_LINK_CREATE uprobe.multi says %s (no uprobe.multi links before kernel 6.6)",
+			   sys_errno_name(fd));
 		return 0;
 	}
 	if (fd < 0)

@@ -8,13 +8,10 @@
  * in `__bpf_usdt_ip_to_spec_id` instead: possible for a fixed-address executable only.
  * Doesn't own: reading the notes (elf/usdt.c) or the argument strings (usdt_spec.c). */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bpf/perf.h"
@@ -42,50 +39,9 @@ struct site {
 	uint32_t spec;
 };
 
-/* The target file, mapped and parsed. */
-struct target {
-	void *data;
-	size_t size;
-	struct elf_file f;
-};
-
-static int open_target(const char *path, struct target *t, struct diag *d)
-{
-	memset(t, 0, sizeof(*t));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return diag_set(d, -errno, "usdt: %s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-		close(fd);
-		return diag_set(d, -EINVAL, "usdt: %s: not a regular file with contents", path);
-	}
-	void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (data == MAP_FAILED)
-		return diag_set(d, -errno, "usdt: %s: mmap: %s", path, strerror(errno));
-	int err = elf_parse_binary(&t->f, data, (size_t)st.st_size, d);
-	if (err) {
-		munmap(data, (size_t)st.st_size);
-		return diag_wrap(d, err, "usdt: %s: ", path);
-	}
-	t->data = data;
-	t->size = (size_t)st.st_size;
-	return 0;
-}
-
-static void close_target(struct target *t)
-{
-	if (!t->data)
-		return;
-	elf_close(&t->f);
-	munmap(t->data, t->size);
-	t->data = NULL;
-}
-
 /* The call sites of provider:name in t, in note order, into *out (malloc'ed). *total counts every
  * stapsdt note, for the message when none matches. */
-static int collect_sites(const struct target *t, const char *provider, const char *name, struct site **out,
+static int collect_sites(const struct attach_binary *t, const char *provider, const char *name, struct site **out,
 			 uint32_t *n, uint32_t *total, struct diag *d)
 {
 	struct elf_usdt_iter it;
@@ -302,17 +258,12 @@ int attach_usdt(const struct obj *o, const struct loaded *l, const struct attach
 	const struct obj_prog *p = &o->progs[a->prog];
 	char rel[PATH_MAX], path[PATH_MAX], provider[256], name[256];
 	struct usdt_target ut;
-	struct target t;
+	struct attach_binary t;
 	struct site *sites = NULL;
 	uint32_t n = 0, total = 0, nspecs = 0, semas = 0;
 	int specs, ips;
 
 	a->usdt_ip_map = -1;
-	if (!*p->target) { /* SEC("usdt"): attached by the program's own loader in libbpf's world */
-		a->state = ATT_SKIPPED;
-		snprintf(a->note, sizeof(a->note), "not attached: no target in the section name");
-		return 0;
-	}
 	int err = usdt_target_parse(p->target, &ut, d);
 	if (err)
 		return diag_wrap(d, err, "prog '%s': ", p->name);
@@ -326,7 +277,7 @@ int attach_usdt(const struct obj *o, const struct loaded *l, const struct attach
 	if ((err = attach_binary_path(rel, path, d)))
 		return diag_wrap(d, err, "prog '%s': ", p->name);
 	narrate(opts->say, "usdt: '%s' is %s", rel, path);
-	if ((err = open_target(path, &t, d)))
+	if ((err = attach_binary_open(path, "usdt", &t, d)))
 		return diag_wrap(d, err, "prog '%s': ", p->name);
 	if (t.f.machine != HOST_MACHINE) {
 		err = diag_set(d, -EINVAL, "prog '%s': usdt: %s is for machine %u, not this one (%u)", p->name, path,
@@ -367,6 +318,6 @@ int attach_usdt(const struct obj *o, const struct loaded *l, const struct attach
 		 n == 1 ? "" : "s", semas ? ", semaphore" : "", a->how);
 out:
 	free(sites);
-	close_target(&t);
+	attach_binary_close(&t);
 	return err;
 }

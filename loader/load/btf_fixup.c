@@ -265,84 +265,76 @@ static void sanitize_type(struct btf_type *t, uint32_t sanitize, uint32_t int_id
 	}
 }
 
+/* The name of the VAR appended for extern functions' DATASEC entries. */
+static const char ksym_dummy[] = "rawload_ksym";
+
+/* What rewriting externs needs: a 4-byte INT for __ksym variables, the FUNC_PROTOs of extern
+ * functions (marked in x->protos), and, when there are extern functions, a dummy VAR to come after
+ * every type (its name appended to strs, its id taken from *next_id). */
+static int prepare_externs(const struct btf_spec *b, struct extern_fix *x, char *strs, uint32_t *strs_len,
+			   uint32_t *next_id, struct diag *d)
+{
+	bool funcs = false;
+	for (uint32_t id = 1; id <= b->nr_types; id++) {
+		const struct btf_type *t = btf_type(b, id);
+		if (btf_kind(t) == BTF_KIND_INT && t->size == 4 && !x->int4)
+			x->int4 = id;
+		if (btf_kind(t) == BTF_KIND_FUNC && btf_vlen(t) == BTF_FUNC_EXTERN && t->type <= b->nr_types) {
+			x->protos[t->type / 32] |= 1u << (t->type % 32);
+			funcs = true;
+		}
+	}
+	if (!x->int4)
+		return diag_set(d, -ENOTSUP, "btf: no 4-byte integer type to give __ksym entries");
+	memcpy(strs + *strs_len, ksym_dummy, sizeof(ksym_dummy));
+	x->dummy_name = *strs_len;
+	*strs_len += sizeof(ksym_dummy);
+	if (funcs)
+		x->dummy_var = (*next_id)++;
+	return 0;
+}
+
 int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint32_t *size,
 		    struct diag *d)
 {
 	const struct btf_spec *b = &o->btf;
 	const uint32_t hdr = sizeof(struct btf_header);
-	static const char dummy[] = "rawload_ksym";
 	/* Room for one appended VAR and its name (externs). */
-	const uint32_t extra_types = sizeof(struct btf_type) + sizeof(struct btf_var), extra_strs = sizeof(dummy);
+	const uint32_t extra_types = sizeof(struct btf_type) + sizeof(struct btf_var), extra_strs = sizeof(ksym_dummy);
 	uint64_t total = (uint64_t)hdr + b->types_len + extra_types + b->strs_len + extra_strs;
 	struct extern_fix x = {0};
+	uint32_t strs_len = b->strs_len, int_id = 0, next_id = b->nr_types + 1, used = 0;
+	int err = 0;
 
 	if (!o->has_btf)
 		return diag_set(d, -ENOENT, "btf: the object has none");
 	if (total > UINT32_MAX)
 		return diag_set(d, -E2BIG, "btf: too large");
-	uint8_t *out = malloc((size_t)total);
-	uint32_t *offs = malloc(((size_t)b->nr_types + 1) * sizeof(*offs));
-	if (o->nexterns)
-		x.protos = calloc((size_t)b->nr_types / 32 + 1, sizeof(*x.protos));
-	if (!out || !offs || (o->nexterns && !x.protos)) {
-		free(out);
-		free(offs);
-		free(x.protos);
-		return diag_set(d, -ENOMEM, "btf: out of memory");
-	}
-
 	/* Strings go after the types; their final place is known once the types are written, so
 	 * build them apart first (the copy may gain the dummy VAR's name). */
+	uint8_t *out = malloc((size_t)total);
+	uint32_t *offs = malloc(((size_t)b->nr_types + 1) * sizeof(*offs));
 	char *strs = malloc((size_t)b->strs_len + extra_strs);
-	if (!strs) {
-		free(out);
-		free(offs);
-		free(x.protos);
-		return diag_set(d, -ENOMEM, "btf: out of memory");
+	if (o->nexterns)
+		x.protos = calloc((size_t)b->nr_types / 32 + 1, sizeof(*x.protos));
+	if (!out || !offs || !strs || (o->nexterns && !x.protos)) {
+		err = diag_set(d, -ENOMEM, "btf: out of memory");
+		goto free_buffers;
 	}
 	memcpy(strs, b->strs, b->strs_len);
-	uint32_t strs_len = b->strs_len;
 
 	/* Rewrites that need an integer type to point at: the first INT of at least 1 byte. */
-	uint32_t int_id = 0;
 	for (uint32_t id = 1; id <= b->nr_types && !int_id; id++)
 		if (btf_kind(btf_type(b, id)) == BTF_KIND_INT)
 			int_id = id;
 	if ((sanitize & SANITIZE_ENUM64) && !int_id) {
-		free(out);
-		free(offs);
-		free(strs);
-		free(x.protos);
-		return diag_set(d, -ENOTSUP, "btf: no integer type to rewrite enum64 with");
+		err = diag_set(d, -ENOTSUP, "btf: no integer type to rewrite enum64 with");
+		goto free_buffers;
 	}
-	uint32_t next_id = b->nr_types + 1;
-	if (o->nexterns) {
-		bool funcs = false;
-		for (uint32_t id = 1; id <= b->nr_types; id++) {
-			const struct btf_type *t = btf_type(b, id);
-			if (btf_kind(t) == BTF_KIND_INT && t->size == 4 && !x.int4)
-				x.int4 = id;
-			if (btf_kind(t) == BTF_KIND_FUNC && btf_vlen(t) == BTF_FUNC_EXTERN && t->type <= b->nr_types) {
-				x.protos[t->type / 32] |= 1u << (t->type % 32);
-				funcs = true;
-			}
-		}
-		if (!x.int4) {
-			free(out);
-			free(offs);
-			free(strs);
-			free(x.protos);
-			return diag_set(d, -ENOTSUP, "btf: no 4-byte integer type to give __ksym entries");
-		}
-		memcpy(strs + strs_len, dummy, sizeof(dummy));
-		x.dummy_name = strs_len;
-		strs_len += sizeof(dummy);
-		if (funcs)
-			x.dummy_var = next_id++;
-	}
+	if (o->nexterns && (err = prepare_externs(b, &x, strs, &strs_len, &next_id, d)))
+		goto free_buffers;
 
 	uint8_t *types = out + hdr;
-	uint32_t used = 0;
 	for (uint32_t id = 1; id <= b->nr_types; id++) {
 		const struct btf_type *src = btf_type(b, id);
 		uint32_t rec = btf_record_size(src);
@@ -360,14 +352,8 @@ int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint
 	}
 	if (o->nexterns)
 		fix_ksym_vars(o, types, offs, &x);
-	int err = fix_hidden_linkage(o, types, offs, d);
-	if (err) {
-		free(out);
-		free(offs);
-		free(strs);
-		free(x.protos);
-		return err;
-	}
+	if ((err = fix_hidden_linkage(o, types, offs, d)))
+		goto free_buffers;
 	if (x.dummy_var) {
 		struct btf_type *t = (struct btf_type *)(types + used);
 		*t = (struct btf_type){.name_off = x.dummy_name, .info = btf_info_enc(BTF_KIND_VAR, false, 0), .type = x.int4};
@@ -376,10 +362,6 @@ int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint
 		used += extra_types;
 	}
 	memcpy(types + used, strs, strs_len);
-	free(strs);
-	free(offs);
-	free(x.protos);
-
 	struct btf_header h = {
 		.magic = BTF_MAGIC, .version = BTF_VERSION, .flags = 0, .hdr_len = hdr,
 		.type_off = 0, .type_len = used, .str_off = used, .str_len = strs_len,
@@ -387,5 +369,11 @@ int btf_fixup_build(const struct obj *o, uint32_t sanitize, uint8_t **blob, uint
 	memcpy(out, &h, hdr);
 	*blob = out;
 	*size = hdr + used + strs_len;
-	return 0;
+	out = NULL; /* the caller's now */
+free_buffers:
+	free(out);
+	free(offs);
+	free(strs);
+	free(x.protos);
+	return err;
 }

@@ -230,6 +230,52 @@ static int inner_template(struct loaded *l, const struct load_opts *opts, uint32
 /* Create (or reuse from its pin) map i. Returns 0 when it was made or refused (l->map_refused),
  * or a negative errno with d set when the whole load must fail (a pinned map that differs, the
  * memlock raise refused, no memory). */
+/* Map i's pin at path, when there is one, taken in place of a new map if its definition matches
+ * def: 1 when reused, 0 when there is no pin, or a negative errno with d set (a pin that differs). */
+static int reuse_pinned(struct loaded *l, const struct load_opts *opts, uint32_t i, const struct sys_map_def *def,
+			const char *path, struct diag *d)
+{
+	const struct obj_map *m = &l->o->maps[i];
+	int fd = sys_obj_get(path, 0);
+	if (fd < 0)
+		return 0;
+	int err = check_reuse(def, fd, path, d);
+	if (err) {
+		close(fd);
+		return diag_wrap(d, err, "map '%s': ", m->name);
+	}
+	l->map_fds[i] = fd;
+	l->map_reused[i] = true;
+	narrate(opts->say, "map '%s': reusing the map pinned at %s -> fd %d", m->name, path, fd);
+	return 1;
+}
+
+/* BPF_MAP_CREATE, again after raising RLIMIT_MEMLOCK on EPERM, and again without BTF ids where
+ * the kernel refuses them on this map (EPERM is about rights or memory, never about BTF ids);
+ * -v says which it was only once it is known. The fd, or the kernel's error. */
+static int map_create(struct loaded *l, const struct load_opts *opts, const struct obj_map *m, struct sys_map_def *def)
+{
+	int fd = sys_map_create(def);
+	if (fd == -EPERM) {
+		char what[64];
+		snprintf(what, sizeof(what), "map '%.40s': BPF_MAP_CREATE", m->name);
+		if (load_raise_memlock(l, opts, what))
+			fd = sys_map_create(def);
+	}
+	if (fd < 0 && fd != -EPERM && def->btf_fd >= 0 && m->origin != MAP_STRUCT_OPS) {
+		int with_btf = fd;
+		def->btf_fd = -1;
+		fd = sys_map_create(def);
+		if (fd >= 0)
+			narrate(opts->say, "map '%s': BPF_MAP_CREATE with BTF ids refused (%s); created without them",
+				m->name, sys_errno_name(with_btf));
+		else
+			narrate(opts->say, "map '%s': BPF_MAP_CREATE refused with BTF ids (%s) and without (%s)", m->name,
+				sys_errno_name(with_btf), sys_errno_name(fd));
+	}
+	return fd;
+}
+
 static int create_map(struct loaded *l, const struct load_opts *opts, uint32_t i, int depth, struct diag *d)
 {
 	const struct obj_map *m = &l->o->maps[i];
@@ -242,20 +288,9 @@ static int create_map(struct loaded *l, const struct load_opts *opts, uint32_t i
 	load_kernel_map_def(l, i, &def, name);
 	load_map_pin_path(l, opts, i, path, sizeof(path));
 
-	if (path[0]) {
-		int fd = sys_obj_get(path, 0);
-		if (fd >= 0) {
-			int err = check_reuse(&def, fd, path, d);
-			if (err) {
-				close(fd);
-				return diag_wrap(d, err, "map '%s': ", m->name);
-			}
-			l->map_fds[i] = fd;
-			l->map_reused[i] = true;
-			narrate(opts->say, "map '%s': reusing the map pinned at %s -> fd %d", m->name, path, fd);
-			return 0;
-		}
-	}
+	int err = path[0] ? reuse_pinned(l, opts, i, &def, path, d) : 0;
+	if (err)
+		return err < 0 ? err : 0;
 	if (m->inner >= 0) {
 		int fd = inner_template(l, opts, i, depth, &temp_inner, d);
 		if (fd < -1)
@@ -264,26 +299,7 @@ static int create_map(struct loaded *l, const struct load_opts *opts, uint32_t i
 			return load_refuse_map(l, opts, i, "its inner map '%s' was refused", l->o->maps[m->inner].name);
 		def.inner_map_fd = fd;
 	}
-	int fd = sys_map_create(&def);
-	if (fd == -EPERM) {
-		char what[64];
-		snprintf(what, sizeof(what), "map '%.40s': BPF_MAP_CREATE", m->name);
-		if (load_raise_memlock(l, opts, what))
-			fd = sys_map_create(&def);
-	}
-	/* Some kernels refuse BTF ids on some maps: try without them (EPERM is about rights or memory,
-	 * never about BTF ids), and say which it was only once it is known. */
-	if (fd < 0 && fd != -EPERM && def.btf_fd >= 0 && m->origin != MAP_STRUCT_OPS) {
-		int with_btf = fd;
-		def.btf_fd = -1;
-		fd = sys_map_create(&def);
-		if (fd >= 0)
-			narrate(opts->say, "map '%s': BPF_MAP_CREATE with BTF ids refused (%s); created without them",
-				m->name, sys_errno_name(with_btf));
-		else
-			narrate(opts->say, "map '%s': BPF_MAP_CREATE refused with BTF ids (%s) and without (%s)", m->name,
-				sys_errno_name(with_btf), sys_errno_name(fd));
-	}
+	int fd = map_create(l, opts, m, &def);
 	if (temp_inner) { /* the template only shapes the outer map */
 		close(l->map_fds[m->inner]);
 		l->map_fds[m->inner] = -1;

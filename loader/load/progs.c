@@ -343,10 +343,15 @@ static int refusal(struct loaded *l, const struct load_opts *opts, uint32_t i, c
 
 /* ---- one program ------------------------------------------------------------------------------- */
 
-/* Refuse program i with the message in d (its "prog 'x': " left out). 0 or -ENOMEM. */
-static int refuse_with(struct loaded *l, const struct load_opts *opts, uint32_t i, bool kernel_btf, struct diag *d)
+/* Refuse program i for err, with the message in d (its "prog 'x': " left out). 1, or -ENOMEM (also
+ * when err is: running out of memory is no refusal). */
+static int refuse_with(struct loaded *l, const struct load_opts *opts, uint32_t i, int err, bool kernel_btf,
+		       struct diag *d)
 {
-	return load_refuse_prog(l, opts, i, kernel_btf, "%s", load_unsubject(d->msg, "prog", l->o->progs[i].name));
+	if (err == -ENOMEM)
+		return err;
+	err = load_refuse_prog(l, opts, i, kernel_btf, "%s", load_unsubject(d->msg, "prog", l->o->progs[i].name));
+	return err ? err : 1;
 }
 
 /* What the linked program uses that the load could not give: a refused map, an extern without a
@@ -365,6 +370,126 @@ static int uses_refused(struct loaded *l, const struct load_opts *opts, uint32_t
 		return err ? err : 1;
 	}
 	return 0;
+}
+
+/* -v: what linking and patching made of the program: its size, the subprograms appended, each
+ * map, data and extern reference and what it now says. */
+static void narrate_linked(const struct loaded *l, const struct load_opts *opts, const struct obj_prog *p,
+			   const struct linked_prog *lp)
+{
+	const struct obj *o = l->o;
+	narrate(opts->say, "prog '%s': linked %u insns (%u functions), %u map/data references patched",
+		p->name, lp->count, lp->nfuncs, lp->nsites);
+	for (uint32_t k = 1; k < lp->nfuncs; k++)
+		narrate(opts->say, "prog '%s':   subprogram '%s' appended at insn %u", p->name,
+			o->funcs[lp->funcs[k]].name, lp->bases[k]);
+	for (uint32_t k = 0; k < lp->nsites; k++) {
+		const struct obj_reloc *r = lp->sites[k].r;
+		if (r->kind == RELOC_EXTERN) {
+			const struct obj_extern *e = &o->externs[r->ext];
+			const struct reloc_ext_value *v = &l->ext_vals[r->ext];
+			if (!v->found)
+				narrate(opts->say, "prog '%s':   insn %u: %s '%s' missing (weak): %s", p->name, lp->sites[k].insn,
+					obj_extern_kind_name(e->kind), e->name,
+					insn_is_call(&lp->insns[lp->sites[k].insn]) ? "call poisoned" : "loads 0");
+			else if (e->kind == EXT_KSYM_TYPELESS)
+				narrate(opts->say, "prog '%s':   insn %u: ld_imm64 '%s' -> address %#llx", p->name,
+					lp->sites[k].insn, e->name, (unsigned long long)v->addr);
+			else
+				narrate(opts->say, "prog '%s':   insn %u: %s '%s' -> %s kernel BTF id %u", p->name,
+					lp->sites[k].insn, obj_extern_kind_name(e->kind), e->name,
+					insn_is_call(&lp->insns[lp->sites[k].insn]) ? "BPF_PSEUDO_KFUNC_CALL" : "BPF_PSEUDO_BTF_ID",
+					v->btf_id);
+		} else if (r->kind == RELOC_MAP)
+			narrate(opts->say, "prog '%s':   insn %u: ld_imm64 map '%s' -> BPF_PSEUDO_MAP_FD %d", p->name,
+				lp->sites[k].insn, o->maps[r->map].name, l->map_fds[r->map]);
+		else
+			narrate(opts->say, "prog '%s':   insn %u: ld_imm64 '%s' -> BPF_PSEUDO_MAP_VALUE %d + %u (map '%s')",
+				p->name, lp->sites[k].insn, r->sym, l->map_fds[r->map], r->offset, o->maps[r->map].name);
+	}
+}
+
+/* The BPF_PROG_LOAD attributes of a linked program: its type and the attach type its section
+ * names (struct_ops: the kernel struct and member), its flags, its func_info and line_info. */
+static void prog_def(const struct loaded *l, const struct obj_prog *p, const struct linked_prog *lp,
+		     uint32_t st_btf_id, uint32_t st_member, struct sys_prog_def *def)
+{
+	const struct obj *o = l->o;
+	memset(def, 0, sizeof(*def));
+	def->name = p->name;
+	def->type = p->def->prog_type;
+	def->insns = lp->insns;
+	def->insn_cnt = lp->count;
+	def->license = o->license ? o->license : "";
+	def->kern_version = o->kern_version;
+	def->btf_fd = -1;
+	def->attach_prog_fd = -1;
+	if (p->def->flags & (SECDEF_LOAD_ATTACH_TYPE | SECDEF_LOAD_ATTACH_OPT))
+		def->expected_attach_type = p->def->attach_type;
+	if ((p->def->flags & SECDEF_LOAD_ATTACH_OPT) && p->def->prog_type == BPF_PROG_TYPE_XDP &&
+	    l->xdp_attach_type_refused)
+		def->expected_attach_type = 0;
+	if (p->def->flags & SECDEF_SLEEPABLE)
+		def->prog_flags |= BPF_F_SLEEPABLE;
+	if (p->def->flags & SECDEF_XDP_FRAGS)
+		def->prog_flags |= BPF_F_XDP_HAS_FRAGS;
+	if (p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS) {
+		def->attach_btf_id = st_btf_id;
+		def->expected_attach_type = st_member;
+	}
+	if (l->btf_fd >= 0 && lp->nfunc_info) {
+		def->btf_fd = l->btf_fd;
+		def->func_info = lp->func_info;
+		def->func_info_rec_size = sizeof(*lp->func_info);
+		def->func_info_cnt = lp->nfunc_info;
+		def->line_info = lp->line_info;
+		def->line_info_rec_size = sizeof(*lp->line_info);
+		def->line_info_cnt = lp->nline_info;
+	}
+}
+
+/* Everything between linking and BPF_PROG_LOAD: what the program uses that the load refused,
+ * CO-RE, its map, data and extern references patched, its attributes, its kernel BTF attach
+ * target. 0 when it is ready, 1 when it was refused, or -ENOMEM. */
+static int prepare(struct loaded *l, const struct load_opts *opts, uint32_t i, struct linked_prog *lp,
+		   uint32_t st_btf_id, uint32_t st_member, struct sys_prog_def *def, struct diag *d)
+{
+	const struct obj_prog *p = &l->o->progs[i];
+	int err = uses_refused(l, opts, i, lp);
+	if (err)
+		return err;
+	if (lp->ncore && (err = load_apply_core(l, opts, p, lp, d)))
+		return refuse_with(l, opts, i, err, load_kbtf_missing(l), d);
+	if ((err = reloc_patch(l->o, lp, l->map_fds, l->ext_vals, d)))
+		return refuse_with(l, opts, i, err, false, d);
+	narrate_linked(l, opts, p, lp);
+	prog_def(l, p, lp, st_btf_id, st_member, def);
+	if ((p->def->flags & SECDEF_BTF_ID) && (err = attach_btf_id(l, opts, p, &def->attach_btf_id, d)))
+		return refuse_with(l, opts, i, err, load_kbtf_missing(l), d);
+	return 0;
+}
+
+/* BPF_PROG_LOAD, again after raising RLIMIT_MEMLOCK on EPERM, and again with a log to hear why
+ * when refused; a refusal judged by refusal(). 0 with *fd the program (< 0: it was refused), or a
+ * negative errno with d set when the whole load fails. */
+static int submit(struct loaded *l, const struct load_opts *opts, uint32_t i, struct sys_prog_def *def,
+		  const struct linked_prog *lp, int *fd, struct diag *d)
+{
+	const struct obj_prog *p = &l->o->progs[i];
+	*fd = sys_prog_load(def);
+	if (*fd == -EPERM) {
+		char what[64];
+		snprintf(what, sizeof(what), "prog '%.40s': BPF_PROG_LOAD", p->name);
+		if (load_raise_memlock(l, opts, what))
+			*fd = sys_prog_load(def);
+	}
+	if (*fd < 0 && *fd != -ENOMEM && *fd != -EPERM) {
+		int first = *fd;
+		*fd = load_with_log(l, opts, def, p->name, first); /* once more, to hear why */
+		if (*fd == -ENOSPC && first != -ENOSPC)
+			*fd = first; /* the log overflowed; the load's own error says more */
+	}
+	return *fd < 0 ? refusal(l, opts, i, def, lp, *fd, fd, d) : 0;
 }
 
 /* Link, relocate and load program i. Returns 0 when it loaded or was refused (l->prog_refused),
@@ -395,114 +520,14 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 	}
 	err = reloc_link(o, i, &lp, d);
 	if (err)
-		return err == -ENOMEM ? err : refuse_with(l, opts, i, false, d);
-	err = uses_refused(l, opts, i, &lp);
-	if (err) {
-		reloc_free(&lp);
-		return err < 0 ? err : 0;
-	}
-	if (lp.ncore) {
-		err = load_apply_core(l, opts, p, &lp, d);
-		if (err) {
-			reloc_free(&lp);
-			return err == -ENOMEM ? err : refuse_with(l, opts, i, load_kbtf_missing(l), d);
-		}
-	}
-	err = reloc_patch(o, &lp, l->map_fds, l->ext_vals, d);
-	if (err) {
-		reloc_free(&lp);
-		return err == -ENOMEM ? err : refuse_with(l, opts, i, false, d);
-	}
-	narrate(opts->say, "prog '%s': linked %u insns (%u functions), %u map/data references patched",
-		p->name, lp.count, lp.nfuncs, lp.nsites);
-	for (uint32_t k = 1; k < lp.nfuncs; k++)
-		narrate(opts->say, "prog '%s':   subprogram '%s' appended at insn %u", p->name,
-			o->funcs[lp.funcs[k]].name, lp.bases[k]);
-	for (uint32_t k = 0; k < lp.nsites; k++) {
-		const struct obj_reloc *r = lp.sites[k].r;
-		if (r->kind == RELOC_EXTERN) {
-			const struct obj_extern *e = &o->externs[r->ext];
-			const struct reloc_ext_value *v = &l->ext_vals[r->ext];
-			if (!v->found)
-				narrate(opts->say, "prog '%s':   insn %u: %s '%s' missing (weak): %s", p->name, lp.sites[k].insn,
-					obj_extern_kind_name(e->kind), e->name,
-					insn_is_call(&lp.insns[lp.sites[k].insn]) ? "call poisoned" : "loads 0");
-			else if (e->kind == EXT_KSYM_TYPELESS)
-				narrate(opts->say, "prog '%s':   insn %u: ld_imm64 '%s' -> address %#llx", p->name,
-					lp.sites[k].insn, e->name, (unsigned long long)v->addr);
-			else
-				narrate(opts->say, "prog '%s':   insn %u: %s '%s' -> %s kernel BTF id %u", p->name,
-					lp.sites[k].insn, obj_extern_kind_name(e->kind), e->name,
-					insn_is_call(&lp.insns[lp.sites[k].insn]) ? "BPF_PSEUDO_KFUNC_CALL" : "BPF_PSEUDO_BTF_ID",
-					v->btf_id);
-		} else if (r->kind == RELOC_MAP)
-			narrate(opts->say, "prog '%s':   insn %u: ld_imm64 map '%s' -> BPF_PSEUDO_MAP_FD %d", p->name,
-				lp.sites[k].insn, o->maps[r->map].name, l->map_fds[r->map]);
-		else
-			narrate(opts->say, "prog '%s':   insn %u: ld_imm64 '%s' -> BPF_PSEUDO_MAP_VALUE %d + %u (map '%s')",
-				p->name, lp.sites[k].insn, r->sym, l->map_fds[r->map], r->offset, o->maps[r->map].name);
-	}
-
-	memset(&def, 0, sizeof(def));
-	def.name = p->name;
-	def.type = p->def->prog_type;
-	def.insns = lp.insns;
-	def.insn_cnt = lp.count;
-	def.license = o->license ? o->license : "";
-	def.kern_version = o->kern_version;
-	def.btf_fd = -1;
-	def.attach_prog_fd = -1;
-	if (p->def->flags & (SECDEF_LOAD_ATTACH_TYPE | SECDEF_LOAD_ATTACH_OPT))
-		def.expected_attach_type = p->def->attach_type;
-	if ((p->def->flags & SECDEF_LOAD_ATTACH_OPT) && p->def->prog_type == BPF_PROG_TYPE_XDP &&
-	    l->xdp_attach_type_refused)
-		def.expected_attach_type = 0;
-	if (p->def->flags & SECDEF_SLEEPABLE)
-		def.prog_flags |= BPF_F_SLEEPABLE;
-	if (p->def->flags & SECDEF_XDP_FRAGS)
-		def.prog_flags |= BPF_F_XDP_HAS_FRAGS;
-	if (p->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS) {
-		def.attach_btf_id = st_btf_id;
-		def.expected_attach_type = st_member;
-	}
-	if (p->def->flags & SECDEF_BTF_ID) {
-		err = attach_btf_id(l, opts, p, &def.attach_btf_id, d);
-		if (err) {
-			reloc_free(&lp);
-			return err == -ENOMEM ? err : refuse_with(l, opts, i, load_kbtf_missing(l), d);
-		}
-	}
-	if (l->btf_fd >= 0 && lp.nfunc_info) {
-		def.btf_fd = l->btf_fd;
-		def.func_info = lp.func_info;
-		def.func_info_rec_size = sizeof(*lp.func_info);
-		def.func_info_cnt = lp.nfunc_info;
-		def.line_info = lp.line_info;
-		def.line_info_rec_size = sizeof(*lp.line_info);
-		def.line_info_cnt = lp.nline_info;
-	}
-
-	int fd = sys_prog_load(&def);
-	if (fd == -EPERM) {
-		char what[64];
-		snprintf(what, sizeof(what), "prog '%.40s': BPF_PROG_LOAD", p->name);
-		if (load_raise_memlock(l, opts, what))
-			fd = sys_prog_load(&def);
-	}
-	if (fd < 0 && fd != -ENOMEM && fd != -EPERM) {
-		int first = fd;
-		fd = load_with_log(l, opts, &def, p->name, first); /* once more, to hear why */
-		if (fd == -ENOSPC && first != -ENOSPC)
-			fd = first; /* the log overflowed; the load's own error says more */
-	}
-	if (fd < 0) {
-		err = refusal(l, opts, i, &def, &lp, fd, &fd, d);
-		if (err || fd < 0) {
-			reloc_free(&lp);
-			return err;
-		}
-	}
+		return (err = refuse_with(l, opts, i, err, false, d)) < 0 ? err : 0;
+	int fd = -1;
+	err = prepare(l, opts, i, &lp, st_btf_id, st_member, &def, d);
+	if (!err)
+		err = submit(l, opts, i, &def, &lp, &fd, d);
 	reloc_free(&lp);
+	if (err || fd < 0)
+		return err < 0 ? err : 0;
 	free(l->verifier_log); /* it served its refusal, if any */
 	l->verifier_log = NULL;
 	l->prog_fds[i] = fd;

@@ -1,6 +1,7 @@
-/* loader/load/reloc.h — relocation passes, pure: (1) link: copy a program's instructions, append the
- * subprograms it calls (transitively), fix call and callback offsets, rebase func_info and
- * line_info, collect CO-RE sites; (2) patch maps: put map fds and global-data offsets into the ld_imm64 instructions.
+/* loader/load/reloc.h — relocation passes, pure: (1) link: copy a program's instructions, append
+ * the subprograms it calls (transitively), fix call and callback offsets, rebase func_info and
+ * line_info, collect CO-RE sites; (2) patch maps: put map fds and global-data offsets into the
+ * ld_imm64 instructions.
  * No syscalls: fds come in as numbers, so both passes can be unit-tested with hand-made ones. */
 #ifndef RAWLOAD_RELOC_H
 #define RAWLOAD_RELOC_H

@@ -77,6 +77,33 @@ static int kernel_types(const struct loaded *l, const struct obj_struct_ops *so,
 	return 0;
 }
 
+/* Member name of struct_ops k holds program p: the kernel's member j (ksize bytes at byte at of
+ * the value) must be a function pointer, and p serve no other member; p's fd goes there when the
+ * map is registered. */
+static int place_prog(struct loaded *l, const struct load_opts *opts, uint32_t k, const char *name, uint32_t p,
+		      int j, uint32_t ksize, uint32_t at, struct diag *d)
+{
+	const struct obj *o = l->o;
+	const struct obj_struct_ops *so = &o->st_ops[k];
+	const char *var = o->maps[so->map].name;
+	struct load_struct_ops *ls = &l->st_ops[k];
+	const struct btf_member *km = &btf_members(btf_type(l->vmlinux, ls->type_id))[j];
+	if (!is_func_ptr(l->vmlinux, km->type) || ksize != sizeof(unsigned long))
+		return diag_set(d, -EINVAL, "struct_ops '%s': member '%s' holds program '%s', and the kernel's %s.%s is not a function pointer",
+				var, name, o->progs[p].name, so->type_name, name);
+	struct load_st_prog *sp = &l->st_progs[p];
+	if (sp->used && (sp->btf_id != ls->type_id || sp->member != (uint32_t)j))
+		return diag_set(d, -EINVAL, "struct_ops '%s': program '%s' is %s.%s here and %s elsewhere: a program serves one member",
+				var, o->progs[p].name, so->type_name, name, sp->member_name);
+	if (!sp->used) /* (a refused map named earlier stays named) */
+		*sp = (struct load_st_prog){.used = true, .refused_map = sp->refused_map, .btf_id = ls->type_id,
+					    .member = (uint32_t)j, .st = k, .member_name = name};
+	ls->slots[ls->nslots++] = (struct load_st_slot){.offset = at, .prog = p};
+	narrate(opts->say, "struct_ops '%s':   .%s -> kernel member %d at %u: prog '%s'", var, name, j, at,
+		o->progs[p].name);
+	return 0;
+}
+
 /* Maps the object's members of struct_ops k onto the kernel's type. */
 static int layout_one(struct loaded *l, const struct load_opts *opts, uint32_t k, struct diag *d)
 {
@@ -150,24 +177,7 @@ static int layout_one(struct loaded *l, const struct load_opts *opts, uint32_t k
 						       var, name);
 				continue;
 			}
-			uint32_t p = (uint32_t)prog_at[i];
-			if (!is_func_ptr(l->vmlinux, km[j].type) || ksize != sizeof(unsigned long)) {
-				err = diag_set(d, -EINVAL, "struct_ops '%s': member '%s' holds program '%s', and the kernel's %s.%s is not a function pointer",
-					       var, name, o->progs[p].name, so->type_name, name);
-				break;
-			}
-			struct load_st_prog *sp = &l->st_progs[p];
-			if (sp->used && (sp->btf_id != ls->type_id || sp->member != (uint32_t)j)) {
-				err = diag_set(d, -EINVAL, "struct_ops '%s': program '%s' is %s.%s here and %s elsewhere: a program serves one member",
-					       var, o->progs[p].name, so->type_name, name, sp->member_name);
-				break;
-			}
-			if (!sp->used) /* (a refused map named earlier stays named) */
-				*sp = (struct load_st_prog){.used = true, .refused_map = sp->refused_map, .btf_id = ls->type_id,
-							    .member = (uint32_t)j, .st = k, .member_name = name};
-			ls->slots[ls->nslots++] = (struct load_st_slot){.offset = at, .prog = p};
-			narrate(opts->say, "struct_ops '%s':   .%s -> kernel member %d at %u: prog '%s'", var, name, j, at,
-				o->progs[p].name);
+			err = place_prog(l, opts, k, name, (uint32_t)prog_at[i], j, ksize, at, d);
 			continue;
 		}
 		if (msize != ksize) {

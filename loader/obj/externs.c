@@ -171,6 +171,41 @@ static int cmp_name_ptr(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* An undefined symbol that is no extern rawload can fill, kept with the reason classify() gave
+ * in d (then cleared): the programs that use it cannot load, the others can. */
+static int keep_unresolved(struct obj *o, const char *name, struct diag *d)
+{
+	struct obj_unresolved *u = &o->unresolved[o->nunresolved];
+	u->name = name;
+	u->why = strdup(d->msg);
+	if (!u->why)
+		return diag_set(d, -ENOMEM, "obj: out of memory");
+	o->nunresolved++;
+	d->msg[0] = '\0';
+	return 0;
+}
+
+/* The .kconfig map the __kconfig values are written to at load: one read-only array entry of
+ * size bytes (rounded to 8). */
+static int add_kconfig_map(struct obj *o, uint32_t size, struct diag *d)
+{
+	char name[16];
+	obj_data_map_name(o->name, ".kconfig", name);
+	int idx = obj_add_map(o, name, d);
+	if (idx < 0)
+		return idx;
+	struct obj_map *m = &o->maps[idx];
+	m->origin = MAP_DATA;
+	m->data = DATA_KCONFIG;
+	m->type = BPF_MAP_TYPE_ARRAY;
+	m->key_size = 4;
+	m->value_size = (size + 7) / 8 * 8;
+	m->max_entries = 1;
+	m->flags = BPF_F_RDONLY_PROG;
+	o->kconfig_map = idx;
+	return 0;
+}
+
 /* A name declared twice among the undefined symbols (the first of them, by name), or NULL: one
  * sort, not a lookup per symbol. NULL with *oom set when out of memory. */
 static const char *undefined_twice(const struct elf_file *f, uint32_t n, bool *oom)
@@ -231,21 +266,10 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 		err = classify(o, &kconfig, &ksyms, e, d);
 		if (err == -EINVAL) { /* not an extern rawload can fill: its users say so */
 			o->nexterns--;
-			struct obj_unresolved *u = &o->unresolved[o->nunresolved];
-			u->name = s->name;
-			u->why = strdup(d->msg);
-			if (!u->why) {
-				err = diag_set(d, -ENOMEM, "obj: out of memory");
-				break;
-			}
-			o->nunresolved++;
-			d->msg[0] = '\0';
-			err = 0;
+			err = keep_unresolved(o, s->name, d);
 			continue;
 		}
-		if (err)
-			break;
-		if (e->kind != EXT_KCONFIG)
+		if (err || e->kind != EXT_KCONFIG)
 			continue;
 		/* Our own layout of the .kconfig map: each value at its natural alignment. */
 		uint32_t align = e->kcfg == KCFG_STRING ? 1 : e->size;
@@ -262,21 +286,5 @@ int obj_parse_externs(struct obj *o, struct diag *d)
 	/* Sorted by name, for obj_find_unresolved (no name twice: checked above). */
 	if (o->nunresolved > 1)
 		qsort(o->unresolved, o->nunresolved, sizeof(*o->unresolved), cmp_unresolved);
-	if (!kcfg_size)
-		return 0;
-	char name[16];
-	obj_data_map_name(o->name, ".kconfig", name);
-	int idx = obj_add_map(o, name, d);
-	if (idx < 0)
-		return idx;
-	struct obj_map *m = &o->maps[idx];
-	m->origin = MAP_DATA;
-	m->data = DATA_KCONFIG;
-	m->type = BPF_MAP_TYPE_ARRAY;
-	m->key_size = 4;
-	m->value_size = (kcfg_size + 7) / 8 * 8;
-	m->max_entries = 1;
-	m->flags = BPF_F_RDONLY_PROG;
-	o->kconfig_map = idx;
-	return 0;
+	return kcfg_size ? add_kconfig_map(o, kcfg_size, d) : 0;
 }

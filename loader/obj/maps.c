@@ -94,6 +94,91 @@ static int outer_of(const struct id_key *ids, uint32_t n, uint32_t id, uint32_t 
 	return -1;
 }
 
+/* One record of the legacy "maps" section, at off (p points at it; rec bytes): the 20-byte
+ * definition every layout starts with, then samples/bpf's inner_map_idx and numa_node (28 bytes)
+ * or iproute2's id, pinning, inner_id and inner_idx (36 bytes); any other byte must be zero. */
+static int legacy_record(struct obj *o, struct obj_map *m, uint32_t sec, uint64_t off, const uint8_t *p,
+			 uint64_t rec, struct legacy_extra *x, struct diag *d)
+{
+	bool sw = o->elf.swap;
+	int err = 0;
+	m->origin = MAP_LEGACY;
+	m->sec = sec;
+	m->sec_off = off;
+	m->type = rd32(p, sw);
+	m->key_size = rd32(p + 4, sw);
+	m->value_size = rd32(p + 8, sw);
+	m->max_entries = rd32(p + 12, sw);
+	m->flags = rd32(p + 16, sw);
+	uint64_t known = 20;
+	if (rec == 36) { /* iproute2: id, pinning, inner_id, inner_idx */
+		x->id = rd32(p + 20, sw);
+		m->pinning = rd32(p + 24, sw);
+		x->inner_id = rd32(p + 28, sw);
+		x->inner_idx = rd32(p + 32, sw);
+		known = 36;
+		if (m->pinning > PIN_IPROUTE2_GLOBAL_NS)
+			err = diag_set(d, -ENOTSUP, "map '%s': iproute2 custom pinning %u not supported",
+				       m->name, m->pinning);
+	} else if (rec >= 28) { /* samples/bpf: inner_map_idx, numa_node */
+		uint32_t inner = rd32(p + 20, sw);
+		m->numa_node = rd32(p + 24, sw);
+		known = 28;
+		if (is_map_in_map(m->type))
+			m->legacy_inner_idx = (int)inner;
+		else if (inner)
+			err = diag_set(d, -EINVAL, "map '%s': inner_map_idx %u on a map that holds no maps",
+				       m->name, inner);
+	}
+	for (uint64_t k = known; k < rec && !err; k++)
+		if (p[k])
+			err = diag_set(d, -EINVAL, "maps: map '%s': unknown non-zero byte at record offset %llu",
+				       m->name, (unsigned long long)k);
+	return err;
+}
+
+/* Map-in-map wiring once every record is read. samples/bpf: inner_map_idx is a record index
+ * (by_record[r]: the map defined there). iproute2: an inner map names its outer map's id and its
+ * slot there; the first such inner map is the template. */
+static int legacy_wire(struct obj *o, uint32_t first, uint32_t nr, uint64_t rec, const int32_t *by_record,
+		       const struct legacy_extra *extra, struct diag *d)
+{
+	/* iproute2's ids, sorted, so each inner map finds its outer map without a scan. */
+	struct id_key *ids = calloc(o->nmaps - first + 1, sizeof(*ids));
+	if (!ids)
+		return diag_set(d, -ENOMEM, "obj: out of memory");
+	int err = 0;
+	uint32_t nids = 0;
+	for (uint32_t k = first; rec == 36 && k < o->nmaps; k++)
+		ids[nids++] = (struct id_key){extra[k - first].id, k};
+	if (nids)
+		qsort(ids, nids, sizeof(*ids), cmp_id);
+	for (uint32_t i = first; i < o->nmaps && !err; i++) {
+		struct obj_map *m = &o->maps[i];
+		if (m->legacy_inner_idx >= 0) {
+			uint32_t target = (uint32_t)m->legacy_inner_idx;
+			int inner = target < nr ? by_record[target] : -1;
+			if (inner < 0 || (uint32_t)inner == i)
+				err = diag_set(d, -EINVAL, "map '%s': inner_map_idx %u names no other map", m->name, target);
+			else
+				m->inner = inner;
+		}
+		const struct legacy_extra *x = &extra[i - first];
+		if (rec != 36 || x->inner_id == 0)
+			continue;
+		int outer = outer_of(ids, nids, x->inner_id, i);
+		if (outer < 0 || !is_map_in_map(o->maps[outer].type)) {
+			err = diag_set(d, -EINVAL, "map '%s': inner_id %u names no map-in-map", m->name, x->inner_id);
+			break;
+		}
+		if (o->maps[outer].inner < 0)
+			o->maps[outer].inner = (int)i;
+		err = add_init(o, (uint32_t)outer, x->inner_idx, false, i, d);
+	}
+	free(ids);
+	return err;
+}
+
 static int parse_legacy_maps(struct obj *o, struct diag *d)
 {
 	const struct elf_file *f = &o->elf;
@@ -142,77 +227,11 @@ static int parse_legacy_maps(struct obj *o, struct diag *d)
 			err = idx;
 			break;
 		}
-		struct obj_map *m = &o->maps[idx];
-		const uint8_t *p = s->data + sym->value;
-		bool sw = f->swap;
 		by_record[sym->value / rec] = idx;
-		m->origin = MAP_LEGACY;
-		m->sec = sec;
-		m->sec_off = sym->value;
-		m->type = rd32(p, sw);
-		m->key_size = rd32(p + 4, sw);
-		m->value_size = rd32(p + 8, sw);
-		m->max_entries = rd32(p + 12, sw);
-		m->flags = rd32(p + 16, sw);
-		uint64_t known = 20;
-		if (rec == 36) { /* iproute2: id, pinning, inner_id, inner_idx */
-			extra[idx - first].id = rd32(p + 20, sw);
-			m->pinning = rd32(p + 24, sw);
-			extra[idx - first].inner_id = rd32(p + 28, sw);
-			extra[idx - first].inner_idx = rd32(p + 32, sw);
-			known = 36;
-			if (m->pinning > PIN_IPROUTE2_GLOBAL_NS)
-				err = diag_set(d, -ENOTSUP, "map '%s': iproute2 custom pinning %u not supported",
-					       m->name, m->pinning);
-		} else if (rec >= 28) { /* samples/bpf: inner_map_idx, numa_node */
-			uint32_t inner = rd32(p + 20, sw);
-			m->numa_node = rd32(p + 24, sw);
-			known = 28;
-			if (is_map_in_map(m->type))
-				m->legacy_inner_idx = (int)inner;
-			else if (inner)
-				err = diag_set(d, -EINVAL, "map '%s': inner_map_idx %u on a map that holds no maps",
-					       m->name, inner);
-		}
-		for (uint64_t k = known; k < rec && !err; k++)
-			if (p[k])
-				err = diag_set(d, -EINVAL, "maps: map '%s': unknown non-zero byte at record offset %llu",
-					       m->name, (unsigned long long)k);
+		err = legacy_record(o, &o->maps[idx], sec, sym->value, s->data + sym->value, rec, &extra[idx - first], d);
 	}
-	/* iproute2's ids, sorted, so each inner map finds its outer map without a scan. */
-	struct id_key *ids = err ? NULL : calloc(o->nmaps - first + 1, sizeof(*ids));
-	if (!err && !ids)
-		err = diag_set(d, -ENOMEM, "obj: out of memory");
-	uint32_t nids = 0;
-	for (uint32_t k = first; !err && rec == 36 && k < o->nmaps; k++)
-		ids[nids++] = (struct id_key){extra[k - first].id, k};
-	if (nids)
-		qsort(ids, nids, sizeof(*ids), cmp_id);
-	/* Map-in-map wiring. samples/bpf: inner_map_idx is a record index. iproute2: an inner map names
-	 * its outer map's id and its slot there; the first such inner map is the template. */
-	for (uint32_t i = first; i < o->nmaps && !err; i++) {
-		struct obj_map *m = &o->maps[i];
-		if (m->legacy_inner_idx >= 0) {
-			uint32_t target = (uint32_t)m->legacy_inner_idx;
-			int inner = target < nr ? by_record[target] : -1;
-			if (inner < 0 || (uint32_t)inner == i)
-				err = diag_set(d, -EINVAL, "map '%s': inner_map_idx %u names no other map", m->name, target);
-			else
-				m->inner = inner;
-		}
-		const struct legacy_extra *x = &extra[i - first];
-		if (rec != 36 || x->inner_id == 0)
-			continue;
-		int outer = outer_of(ids, nids, x->inner_id, i);
-		if (outer < 0 || !is_map_in_map(o->maps[outer].type)) {
-			err = diag_set(d, -EINVAL, "map '%s': inner_id %u names no map-in-map", m->name, x->inner_id);
-			break;
-		}
-		if (o->maps[outer].inner < 0)
-			o->maps[outer].inner = (int)i;
-		err = add_init(o, (uint32_t)outer, x->inner_idx, false, i, d);
-	}
-	free(ids);
+	if (!err)
+		err = legacy_wire(o, first, nr, rec, by_record, extra, d);
 	free(by_record);
 	free(extra);
 	return err;
@@ -270,6 +289,79 @@ static int set_size(struct obj_map *m, const char *field, uint32_t *slot, uint32
 }
 
 /* Parse the struct type `def` describing map idx (an inner map's template when inner). */
+static int parse_btf_def(struct obj *o, uint32_t idx, uint32_t def, bool inner, struct diag *d);
+
+/* A numeric attribute of a BTF-defined map (__uint, __ulong): type, max_entries, map_flags,
+ * numa_node, pinning, key_size, value_size or map_extra. */
+static int btf_def_number(const struct btf_spec *b, struct obj_map *m, const char *field, uint32_t type,
+			  struct diag *d)
+{
+	uint64_t v = 0;
+	int err = member_number(b, m, field, type, &v, d);
+	if (err)
+		return err;
+	if (strcmp(field, "map_extra") != 0 && v > UINT32_MAX)
+		return diag_set(d, -EINVAL, "map '%s': %s %llu too large", m->name, field,
+				(unsigned long long)v);
+	if (!strcmp(field, "type")) m->type = (uint32_t)v;
+	else if (!strcmp(field, "max_entries")) m->max_entries = (uint32_t)v;
+	else if (!strcmp(field, "map_flags")) m->flags = (uint32_t)v;
+	else if (!strcmp(field, "numa_node")) m->numa_node = (uint32_t)v;
+	else if (!strcmp(field, "map_extra")) m->map_extra = v;
+	else if (!strcmp(field, "key_size")) err = set_size(m, "key size", &m->key_size, (uint32_t)v, d);
+	else if (!strcmp(field, "value_size")) err = set_size(m, "value size", &m->value_size, (uint32_t)v, d);
+	else if (v != PIN_NONE && v != PIN_BY_NAME)
+		return diag_set(d, -EINVAL, "map '%s': pinning %llu (only none or by-name)", m->name,
+				(unsigned long long)v);
+	else
+		m->pinning = (uint32_t)v;
+	return err;
+}
+
+/* 'values' of a map-in-map or prog array (the last attribute): where its static initialiser lies,
+ * and for a map-in-map the inner map's definition, parsed as map idx's inner template. */
+static int btf_def_values(struct obj *o, uint32_t idx, const struct btf_type *st, const struct btf_member *mem,
+			  bool last, bool inner, struct diag *d)
+{
+	const struct btf_spec *b = &o->btf;
+	struct obj_map *m = &o->maps[idx];
+	bool mim = is_map_in_map(m->type), progs = m->type == BPF_MAP_TYPE_PROG_ARRAY;
+	if (inner)
+		return diag_set(d, -ENOTSUP, "map '%s': inner maps of inner maps are not supported", m->name);
+	if (!last)
+		return diag_set(d, -EINVAL, "map '%s': 'values' must be the last attribute", m->name);
+	if (!mim && !progs)
+		return diag_set(d, -EINVAL, "map '%s': 'values' needs a map-in-map or prog array type", m->name);
+	int err = set_size(m, "value size", &m->value_size, 4, d);
+	if (err)
+		return err;
+	const struct btf_type *arr = btf_type(b, mem->type);
+	if (!arr || btf_kind(arr) != BTF_KIND_ARRAY || btf_array_info(arr)->nelems != 0)
+		return diag_set(d, -EINVAL, "map '%s': 'values' is not a flexible array", m->name);
+	int p = btf_skip_mods(b, btf_array_info(arr)->type);
+	const struct btf_type *ptr = p > 0 ? btf_type(b, (uint32_t)p) : NULL;
+	if (!ptr || btf_kind(ptr) != BTF_KIND_PTR)
+		return diag_set(d, -EINVAL, "map '%s': 'values' is not an array of pointers", m->name);
+	int target = btf_skip_mods(b, ptr->type);
+	const struct btf_type *tt = target > 0 ? btf_type(b, (uint32_t)target) : NULL;
+	o->maps[idx].values_off = btf_member_bit_offset(st, mem) / 8;
+	if (progs) {
+		if (!tt || btf_kind(tt) != BTF_KIND_FUNC_PROTO)
+			return diag_set(d, -EINVAL, "map '%s': prog array 'values' must point to functions", m->name);
+		return 0;
+	}
+	if (!tt || btf_kind(tt) != BTF_KIND_STRUCT)
+		return diag_set(d, -EINVAL, "map '%s': 'values' must point to a map definition", m->name);
+	char name[256];
+	snprintf(name, sizeof(name), "%s.inner", m->name);
+	int in = obj_add_map(o, name, d);
+	if (in < 0)
+		return in;
+	o->maps[in].origin = MAP_INNER;
+	o->maps[idx].inner = in;
+	return parse_btf_def(o, (uint32_t)in, (uint32_t)target, true, d);
+}
+
 static int parse_btf_def(struct obj *o, uint32_t idx, uint32_t def, bool inner, struct diag *d)
 {
 	const struct btf_spec *b = &o->btf;
@@ -282,31 +374,13 @@ static int parse_btf_def(struct obj *o, uint32_t idx, uint32_t def, bool inner, 
 	for (uint32_t i = 0; i < vlen; i++) {
 		struct obj_map *m = &o->maps[idx];
 		const char *field = btf_str(b, mem[i].name_off);
-		uint64_t v = 0;
 		uint32_t sz = 0;
 		int err = 0;
 
 		if (!strcmp(field, "type") || !strcmp(field, "max_entries") || !strcmp(field, "map_flags") ||
 		    !strcmp(field, "numa_node") || !strcmp(field, "pinning") || !strcmp(field, "key_size") ||
 		    !strcmp(field, "value_size") || !strcmp(field, "map_extra")) {
-			err = member_number(b, m, field, mem[i].type, &v, d);
-			if (err)
-				return err;
-			if (strcmp(field, "map_extra") != 0 && v > UINT32_MAX)
-				return diag_set(d, -EINVAL, "map '%s': %s %llu too large", m->name, field,
-						(unsigned long long)v);
-			if (!strcmp(field, "type")) m->type = (uint32_t)v;
-			else if (!strcmp(field, "max_entries")) m->max_entries = (uint32_t)v;
-			else if (!strcmp(field, "map_flags")) m->flags = (uint32_t)v;
-			else if (!strcmp(field, "numa_node")) m->numa_node = (uint32_t)v;
-			else if (!strcmp(field, "map_extra")) m->map_extra = v;
-			else if (!strcmp(field, "key_size")) err = set_size(m, "key size", &m->key_size, (uint32_t)v, d);
-			else if (!strcmp(field, "value_size")) err = set_size(m, "value size", &m->value_size, (uint32_t)v, d);
-			else if (v != PIN_NONE && v != PIN_BY_NAME)
-				return diag_set(d, -EINVAL, "map '%s': pinning %llu (only none or by-name)", m->name,
-						(unsigned long long)v);
-			else
-				m->pinning = (uint32_t)v;
+			err = btf_def_number(b, m, field, mem[i].type, d);
 		} else if (!strcmp(field, "key")) {
 			err = member_type(b, m, field, mem[i].type, &m->btf_key, &sz, d);
 			if (!err)
@@ -316,41 +390,7 @@ static int parse_btf_def(struct obj *o, uint32_t idx, uint32_t def, bool inner, 
 			if (!err)
 				err = set_size(m, "value size", &m->value_size, sz, d);
 		} else if (!strcmp(field, "values")) {
-			bool mim = is_map_in_map(m->type), progs = m->type == BPF_MAP_TYPE_PROG_ARRAY;
-			if (inner)
-				return diag_set(d, -ENOTSUP, "map '%s': inner maps of inner maps are not supported", m->name);
-			if (i != vlen - 1)
-				return diag_set(d, -EINVAL, "map '%s': 'values' must be the last attribute", m->name);
-			if (!mim && !progs)
-				return diag_set(d, -EINVAL, "map '%s': 'values' needs a map-in-map or prog array type", m->name);
-			err = set_size(m, "value size", &m->value_size, 4, d);
-			if (err)
-				return err;
-			const struct btf_type *arr = btf_type(b, mem[i].type);
-			if (!arr || btf_kind(arr) != BTF_KIND_ARRAY || btf_array_info(arr)->nelems != 0)
-				return diag_set(d, -EINVAL, "map '%s': 'values' is not a flexible array", m->name);
-			int p = btf_skip_mods(b, btf_array_info(arr)->type);
-			const struct btf_type *ptr = p > 0 ? btf_type(b, (uint32_t)p) : NULL;
-			if (!ptr || btf_kind(ptr) != BTF_KIND_PTR)
-				return diag_set(d, -EINVAL, "map '%s': 'values' is not an array of pointers", m->name);
-			int target = btf_skip_mods(b, ptr->type);
-			const struct btf_type *tt = target > 0 ? btf_type(b, (uint32_t)target) : NULL;
-			o->maps[idx].values_off = btf_member_bit_offset(st, &mem[i]) / 8;
-			if (progs) {
-				if (!tt || btf_kind(tt) != BTF_KIND_FUNC_PROTO)
-					return diag_set(d, -EINVAL, "map '%s': prog array 'values' must point to functions", m->name);
-				continue;
-			}
-			if (!tt || btf_kind(tt) != BTF_KIND_STRUCT)
-				return diag_set(d, -EINVAL, "map '%s': 'values' must point to a map definition", m->name);
-			char name[256];
-			snprintf(name, sizeof(name), "%s.inner", m->name);
-			int in = obj_add_map(o, name, d);
-			if (in < 0)
-				return in;
-			o->maps[in].origin = MAP_INNER;
-			o->maps[idx].inner = in;
-			err = parse_btf_def(o, (uint32_t)in, (uint32_t)target, true, d);
+			err = btf_def_values(o, idx, st, &mem[i], i == vlen - 1, inner, d);
 		} else {
 			return diag_set(d, -ENOTSUP, "map '%s': unknown attribute '%s'", m->name, field);
 		}

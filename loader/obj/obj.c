@@ -179,6 +179,31 @@ static int cmp_func(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* Functions, sorted by place, must not overlap; and a 16-byte ld_imm64 must lie whole inside its
+ * function: linking copies functions, and patching writes both halves. */
+static int check_funcs(const struct obj *o, struct diag *d)
+{
+	for (uint32_t i = 1; i < o->nfuncs; i++) {
+		const struct obj_func *a = &o->funcs[i - 1], *b = &o->funcs[i];
+		if (a->code == b->code && a->first + a->count > b->first)
+			return diag_set(d, -EINVAL, "elf: functions %s and %s overlap in section %s", a->name,
+					b->name, o->codes[a->code].name);
+	}
+	for (uint32_t i = 0; i < o->nfuncs; i++) {
+		const struct obj_func *f = &o->funcs[i];
+		const struct bpf_insn *insns = o->codes[f->code].insns;
+		for (uint32_t k = f->first; k < f->first + f->count; k++) {
+			if (!insn_is_ld_imm64(&insns[k]))
+				continue;
+			if (k + 1 >= f->first + f->count)
+				return diag_set(d, -EINVAL, "%s+%u: function %s ends inside an ld_imm64",
+						o->codes[f->code].name, k, f->name);
+			k++;
+		}
+	}
+	return 0;
+}
+
 /* Functions from STT_FUNC symbols; a code section without any becomes one function named after
  * the section (objects written before BPF had function symbols). */
 static int parse_funcs(struct obj *o, struct diag *d)
@@ -233,27 +258,7 @@ static int parse_funcs(struct obj *o, struct diag *d)
 	}
 	free(has);
 	qsort(o->funcs, o->nfuncs, sizeof(*o->funcs), cmp_func);
-	for (uint32_t i = 1; i < o->nfuncs; i++) {
-		const struct obj_func *a = &o->funcs[i - 1], *b = &o->funcs[i];
-		if (a->code == b->code && a->first + a->count > b->first)
-			return diag_set(d, -EINVAL, "elf: functions %s and %s overlap in section %s", a->name,
-					b->name, o->codes[a->code].name);
-	}
-	/* A 16-byte ld_imm64 must lie whole inside its function: linking copies functions, and
-	 * patching writes both halves. */
-	for (uint32_t i = 0; i < o->nfuncs; i++) {
-		const struct obj_func *f = &o->funcs[i];
-		const struct bpf_insn *insns = o->codes[f->code].insns;
-		for (uint32_t k = f->first; k < f->first + f->count; k++) {
-			if (!insn_is_ld_imm64(&insns[k]))
-				continue;
-			if (k + 1 >= f->first + f->count)
-				return diag_set(d, -EINVAL, "%s+%u: function %s ends inside an ld_imm64",
-						o->codes[f->code].name, k, f->name);
-			k++;
-		}
-	}
-	return 0;
+	return check_funcs(o, d);
 }
 
 /* Programs: the global functions outside .text. Static functions in a program section and

@@ -15,5 +15,8 @@ void json_strn(FILE *out, const char *s, size_t n)
 
 void json_str(FILE *out, const char *s)
 {
-	json_strn(out, s, strlen(s));
+	if (!s)
+		fputs("null", out);
+	else
+		json_strn(out, s, strlen(s));
 }

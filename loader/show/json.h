@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Write s as a JSON string literal (quotes included). */
+/* Write s as a JSON string literal (quotes included); null when s is NULL. */
 void json_str(FILE *out, const char *s);
 /* Same for n bytes that may hold NULs or non-UTF-8 (escaped as \u00XX). */
 void json_strn(FILE *out, const char *s, size_t n);

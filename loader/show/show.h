@@ -1,8 +1,7 @@
-/* loader/show/show.h — the display: every interval, each map the object declares rendered with BTF and
- * each attached iterator's text output; ring buffer and perf buffer records as they arrive;
- * trace_pipe lines with --trace. Runs until
- * the stop flag is set (a signal), a number of snapshots or a duration. Output goes to a sink the
- * CLI provides, as text lines or one JSON object per line. */
+/* loader/show/show.h — the display: every interval, each map the object declares rendered with BTF
+ * and each attached iterator's text output; ring buffer and perf buffer records as they arrive;
+ * trace_pipe lines with --trace. Runs until the stop flag is set (a signal), a number of snapshots
+ * or a duration. Output goes to a sink the CLI provides, as text lines or one JSON object per line. */
 #ifndef RAWLOAD_SHOW_H
 #define RAWLOAD_SHOW_H
 

@@ -1,12 +1,14 @@
-/* tests/fuzz/fuzz_cli.c — libFuzzer target for the command line (loader/main.c, included here so its
- * static parsers can be called without running a command): the main command's options
+/* tests/fuzz/fuzz_cli.c — libFuzzer target for the command line's parsers (loader/cli/args.c and
+ * signals.c, called without running a command): the main command's options
  * (parse_run), seconds with decimals (parse_ms), the one-operand commands (one_operand) and signal
  * names. The input is an argument vector, arguments separated by NUL bytes. A refusal must name
  * the argument it could not take; an accepted vector must give a path, a positive interval and at
  * most 64 --prog names (and their --type). Seeds: argument vectors from the README and the tests (seeds.sh). */
-#define main rawload_main
-#include "loader/main.c"
-#undef main
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/cli/cli.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	argv[argc] = NULL;
 
-	verbose = 0;
+	cli_verbose = 0;
 	struct run_args a;
 	memset(&a, 0, sizeof(a));
 	if (parse_run(argc, argv, &a) == 0) {

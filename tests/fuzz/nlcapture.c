@@ -62,7 +62,7 @@ static int step(const void *buf, size_t len, void *state, char *msg, size_t cap)
 static int exchange(struct rec *r, const void *req, size_t len)
 {
 	char msg[256];
-	int err = nl_exchange(req, len, step, r, msg, sizeof(msg));
+	int err = nl_exchange_datagrams(req, len, step, r, msg, sizeof(msg));
 	printf("nlcapture: %-22s seq %3u: %d datagram(s), %s%s%s\n", r->label, r->seq, r->n,
 	       err ? sys_errno_name(err) : "ok", msg[0] ? ": " : "", msg);
 	return err;
