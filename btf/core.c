@@ -147,9 +147,11 @@ static int parse_spec(const struct btf_spec *b, const struct bpf_core_relo *r, s
 }
 
 /* Find the target member matching local step la inside target composite tid, looking through
- * anonymous members; extends ts (its bit offset, raw indices, steps). 1 found, 0 not, <0 error. */
+ * anonymous members; extends ts (its bit offset, raw indices, steps). Each composite looked into
+ * spends its member count from *steps (a type graph of nested anonymous members can branch
+ * exponentially). 1 found, 0 not, <0 error (-E2BIG: the budget ran out). */
 static int match_member(const struct btf_spec *lb, const struct core_acc *la, const struct btf_spec *tb,
-			uint32_t tid, struct core_spec *ts, uint32_t *next_id, int depth)
+			uint32_t tid, struct core_spec *ts, uint32_t *next_id, int depth, uint32_t *steps)
 {
 	const struct btf_type *lt = btf_type(lb, la->type_id);
 	const struct btf_member *lm = &btf_members(lt)[la->idx];
@@ -157,6 +159,8 @@ static int match_member(const struct btf_spec *lb, const struct core_acc *la, co
 
 	if (!tt || !core_is_composite(tt) || depth > MAX_DEPTH)
 		return 0;
+	if (!core_spend(steps, btf_vlen(tt) + 1u))
+		return -E2BIG;
 	const struct btf_member *m = btf_members(tt);
 	for (uint32_t i = 0; i < btf_vlen(tt); i++, m++) {
 		uint32_t bits = btf_member_bit_offset(tt, m);
@@ -166,7 +170,7 @@ static int match_member(const struct btf_spec *lb, const struct core_acc *la, co
 		ts->bit_offset += bits;
 		ts->raw[ts->raw_len++] = i;
 		if (!name[0]) {
-			int found = match_member(lb, la, tb, m->type, ts, next_id, depth + 1);
+			int found = match_member(lb, la, tb, m->type, ts, next_id, depth + 1, steps);
 			if (found)
 				return found;
 		} else if (core_names_match(la->name, name)) {
@@ -185,17 +189,20 @@ static int match_member(const struct btf_spec *lb, const struct core_acc *la, co
 	return 0;
 }
 
-/* Match local spec ls in target candidate tid, building ts. 1 matched, 0 not, <0 error. */
+/* Match local spec ls in target candidate tid, building ts; spends from *steps (the record's
+ * budget). 1 matched, 0 not, <0 error (-E2BIG: the budget ran out). */
 static int match_spec(const struct core_spec *ls, uint32_t kind, const struct btf_spec *tb, uint32_t tid,
-		      struct core_spec *ts)
+		      struct core_spec *ts, uint32_t *steps)
 {
 	memset(ts, 0, sizeof(*ts));
 	ts->btf = tb;
 	ts->root_id = tid;
+	if (!core_spend(steps, 1))
+		return -E2BIG;
 	if (kind == BPF_CORE_TYPE_MATCHES)
-		return core_types_match(ls->btf, ls->root_id, tb, tid, false, MAX_DEPTH);
+		return core_types_match(ls->btf, ls->root_id, tb, tid, false, MAX_DEPTH, steps);
 	if (!field_kind(kind) && !enumval_kind(kind))
-		return core_types_compat(ls->btf, ls->root_id, tb, tid, MAX_DEPTH);
+		return core_types_compat(ls->btf, ls->root_id, tb, tid, MAX_DEPTH, steps);
 
 	const struct core_acc *la = &ls->acc[0];
 	if (enumval_kind(kind)) {
@@ -220,7 +227,7 @@ static int match_spec(const struct core_spec *ls, uint32_t kind, const struct bt
 		if (!t)
 			return -EINVAL;
 		if (la->name) {
-			int ok = match_member(ls->btf, la, tb, tid, ts, &tid, 0);
+			int ok = match_member(ls->btf, la, tb, tid, ts, &tid, 0, steps);
 			if (ok <= 0)
 				return ok;
 			continue;
@@ -471,6 +478,7 @@ int core_calc(const struct btf_spec *local, const struct btf_spec *target, const
 	const struct core_cands *cands = NULL;
 	struct side lside, tside, cside;
 	char what[160];
+	uint32_t steps = CORE_STEPS; /* for every candidate of this record together */
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -499,7 +507,13 @@ int core_calc(const struct btf_spec *local, const struct btf_spec *target, const
 	if (err)
 		goto out;
 	for (uint32_t i = 0; i < cands->n; i++) {
-		int ok = match_spec(ls, r->kind, target, cands->ids[i], ts);
+		int ok = match_spec(ls, r->kind, target, cands->ids[i], ts, &steps);
+		if (ok == -E2BIG) {
+			err = diag_set(d, ok, "core: %s: too complex to match against kernel type [%u] (more than %u "
+				       "steps through nested members, parameters or candidates)",
+				       core_relo_str(local, r, what, sizeof(what)), cands->ids[i], (unsigned)CORE_STEPS);
+			goto out;
+		}
 		if (ok < 0) {
 			err = diag_set(d, ok, "core: %s: matching kernel type [%u] failed (%s)",
 				       core_relo_str(local, r, what, sizeof(what)), cands->ids[i], strerror(-ok));
@@ -557,7 +571,8 @@ bool core_type_compat(const struct btf_spec *local, uint32_t local_id, const str
 	uint32_t l = 0, t = 0;
 	if (!core_skip(local, local_id, &l) || !core_skip(target, target_id, &t))
 		return local_id == 0 && target_id == 0; /* void and void */
-	return core_types_compat(local, l, target, t, MAX_DEPTH) == 1;
+	uint32_t steps = CORE_STEPS;
+	return core_types_compat(local, l, target, t, MAX_DEPTH, &steps) == 1;
 }
 
 void core_cache_free(struct core_cache *c)

@@ -83,13 +83,11 @@ bool core_fields_compat(const struct btf_spec *lb, uint32_t lid, const struct bt
 	return false;
 }
 
-/* The recursive comparisons below branch at every function parameter and struct member, so a type
- * graph built for it (a prototype of many parameters, each a pointer to such a prototype, nested)
- * would take exponential time: each comparison has a budget of steps, and a pair too complex to
- * decide within it is an error (-E2BIG), said by the caller. */
-enum { CORE_STEPS = 1 << 16 }; /* real types take hundreds */
+/* The recursive comparisons below branch at every function parameter and struct member: each call
+ * spends from the caller's budget (CORE_STEPS in core_internal.h), and a pair too complex to decide
+ * within it is an error (-E2BIG), said by the caller. */
 
-static bool spend(uint32_t *steps, uint32_t n)
+bool core_spend(uint32_t *steps, uint32_t n)
 {
 	if (*steps < n)
 		return false;
@@ -97,24 +95,14 @@ static bool spend(uint32_t *steps, uint32_t n)
 	return true;
 }
 
-static int compat_rec(const struct btf_spec *lb, uint32_t lid, const struct btf_spec *tb, uint32_t tid, int level,
-		      uint32_t *steps);
-
 /* Types that may stand for each other for type_exists/type_size/type_id_target. */
-int core_types_compat(const struct btf_spec *lb, uint32_t lid, const struct btf_spec *tb, uint32_t tid,
-			int level)
-{
-	uint32_t steps = CORE_STEPS;
-	return compat_rec(lb, lid, tb, tid, level, &steps);
-}
-
-static int compat_rec(const struct btf_spec *lb, uint32_t lid, const struct btf_spec *tb, uint32_t tid, int level,
+int core_types_compat(const struct btf_spec *lb, uint32_t lid, const struct btf_spec *tb, uint32_t tid, int level,
 		      uint32_t *steps)
 {
 	const struct btf_type *lt = btf_type(lb, lid), *tt = btf_type(tb, tid);
 	if (level <= 0)
 		return -EINVAL;
-	if (!spend(steps, 1))
+	if (!core_spend(steps, 1))
 		return -E2BIG;
 	if (lid == 0 || tid == 0) /* void (a function's return type) matches only void */
 		return lid == tid;
@@ -155,7 +143,7 @@ static int compat_rec(const struct btf_spec *lb, uint32_t lid, const struct btf_
 				int a = btf_skip_mods(lb, btf_params(lt)[i].type), b = btf_skip_mods(tb, btf_params(tt)[i].type);
 				if (a < 0 || b < 0)
 					return -EINVAL;
-				int ok = compat_rec(lb, (uint32_t)a, tb, (uint32_t)b, level - 1, steps);
+				int ok = core_types_compat(lb, (uint32_t)a, tb, (uint32_t)b, level - 1, steps);
 				if (ok <= 0)
 					return ok;
 			}
@@ -176,7 +164,7 @@ static int enums_match(const struct btf_spec *lb, const struct btf_type *lt, con
 {
 	if (lt->size != tt->size || btf_vlen(lt) > btf_vlen(tt))
 		return 0;
-	if (!spend(steps, btf_vlen(lt) * btf_vlen(tt) / 16 + 1)) /* the name comparisons below */
+	if (!core_spend(steps, btf_vlen(lt) * btf_vlen(tt) / 16 + 1)) /* the name comparisons below */
 		return -E2BIG;
 	for (uint32_t i = 0; i < btf_vlen(lt); i++) {
 		uint32_t ln = btf_kind(lt) == BTF_KIND_ENUM ? btf_enums(lt)[i].name_off : btf_enums64(lt)[i].name_off;
@@ -192,16 +180,13 @@ static int enums_match(const struct btf_spec *lb, const struct btf_type *lt, con
 	return 1;
 }
 
-static int match_rec(const struct btf_spec *lb, uint32_t lid, const struct btf_spec *tb, uint32_t tid,
-		     bool behind_ptr, int level, uint32_t *steps);
-
 /* Every local member has a namesake in the target whose type matches. */
 static int composites_match(const struct btf_spec *lb, const struct btf_type *lt, const struct btf_spec *tb,
 			    const struct btf_type *tt, bool behind_ptr, int level, uint32_t *steps)
 {
 	if (btf_vlen(lt) > btf_vlen(tt))
 		return 0;
-	if (!spend(steps, btf_vlen(lt) * btf_vlen(tt) / 16 + 1)) /* the name comparisons below */
+	if (!core_spend(steps, btf_vlen(lt) * btf_vlen(tt) / 16 + 1)) /* the name comparisons below */
 		return -E2BIG;
 	for (uint32_t i = 0; i < btf_vlen(lt); i++) {
 		const struct btf_member *lm = &btf_members(lt)[i];
@@ -211,7 +196,7 @@ static int composites_match(const struct btf_spec *lb, const struct btf_type *lt
 				hit = &btf_members(tt)[j];
 		if (!hit)
 			return 0;
-		int ok = match_rec(lb, lm->type, tb, hit->type, behind_ptr, level - 1, steps);
+		int ok = core_types_match(lb, lm->type, tb, hit->type, behind_ptr, level - 1, steps);
 		if (ok <= 0)
 			return ok;
 	}
@@ -220,18 +205,11 @@ static int composites_match(const struct btf_spec *lb, const struct btf_type *lt
 
 /* type_matches: stricter than types_compat — names, sizes, signedness and members agree. */
 int core_types_match(const struct btf_spec *lb, uint32_t lid, const struct btf_spec *tb, uint32_t tid,
-		       bool behind_ptr, int level)
-{
-	uint32_t steps = CORE_STEPS;
-	return match_rec(lb, lid, tb, tid, behind_ptr, level, &steps);
-}
-
-static int match_rec(const struct btf_spec *lb, uint32_t lid, const struct btf_spec *tb, uint32_t tid,
 		     bool behind_ptr, int level, uint32_t *steps)
 {
 	if (level <= 0)
 		return -EINVAL;
-	if (!spend(steps, 1))
+	if (!core_spend(steps, 1))
 		return -E2BIG;
 	for (int depth = 0; depth < MAX_DEPTH; depth++) {
 		const struct btf_type *lt = core_skip(lb, lid, &lid), *tt = core_skip(tb, tid, &tid);
@@ -281,8 +259,8 @@ static int match_rec(const struct btf_spec *lb, uint32_t lid, const struct btf_s
 			if (lk != tk || btf_vlen(lt) != btf_vlen(tt))
 				return 0;
 			for (uint32_t i = 0; i < btf_vlen(lt); i++) {
-				int ok = match_rec(lb, btf_params(lt)[i].type, tb, btf_params(tt)[i].type, behind_ptr,
-						   level - 1, steps);
+				int ok = core_types_match(lb, btf_params(lt)[i].type, tb, btf_params(tt)[i].type,
+							  behind_ptr, level - 1, steps);
 				if (ok <= 0)
 					return ok;
 			}

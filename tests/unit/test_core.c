@@ -361,6 +361,49 @@ TEST(core_types_and_enums_by_hand)
 	free_pair(&p);
 }
 
+/* A field looked for through anonymous members that branch: the target's struct s holds 8
+ * anonymous members of anonymous struct A1, A1 holds 8 of A2, ... A20 holds int x. A name that is
+ * not there would be looked for 8^20 times; the record's budget stops the search with a message,
+ * at once. A name that is there is still found, its first occurrence (0 + 0 + ... = x at 0). */
+TEST(core_anonymous_member_bomb_is_bounded)
+{
+	enum { LEVELS = 20, FAN = 8 };
+	struct pair p;
+	struct bb *l = &p.lb, *t = &p.tb;
+	bb_init(l);
+	bb_type(l, "int", BTF_KIND_INT, false, 0, 4);
+	bb_word(l, (BTF_INT_SIGNED << 24) | 32);
+	bb_type(l, "s", BTF_KIND_STRUCT, false, 2, 8);
+	member(l, "x", 1, 0);
+	member(l, "nowhere", 1, 32);
+	bb_init(t);
+	bb_type(t, "int", BTF_KIND_INT, false, 0, 4); /* [1] */
+	bb_word(t, (BTF_INT_SIGNED << 24) | 32);
+	bb_type(t, "s", BTF_KIND_STRUCT, false, FAN, 4); /* [2]; A1 is [3], Ak is [k + 2] */
+	for (uint32_t i = 0; i < FAN; i++)
+		member(t, NULL, 3, 0);
+	for (uint32_t k = 1; k <= LEVELS; k++) {
+		bb_type(t, NULL, BTF_KIND_STRUCT, false, k < LEVELS ? FAN : 1, 4);
+		for (uint32_t i = 0; k < LEVELS && i < FAN; i++)
+			member(t, NULL, k + 3, 0);
+		if (k == LEVELS)
+			member(t, "x", 1, 0);
+	}
+	uint32_t ls, ts;
+	struct diag d = {{0}};
+	p.lblob = bb_blob(l, 24, false, &ls);
+	p.tblob = bb_blob(t, 24, false, &ts);
+	REQUIRE(btf_parse(&p.local, p.lblob, ls, false, &d) == 0, "local: %s", d.msg);
+	REQUIRE(btf_parse(&p.target, p.tblob, ts, false, &d) == 0, "target: %s", d.msg);
+
+	EXPECT(2, "0:0", BPF_CORE_FIELD_BYTE_OFFSET, 0, 0);
+	struct core_result res;
+	int err = calc(&p, 2, "0:1", BPF_CORE_FIELD_BYTE_OFFSET, &res, &d);
+	CHECK(err == -E2BIG && strstr(d.msg, "struct s.nowhere (0:1): too complex to match against kernel type [2]"),
+	      "nowhere: %d %s", err, d.msg);
+	free_pair(&p);
+}
+
 TEST(core_relo_str_names_the_access)
 {
 	struct pair p;
