@@ -1,7 +1,7 @@
 # docs/tools/normalise.sed (sed -E) — what varies from one run of the same tree to the next, made
 # equal before docs/tools/gen.sh --check compares a document with its regeneration: times, fds,
 # ids (programs, maps, links, tracepoints, kernel BTF types), ifindexes, pids, the test's own
-# names (they carry a pid), the size of the kernel's BTF, addresses, and the values CO-RE computes
+# names (they carry a pid), the size and type count of the kernel's BTF (another build of 6.18 has others), addresses, and the values CO-RE computes
 # from the running kernel's BTF (another kernel build has other offsets); the display's change
 # since the previous snapshot, "  (+25, 49.9/s)" and a sparkline after it (timing); the number of
 # online CPUs (perf_event: one event and link each), the work tree's directory (uprobe.multi names
@@ -17,6 +17,7 @@ s/\) = [0-9]+$/) = N/
 s/"[0-9]+\\n"/"N\\n"/g
 s/(mmap\(NULL, )[0-9]+(, PROT_READ, MAP_PRIVATE)/\1N\2/
 s/[0-9]+ bytes, (mapped|mmap refused)/N bytes, \1/g
+s/kernel BTF: [0-9]+ types/kernel BTF: N types/
 s/(CO-RE [a-z_]+ .*: [0-9]+ -> )[0-9]+/\1N/
 s/net:\[[0-9]+\]/net:[N]/g
 s/rawload-runs-[0-9]+/rawload-runs-PID/g

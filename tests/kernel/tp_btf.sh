@@ -82,7 +82,9 @@ pid=$(cat "$TMP/jg.pid")
 exec_chain je
 epid=$(cat "$TMP/je.pid")
 json_has() {
-	grep -qF "{\"key\":$pid,\"value\":2}" "$TMP/json.out" && grep -qF "{\"key\":$epid,\"value\":3}" "$TMP/json.out"
+	# an entry seen before carries "delta" and "rate" after its value
+	grep -qE "\\{\"key\":$pid,\"value\":2[,}]" "$TMP/json.out" &&
+		grep -qE "\\{\"key\":$epid,\"value\":3[,}]" "$TMP/json.out"
 }
 retry 50 json_has || fail "json: no {\"key\":$pid,\"value\":2} and {\"key\":$epid,\"value\":3}: $(tail -n 1 "$TMP/json.out" | head -c 400)"
 rl_stop INT
