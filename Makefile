@@ -271,8 +271,12 @@ $(MUSL_INC)/.stamp:
 	@touch $@
 
 # Size first: no unwind tables (nothing unwinds), whole-program optimisation, unused sections dropped.
+# -z noseparate-code: read-only data shares the text's segment, two loadable segments instead of
+# four (no page padding between them: about 5 KB smaller, and fewer mappings and page faults at
+# start). -Oz would save 4 KB more, at some CPU; -Os is kept.
 STATIC_CFLAGS := -Os -static -flto=auto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -fno-stack-protector -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro -s
+	-fno-unwind-tables -fno-stack-protector -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,norelro \
+	-Wl,-z,noseparate-code -s
 
 # ---- cross builds: ARCH picks the target machine (default: this one) ------------------------------
 # `make static ARCH=aarch64|s390x|armhf` builds rawload-static-ARCH with Debian's musl cross wrapper
