@@ -331,9 +331,9 @@ rawload-static-$(XARCH): $(CORE_SRCS) $(HDRS) $(X_INC)/.stamp | cross-deps
 
 # The unit tests, static, for the target; `make test-unit ARCH=s390x` runs them under qemu-user
 # (without ARCH: natively). They read the host-built objects as data, in both byte orders.
-$(XBUILD)/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS) $(X_INC)/.stamp | cross-deps
+$(XBUILD)/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(HDRS) $(TEST_HDRS) tests/tools/genobj.c tests/tools/genobj.h $(X_INC)/.stamp | cross-deps
 	@mkdir -p $(dir $@)
-	$(X_STATIC) -I. -O2 -g -static -o $@ $(UNIT_SRCS) $(LIB_SRCS)
+	$(X_STATIC) -I. -O2 -g -static -o $@ $(UNIT_SRCS) tests/tools/genobj.c $(LIB_SRCS)
 test-unit: examples test-progs $(UPROBE_TARGETS) $(XBUILD)/unit-tests
 	@echo "unit tests: $(XBUILD)/unit-tests$(if $(X_RUN), under $(X_RUN))"
 	@RAWLOAD_ROOT=$(CURDIR) $(X_RUN) $(XBUILD)/unit-tests
