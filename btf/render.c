@@ -233,6 +233,20 @@ static void cut_mark(const struct ctx *c)
 	word(c, "...");
 }
 
+/* Before a member's name: when the room left could not hold it escaped (six bytes a byte at most,
+ * \u00ff) with a short value, the member becomes the cut mark ("...":"..." in JSON, which stays
+ * JSON) and the struct ends there. A name is never written past the budget. */
+static bool member_fits(const struct ctx *c, const char *name, uint32_t i)
+{
+	if (!c->bg || room(c) >= 6 * strlen(name) + 32)
+		return true;
+	c->bg->state = RENDER_CUT;
+	if (i)
+		sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
+	sb_puts(c->out, c->fmt == RENDER_JSON ? "\"...\":\"...\"" : "...");
+	return false;
+}
+
 static void hex_bytes(const struct ctx *c, const uint8_t *p, uint32_t n)
 {
 	/* Two characters a byte: as many as the room allows, then "..." inside the quotes. */
@@ -342,6 +356,8 @@ static void render_struct(const struct ctx *c, const struct btf_type *t, const u
 	for (uint32_t i = 0; i < btf_vlen(t) && c->bg->state == RENDER_DONE; i++) {
 		const char *fname = btf_str(c->b, m[i].name_off);
 		uint32_t bit = btf_member_bit_offset(t, &m[i]), bits = btf_member_bitfield_size(t, &m[i]);
+		if (!member_fits(c, *fname || c->fmt == RENDER_JSON ? (*fname ? fname : "(anon)") : "", i))
+			break;
 		if (i)
 			sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
 		if (c->fmt == RENDER_JSON) {
@@ -451,6 +467,8 @@ static void render(const struct ctx *c, uint32_t id, const uint8_t *p, uint32_t 
 		for (uint32_t i = 0; i < btf_vlen(t) && c->bg->state == RENDER_DONE; i++) {
 			const struct btf_type *var = btf_type(c->b, v[i].type);
 			const char *vname = var ? btf_type_name(c->b, var) : "?";
+			if (!member_fits(c, vname, i))
+				break;
 			if (i)
 				sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
 			if (c->fmt == RENDER_JSON) {
