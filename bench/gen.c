@@ -128,7 +128,7 @@ static int emit(const struct obj *o, const char *path, uint32_t prog, const stru
 		       def.max_entries, def.flags, def.numa_node, (unsigned long long)def.map_extra, def.btf_fd >= 0,
 		       def.btf_key_type_id, def.btf_value_type_id);
 	}
-	printf("};\nstatic const uint32_t gen_nmaps = %u;\n\n", o->nmaps);
+	printf("};\nenum { gen_nmaps = %u }; /* a constant expression: it sizes an array */\n\n", o->nmaps);
 
 	printf("static const struct gen_site gen_sites[%u] = {\n", lp->nsites ? lp->nsites : 1);
 	for (uint32_t k = 0; k < lp->nsites; k++)
