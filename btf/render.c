@@ -356,7 +356,7 @@ static void render_struct(const struct ctx *c, const struct btf_type *t, const u
 	for (uint32_t i = 0; i < btf_vlen(t) && c->bg->state == RENDER_DONE; i++) {
 		const char *fname = btf_str(c->b, m[i].name_off);
 		uint32_t bit = btf_member_bit_offset(t, &m[i]), bits = btf_member_bitfield_size(t, &m[i]);
-		if (!member_fits(c, *fname || c->fmt == RENDER_JSON ? (*fname ? fname : "(anon)") : "", i))
+		if (!member_fits(c, *fname ? fname : "(anon)", i)) /* text omits "(anon)": reserving for it is harmless */
 			break;
 		if (i)
 			sb_putn(c->out, ", ", c->fmt == RENDER_JSON ? 1 : 2);
