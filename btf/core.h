@@ -62,6 +62,7 @@ struct core_cache {
 	uint32_t n, cap;
 	uint32_t *entry_of;            /* owned: per local type id, 1 + its index in e, or 0 */
 	uint32_t nlocal;               /* entries in entry_of (the local BTF's types + 1) */
+	struct core_spec *specs;       /* owned: two scratch specs (local, target), made at first use */
 };
 
 /* Resolve record r of local against target. big_endian: byte order of the programs (bit-field
