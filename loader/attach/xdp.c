@@ -192,6 +192,7 @@ int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_
 	const char *name = o->progs[a->prog].name;
 	int prog_fd = l->prog_fds[a->prog];
 	char now[96], rb[24];
+	const char *mode = NULL; /* known from the attach itself, or asked of the kernel at the end */
 
 	a->ifindex = opts->ifindex;
 	if (opts->replace) {
@@ -211,12 +212,23 @@ int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_
 		goto attached;
 	}
 	if (!opts->force_netlink) {
-		int fd = sys_link_create(prog_fd, opts->ifindex, BPF_XDP, opts->xdp_mode);
+		/* No mode asked for: the kernel would take native where the driver has it, else generic.
+		 * Asking for native, then generic if the driver has none (EOPNOTSUPP), attaches the same
+		 * way and says which mode it is without a netlink query afterwards. */
+		uint32_t flags = opts->xdp_mode ? opts->xdp_mode : XDP_FLAGS_DRV_MODE;
+		int fd = sys_link_create(prog_fd, opts->ifindex, BPF_XDP, flags);
 		narrate(opts->say, "xdp: BPF_LINK_CREATE prog '%s' ifindex %d flags %#x -> %s", name, opts->ifindex,
-			opts->xdp_mode, narrate_result(fd, rb));
+			flags, narrate_result(fd, rb));
+		if (fd == -EOPNOTSUPP && !opts->xdp_mode) {
+			flags = XDP_FLAGS_SKB_MODE;
+			fd = sys_link_create(prog_fd, opts->ifindex, BPF_XDP, flags);
+			narrate(opts->say, "xdp: no native XDP in %s's driver; BPF_LINK_CREATE prog '%s' flags %#x -> %s",
+				opts->ifname, name, flags, narrate_result(fd, rb));
+		}
 		if (fd >= 0) {
 			a->link_fd = fd;
 			a->how = "bpf_link";
+			mode = flag_mode_name(flags);
 			goto attached;
 		}
 		if (fd == -EBUSY || fd == -EEXIST) {
@@ -257,9 +269,8 @@ int attach_xdp(const struct obj *o, const struct loaded *l, const struct attach_
 
 attached:;
 	struct nl_xdp_state st;
-	const char *mode = "mode unknown";
-	if (nl_xdp_query(opts->ifindex, &st, NULL) == 0)
-		mode = mode_name(st.mode);
+	if (!mode)
+		mode = nl_xdp_query(opts->ifindex, &st, NULL) == 0 ? mode_name(st.mode) : "mode unknown";
 	snprintf(a->note, sizeof(a->note), "%s, %s mode, via %s%s", opts->ifname, mode, a->how,
 		 a->xdp_old_fd >= 0 ? " (in place of the program there, put back at the end)" : "");
 	return 0;
