@@ -1,7 +1,9 @@
 #!/bin/sh
 # The counter example on the receiving veth counts exactly the datagrams sent: through a bpf_link
 # (the default), through rtnetlink (--netlink) and in generic mode (--mode skb), in text and JSON.
-# Each run is stopped with SIGINT, exits 0, and leaves nothing attached or loaded.
+# Each run is stopped with SIGINT, exits 0, and leaves nothing attached or loaded. The attach line
+# names the mode ip link shows; without --mode on a driver with no native XDP (lo) the bpf_link
+# attach falls to generic mode.
 . "$(dirname "$0")/lib.sh"
 setup_net
 N=137
@@ -17,6 +19,10 @@ one_run() {
 	id=$(xdp_prog_id)
 	[ -n "$id" ] && [ "$(xdp_prog_name)" = count_packets ] || fail "$name: ip link shows no count_packets on $DEV_RX"
 	[ "$(xdp_mode_word)" = "$word" ] || fail "$name: ip link shows '$(xdp_mode_word)', expected $word"
+	said=native
+	[ "$word" = xdpgeneric ] && said="generic (skb)"
+	grep -q "count_packets: attached to $DEV_RX, $said mode, via $how\$" "$TMP/$name.err" ||
+		fail "$name: the attach line does not say $said mode: $(cat "$TMP/$name.err")"
 	case $how in
 	bpf_link) [ -n "$(our_links "$id")" ] || fail "$name: no bpf_link holds program $id" ;;
 	netlink) [ -z "$(our_links "$id")" ] || fail "$name: a bpf_link holds program $id: $(our_links "$id")" ;;
@@ -43,3 +49,16 @@ grep -q '^{"time":"[^"]*","maps":{"pkt_count":\[{"key":0,"value":137,"delta":0,"
 one_run netlink netlink xdp --netlink
 one_run skb bpf_link xdpgeneric --mode skb
 one_run netlink-skb netlink xdpgeneric --netlink --mode skb --json
+
+# lo has no native XDP: without --mode, native is refused (EOPNOTSUPP) and generic is taken.
+rl_start lo-auto examples/counter.o lo -i 0.2 -v
+rl_wait_attached lo-auto
+grep -q "flags 0x4 -> EOPNOTSUPP" "$TMP/lo-auto.err" && grep -q "count_packets: attached to lo, generic (skb) mode, via bpf_link\$" "$TMP/lo-auto.err" ||
+	fail "lo-auto: not native-then-generic: $(cat "$TMP/lo-auto.err")"
+[ "$(xdp_mode_word "$NS_RX" lo)" = xdpgeneric ] || fail "lo-auto: ip link shows '$(xdp_mode_word "$NS_RX" lo)' on lo"
+id=$(xdp_prog_id "$NS_RX" lo)
+rl_stop INT
+[ "$RL_RC" -eq 0 ] || fail "lo-auto: exit status $RL_RC after SIGINT"
+xdp_detached "$NS_RX" lo || fail "lo-auto: XDP program still on lo after exit"
+wait_gone "$id"
+note "lo-auto: no native XDP on lo: generic via bpf_link, said so, program $id gone"
