@@ -270,9 +270,22 @@ base_cpu=$1 base_wall=$2 base_hwm=$3
 		like="$like$(awk -v n="${pair%%:*}" -v a="$a" -v b="$b" 'BEGIN { sub("_static", "-static", n);
 			printf "%s%s %.2fx", (n == "rawload-static" ? "" : "; "), n, a / b }')"
 	done
-	[ -n "$like" ] && echo "CPU beside the baseline built the same way: $like (rawload's aim: <= 1.2x)"
-	echo "sizes: rawload-static $(size_of rawload-static) bytes; raw baseline (rawsys-static)" \
-		"$(size_of "$OUT/rawsys-static") bytes; libbpf loader (static) $(size_of "$OUT/libbpf-load") bytes"
+	[ -n "$like" ] && echo "CPU beside the baseline built the same way: $like"
+	# The small cycle's aims, each said met or not: CPU, the static binary's size, its peak RSS.
+	rl_cpu=$(summary rawload_static | cut -d' ' -f1)
+	rl_hwm=$(summary rawload_static | cut -d' ' -f3)
+	rl_size=$(size_of rawload-static)
+	base_s=$(summary rawsys | cut -d' ' -f1)
+	if [ -n "$rl_cpu" ] && [ -n "$base_s" ]; then
+		awk -v a="$rl_cpu" -v b="$base_s" 'BEGIN { x = a / b;
+			printf "aim, rawload-static CPU <= 1.2x the static musl baseline: %.2fx, %s\n", x, x <= 1.2 ? "met" : "NOT MET" }'
+		echo "aim, peak RSS <= 256 KiB: rawload-static ${rl_hwm:-?} kB in this cycle," \
+			"$([ "${rl_hwm:-999999}" -le 256 ] && echo met || echo "NOT MET") (a minute of display: README, \"The static binary\")"
+	fi
+	echo "aim, static binary <= 150,000 bytes: rawload-static $rl_size bytes," \
+		"$([ "$rl_size" -le 150000 ] 2>/dev/null && echo met || echo "NOT MET") (make size says where they go)"
+	echo "sizes: raw baseline (rawsys-static) $(size_of "$OUT/rawsys-static") bytes; libbpf loader (static)" \
+		"$(size_of "$OUT/libbpf-load") bytes"
 	echo
 	echo "CPU: user+sys of the tool's processes from wait4(), the scheduler's exact runtime; the user/sys"
 	echo "  split is not shown (tick-sampled: a process shorter than a tick gets it all as user)."
