@@ -11,18 +11,32 @@
 #include "bpf/fs.h"
 #include "bpf/sys.h"
 
-/* Pins made by this run, so a failure can take them back. */
+/* Pins made by this run, so a failure can take them back: a list grown as pins are made (most
+ * loads make none, and then allocate nothing). */
 struct pins {
-	char (*path)[4096];
-	uint32_t n;
+	char **path;                   /* owned, each owned */
+	uint32_t n, cap;
 };
 
 static int pin_at(struct pins *made, int fd, const char *path, const struct load_opts *opts, struct diag *d)
 {
+	if (made->n == made->cap) {
+		uint32_t cap = made->cap ? 2 * made->cap : 8;
+		char **p = realloc(made->path, cap * sizeof(*p));
+		if (!p)
+			return diag_set(d, -ENOMEM, "pin %s: out of memory", path);
+		made->path = p;
+		made->cap = cap;
+	}
+	char *copy = strdup(path);
+	if (!copy)
+		return diag_set(d, -ENOMEM, "pin %s: out of memory", path);
 	int err = sys_obj_pin(fd, path);
-	if (err)
+	if (err) {
+		free(copy);
 		return diag_set(d, err, "pin %s: %s", path, sys_errno_name(err));
-	snprintf(made->path[made->n++], sizeof(made->path[0]), "%s", path);
+	}
+	made->path[made->n++] = copy;
 	narrate(opts->say, "pinned fd %d at %s", fd, path);
 	return 0;
 }
@@ -39,8 +53,8 @@ static int pin_objects(struct loaded *l, const struct load_opts *opts, bool dir_
 {
 	const struct obj *o = l->o;
 	char path[4096];
-	struct pins made = {calloc(o->nmaps + o->nprogs + 1, sizeof(*made.path)), 0};
-	int err = made.path ? 0 : diag_set(d, -ENOMEM, "pin: out of memory");
+	struct pins made = {NULL, 0, 0};
+	int err = 0;
 	size_t dir_len = opts->pin_dir ? strlen(opts->pin_dir) : 0;
 
 	for (uint32_t i = 0; i < o->nmaps && !err; i++) {
@@ -71,11 +85,13 @@ static int pin_objects(struct loaded *l, const struct load_opts *opts, bool dir_
 				diag_wrap(d, err, "prog '%s': ", o->progs[i].name);
 		}
 	}
-	if (err) /* all or nothing: a failed load leaves no pins of its own behind */
-		for (uint32_t k = 0; k < made.n; k++) {
+	for (uint32_t k = 0; k < made.n; k++) {
+		if (err) { /* all or nothing: a failed load leaves no pins of its own behind */
 			unlink(made.path[k]);
 			narrate(opts->say, "unpinned %s (pinning failed)", made.path[k]);
 		}
+		free(made.path[k]);
+	}
 	free(made.path);
 	return err;
 }
