@@ -495,11 +495,11 @@ static int submit(struct loaded *l, const struct load_opts *opts, uint32_t i, st
 /* Link, relocate and load program i. Returns 0 when it loaded or was refused (l->prog_refused),
  * or a negative errno with d set when the whole load fails (a verifier rejection: failed_prog and
  * verifier_log say which and why). */
-static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i, struct diag *d)
+static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i, struct linked_prog *lp,
+		     struct diag *d)
 {
 	const struct obj *o = l->o;
 	const struct obj_prog *p = &o->progs[i];
-	struct linked_prog lp;
 	struct sys_prog_def def;
 	int err;
 
@@ -518,14 +518,13 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 			return 0;
 		}
 	}
-	err = reloc_link(o, i, &lp, d);
+	err = reloc_relink(o, i, lp, d);
 	if (err)
 		return (err = refuse_with(l, opts, i, err, false, d)) < 0 ? err : 0;
 	int fd = -1;
-	err = prepare(l, opts, i, &lp, st_btf_id, st_member, &def, d);
+	err = prepare(l, opts, i, lp, st_btf_id, st_member, &def, d);
 	if (!err)
-		err = submit(l, opts, i, &def, &lp, &fd, d);
-	reloc_free(&lp);
+		err = submit(l, opts, i, &def, lp, &fd, d);
 	if (err || fd < 0)
 		return err < 0 ? err : 0;
 	free(l->verifier_log); /* it served its refusal, if any */
@@ -545,18 +544,21 @@ static int load_prog(struct loaded *l, const struct load_opts *opts, uint32_t i,
 
 int load_pass_load_progs(struct loaded *l, const struct load_opts *opts, struct diag *d)
 {
-	for (uint32_t i = 0; i < l->o->nprogs; i++) {
+	struct linked_prog lp = {0}; /* one set of arrays, linked into program after program */
+	int err = 0;
+	for (uint32_t i = 0; i < l->o->nprogs && !err; i++) {
 		if (opts->skip_prog && opts->skip_prog[i]) {
 			narrate(opts->say, "prog '%s': skipped on request", l->o->progs[i].name);
 			continue;
 		}
-		if (load_interrupted(opts, d))
-			return -EINTR;
-		int err = load_prog(l, opts, i, d);
+		if (load_interrupted(opts, d)) {
+			err = -EINTR;
+			break;
+		}
+		err = load_prog(l, opts, i, &lp, d);
 		if (err == -ENOMEM && !d->msg[0])
 			diag_set(d, err, "prog '%s': out of memory", l->o->progs[i].name);
-		if (err)
-			return err;
 	}
-	return 0;
+	reloc_free(&lp);
+	return err;
 }

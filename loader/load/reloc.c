@@ -29,7 +29,6 @@ static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
 
 struct builder {
 	struct linked_prog *lp;
-	uint32_t cap_insns, cap_funcs, cap_bases, cap_sites, cap_fi, cap_li, cap_core;
 	/* Which functions are appended already: an open-addressing table of obj.funcs index + 1 ->
 	 * position in lp->funcs, kept at most half full (a program may call thousands). */
 	uint32_t *slot_fn, *slot_pos, nslots;
@@ -90,9 +89,9 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 	const struct obj_code *c = &o->codes[f->code];
 	uint32_t base = lp->count;
 
-	if (grow((void **)&lp->insns, &b->cap_insns, lp->count + f->count, sizeof(*lp->insns)) ||
-	    grow((void **)&lp->funcs, &b->cap_funcs, lp->nfuncs + 1, sizeof(*lp->funcs)) ||
-	    grow((void **)&lp->bases, &b->cap_bases, lp->nfuncs + 1, sizeof(*lp->bases)))
+	if (grow((void **)&lp->insns, &lp->cap.insns, lp->count + f->count, sizeof(*lp->insns)) ||
+	    grow((void **)&lp->funcs, &lp->cap.funcs, lp->nfuncs + 1, sizeof(*lp->funcs)) ||
+	    grow((void **)&lp->bases, &lp->cap.bases, lp->nfuncs + 1, sizeof(*lp->bases)))
 		return diag_set(d, -ENOMEM, "link: out of memory");
 	memcpy(lp->insns + base, c->insns + f->first, (size_t)f->count * sizeof(*lp->insns));
 	lp->count += f->count;
@@ -114,7 +113,7 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 				break;
 			if (r->insn_off % 8 || at < f->first || at >= f->first + f->count)
 				continue;
-			if (grow((void **)&lp->func_info, &b->cap_fi, lp->nfunc_info + 1, sizeof(*lp->func_info)))
+			if (grow((void **)&lp->func_info, &lp->cap.func_info, lp->nfunc_info + 1, sizeof(*lp->func_info)))
 				return diag_set(d, -ENOMEM, "link: out of memory");
 			lp->func_info[lp->nfunc_info++] = (struct bpf_func_info){base + at - f->first, r->type_id};
 		}
@@ -130,7 +129,7 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 			if (r->insn_off % 8)
 				return diag_set(d, -EINVAL, "link: CO-RE record at byte %u of '%s' is inside an instruction",
 						r->insn_off, c->name);
-			if (grow((void **)&lp->core, &b->cap_core, lp->ncore + 1, sizeof(*lp->core)))
+			if (grow((void **)&lp->core, &lp->cap.core, lp->ncore + 1, sizeof(*lp->core)))
 				return diag_set(d, -ENOMEM, "link: out of memory");
 			lp->core[lp->ncore++] = (struct core_site){base + at - f->first, r};
 		}
@@ -143,7 +142,7 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 				break;
 			if (r->insn_off % 8 || at < f->first || at >= f->first + f->count)
 				continue;
-			if (grow((void **)&lp->line_info, &b->cap_li, lp->nline_info + 1, sizeof(*lp->line_info)))
+			if (grow((void **)&lp->line_info, &lp->cap.line_info, lp->nline_info + 1, sizeof(*lp->line_info)))
 				return diag_set(d, -ENOMEM, "link: out of memory");
 			struct bpf_line_info li = *r;
 			li.insn_off = base + at - f->first;
@@ -155,10 +154,17 @@ static int append_func(const struct obj *o, struct builder *b, uint32_t fn, stru
 
 int reloc_link(const struct obj *o, uint32_t prog, struct linked_prog *out, struct diag *d)
 {
+	memset(out, 0, sizeof(*out));
+	return reloc_relink(o, prog, out, d);
+}
+
+int reloc_relink(const struct obj *o, uint32_t prog, struct linked_prog *out, struct diag *d)
+{
 	struct builder b = {.lp = out};
 	int err;
 
-	memset(out, 0, sizeof(*out));
+	/* The arrays (and their capacities) stay; what they held goes. */
+	out->count = out->nfuncs = out->nfunc_info = out->nline_info = out->nsites = out->ncore = 0;
 	if (prog >= o->nprogs)
 		return diag_set(d, -EINVAL, "link: no program %u", prog);
 	err = append_func(o, &b, o->progs[prog].func, d);
@@ -194,7 +200,7 @@ int reloc_link(const struct obj *o, uint32_t prog, struct linked_prog *out, stru
 				}
 				continue;
 			}
-			if (grow((void **)&out->sites, &b.cap_sites, out->nsites + 1, sizeof(*out->sites))) {
+			if (grow((void **)&out->sites, &out->cap.sites, out->nsites + 1, sizeof(*out->sites))) {
 				err = diag_set(d, -ENOMEM, "link: out of memory");
 				goto fail;
 			}

@@ -38,11 +38,18 @@ struct linked_prog {
 	uint32_t nsites;
 	struct core_site *core;        /* owned: CO-RE records to resolve before the load */
 	uint32_t ncore;
+	struct {                       /* room in each array, kept for reloc_relink */
+		uint32_t insns, funcs, bases, func_info, line_info, sites, core;
+	} cap;
 };
 
 /* Link program `prog` of o. Returns 0, or a negative errno with d filled; on error out holds
  * nothing to free. */
 int reloc_link(const struct obj *o, uint32_t prog, struct linked_prog *out, struct diag *d);
+/* The same into out's arrays, which an earlier reloc_link or reloc_relink made (or all zero):
+ * linking program after program reuses them instead of allocating and freeing each time.
+ * reloc_free still frees them at the end; on error they are freed already. */
+int reloc_relink(const struct obj *o, uint32_t prog, struct linked_prog *out, struct diag *d);
 /* Why program prog cannot load for reasons of the object alone (its section names no program type,
  * or linking it meets a RELOC_BAD or another link error), in why[n]; NULL when nothing in the
  * object stops it. Links the program to find out. */
