@@ -473,7 +473,7 @@ static int candidates(const struct btf_spec *local, const struct btf_spec *targe
 int core_calc(const struct btf_spec *local, const struct btf_spec *target, const struct bpf_core_relo *r,
 	      bool big_endian, struct core_cache *cache, struct core_result *res, struct diag *d)
 {
-	struct core_spec *ls = NULL, *ts = NULL;
+	struct core_spec *ls, *ts, *own = NULL;
 	struct core_cands tmp = {0, NULL, 0};
 	const struct core_cands *cands = NULL;
 	struct side lside, tside, cside;
@@ -489,14 +489,9 @@ int core_calc(const struct btf_spec *local, const struct btf_spec *target, const
 	 * records otherwise). */
 	if (cache && !cache->specs)
 		cache->specs = malloc(2 * sizeof(*cache->specs));
-	if (cache) {
-		ls = cache->specs;
-		ts = ls ? ls + 1 : NULL;
-	} else {
-		ls = malloc(sizeof(*ls));
-		ts = malloc(sizeof(*ts));
-	}
-	if (!ls || !ts) {
+	ls = cache ? cache->specs : (own = malloc(2 * sizeof(*own)));
+	ts = ls ? ls + 1 : NULL;
+	if (!ls) {
 		err = diag_set(d, -ENOMEM, "core: out of memory");
 		goto out;
 	}
@@ -569,10 +564,7 @@ int core_calc(const struct btf_spec *local, const struct btf_spec *target, const
 	}
 out:
 	free(tmp.ids);
-	if (!cache) {
-		free(ls);
-		free(ts);
-	}
+	free(own);
 	return err;
 }
 
